@@ -1,0 +1,264 @@
+/**
+ * Practice settings, staff and patients in the single table. Access patterns (see
+ * docs/data-model.md): GetItem by id; lists by name on gsi1; patient search on the practice's
+ * search partition (one item per token, Query begins_with) followed by one BatchGetItem.
+ */
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  DirectoryRepository,
+  Page,
+  PageRequest,
+  PatientRecord,
+  PracticeSettingsRecord,
+  StaffRecord,
+} from '../../app/directory-ports.js';
+import { defaultChatSettings } from '../../domain/chat-settings.js';
+import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
+import { dynamo, isConditionFailure, tableName } from './client.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { keys } from './keys.js';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const defaultSettings: PracticeSettingsRecord = {
+  name: null,
+  defaultRegion: 'US',
+  timeZone: 'UTC',
+  chatDefault: defaultChatSettings,
+  updatedAt: null,
+};
+
+const settingsFrom = (item: Item | undefined): PracticeSettingsRecord => ({
+  name: (item?.['name'] as string | undefined) ?? defaultSettings.name,
+  defaultRegion: (item?.['defaultRegion'] as string | undefined) ?? defaultSettings.defaultRegion,
+  timeZone: (item?.['timeZone'] as string | undefined) ?? defaultSettings.timeZone,
+  chatDefault: (item?.['chatDefault'] as PracticeSettingsRecord['chatDefault'] | undefined) ?? defaultSettings.chatDefault,
+  updatedAt: (item?.['updatedAt'] as string | undefined) ?? null,
+});
+
+const staffFrom = (item: Item): StaffRecord => ({
+  id: item['id'] as string,
+  name: item['name'] as string,
+  email: (item['email'] as string | undefined) ?? null,
+  phone: (item['phone'] as string | undefined) ?? null,
+  role: item['role'] as StaffRecord['role'],
+  permissions: (item['permissions'] as StaffRecord['permissions'] | undefined) ?? [],
+  createdAt: item['createdAt'] as string,
+  updatedAt: item['updatedAt'] as string,
+});
+
+const patientFrom = (item: Item): PatientRecord => ({
+  id: item['id'] as string,
+  name: item['name'] as string,
+  email: (item['email'] as string | undefined) ?? null,
+  phone: (item['phone'] as string | undefined) ?? null,
+  whatsapp: (item['whatsapp'] as string | undefined) ?? null,
+  status: item['status'] as PatientRecord['status'],
+  chat: (item['chat'] as PatientRecord['chat'] | undefined) ?? null,
+  createdAt: item['createdAt'] as string,
+  updatedAt: item['updatedAt'] as string,
+});
+
+const staffItem = (practiceId: string, s: StaffRecord): Item => ({
+  ...keys.staff(practiceId, s.id),
+  ...keys.staffByName(practiceId, s.name, s.id),
+  type: 'Staff',
+  ...s,
+  email: s.email ?? undefined,
+  phone: s.phone ?? undefined,
+});
+
+const patientItem = (practiceId: string, p: PatientRecord): Item => ({
+  ...keys.patient(practiceId, p.id),
+  ...keys.patientByName(practiceId, p.name, p.id),
+  type: 'Patient',
+  ...p,
+  email: p.email ?? undefined,
+  phone: p.phone ?? undefined,
+  whatsapp: p.whatsapp ?? undefined,
+  chat: p.chat ?? undefined,
+});
+
+/** Every token a patient can be found by: name words, email, phone and WhatsApp digits. */
+export function patientSearchTokens(p: PatientRecord): Set<string> {
+  const tokens = new Set(nameSearchTokens(p.name));
+  if (p.email) tokens.add(p.email.replace(/#/g, ''));
+  for (const phone of [p.phone, p.whatsapp]) if (phone) for (const t of phoneSearchTokens(phone)) tokens.add(t);
+  return tokens;
+}
+
+const tokenPut = (practiceId: string, token: string, patientId: string): TransactItem => ({
+  Put: { TableName: tableName, Item: { ...keys.patientSearchToken(practiceId, token, patientId), type: 'PatientSearch', patientId } },
+});
+const tokenDelete = (practiceId: string, token: string, patientId: string): TransactItem => ({
+  Delete: { TableName: tableName, Key: keys.patientSearchToken(practiceId, token, patientId) },
+});
+
+async function queryPage<T>(
+  input: { index?: string; pkAttribute: string; pkValue: string; skPrefix?: string; page: PageRequest; forward?: boolean },
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  const skAttribute = input.index ? input.pkAttribute.replace(/pk$/, 'sk') : 'sk';
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      ...(input.index ? { IndexName: input.index } : {}),
+      KeyConditionExpression: input.skPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': input.pkAttribute, ...(input.skPrefix ? { '#sk': skAttribute } : {}) },
+      ExpressionAttributeValues: { ':pk': input.pkValue, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
+      Limit: input.page.limit,
+      ScanIndexForward: input.forward ?? true,
+      ExclusiveStartKey: decodeCursor(input.page.cursor, { attribute: input.pkAttribute, value: input.pkValue }),
+    }),
+  );
+  return { items: (out.Items ?? []).map(map), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+export class DynamoDirectoryRepository implements DirectoryRepository {
+  async getSettings(practiceId: string): Promise<PracticeSettingsRecord> {
+    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.settings(practiceId) }));
+    return settingsFrom(out.Item);
+  }
+
+  async updateSettings(
+    practiceId: string,
+    changes: Partial<Omit<PracticeSettingsRecord, 'updatedAt'>>,
+    at: string,
+  ): Promise<PracticeSettingsRecord> {
+    const fields = Object.entries({ ...changes, updatedAt: at }).filter(([, v]) => v !== undefined);
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.settings(practiceId),
+        UpdateExpression: `SET #type = :type, ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: { '#type': 'type', ...Object.fromEntries(fields.map(([k], i) => [`#f${i}`, k])) },
+        ExpressionAttributeValues: { ':type': 'Settings', ...Object.fromEntries(fields.map(([, v], i) => [`:v${i}`, v])) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return settingsFrom(out.Attributes);
+  }
+
+  async createStaff(practiceId: string, staff: StaffRecord): Promise<void> {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: staffItem(practiceId, staff),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getStaff(practiceId: string, id: string): Promise<StaffRecord | null> {
+    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.staff(practiceId, id) }));
+    return out.Item ? staffFrom(out.Item) : null;
+  }
+
+  async replaceStaff(practiceId: string, staff: StaffRecord, expectedUpdatedAt: string): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: staffItem(practiceId, staff),
+          ConditionExpression: 'updatedAt = :expected',
+          ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>> {
+    return queryPage({ index: 'gsi1', pkAttribute: 'gsi1pk', pkValue: keys.staffListPk(practiceId), page }, staffFrom);
+  }
+
+  async createPatient(practiceId: string, patient: PatientRecord): Promise<void> {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: patientItem(practiceId, patient),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...[...patientSearchTokens(patient)].map((t) => tokenPut(practiceId, t, patient.id)),
+        ],
+      }),
+    );
+  }
+
+  async getPatient(practiceId: string, id: string): Promise<PatientRecord | null> {
+    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.patient(practiceId, id) }));
+    return out.Item ? patientFrom(out.Item) : null;
+  }
+
+  async getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, PatientRecord>();
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.patient(practiceId, id)) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await dynamo.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[tableName] ?? []) found.set(item['id'] as string, patientFrom(item));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return unique.map((id) => found.get(id)).filter((p): p is PatientRecord => p !== undefined);
+  }
+
+  async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {
+    const oldTokens = patientSearchTokens(before);
+    const newTokens = patientSearchTokens(after);
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: patientItem(practiceId, after),
+                ConditionExpression: 'updatedAt = :expected',
+                ExpressionAttributeValues: { ':expected': before.updatedAt },
+              },
+            },
+            ...[...oldTokens].filter((t) => !newTokens.has(t)).map((t) => tokenDelete(practiceId, t, after.id)),
+            ...[...newTokens].filter((t) => !oldTokens.has(t)).map((t) => tokenPut(practiceId, t, after.id)),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  listPatients(practiceId: string, page: PageRequest): Promise<Page<PatientRecord>> {
+    return queryPage({ index: 'gsi1', pkAttribute: 'gsi1pk', pkValue: keys.patientListPk(practiceId), page }, patientFrom);
+  }
+
+  async searchPatients(practiceId: string, query: string, page: PageRequest): Promise<Page<PatientRecord>> {
+    const hits = await queryPage(
+      { pkAttribute: 'pk', pkValue: keys.patientSearchPk(practiceId), skPrefix: query, page },
+      (item) => item['patientId'] as string,
+    );
+    return { items: await this.getPatients(practiceId, hits.items), nextCursor: hits.nextCursor };
+  }
+}

@@ -1,0 +1,62 @@
+/** Ports of the directory use cases; the DynamoDB adapter implements them. */
+import type { Permission, StaffRole } from '../domain/caller.js';
+import type { ChatSettings } from '../domain/chat-settings.js';
+
+export interface PracticeSettingsRecord {
+  name: string | null;
+  defaultRegion: string;
+  timeZone: string;
+  chatDefault: ChatSettings;
+  updatedAt: string | null;
+}
+
+export interface StaffRecord {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: StaffRole;
+  permissions: Permission[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PatientRecord {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  whatsapp: string | null;
+  status: 'active' | 'inactive';
+  chat: ChatSettings | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface DirectoryRepository {
+  getSettings(practiceId: string): Promise<PracticeSettingsRecord>;
+  updateSettings(practiceId: string, changes: Partial<Omit<PracticeSettingsRecord, 'updatedAt'>>, at: string): Promise<PracticeSettingsRecord>;
+
+  createStaff(practiceId: string, staff: StaffRecord): Promise<void>;
+  getStaff(practiceId: string, id: string): Promise<StaffRecord | null>;
+  /** Replaces the record when its `updatedAt` is still `expectedUpdatedAt`; false otherwise. */
+  replaceStaff(practiceId: string, staff: StaffRecord, expectedUpdatedAt: string): Promise<boolean>;
+  listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>>;
+
+  createPatient(practiceId: string, patient: PatientRecord): Promise<void>;
+  getPatient(practiceId: string, id: string): Promise<PatientRecord | null>;
+  getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]>;
+  /** Replaces the record (and its search entries) when `before.updatedAt` still holds; false otherwise. */
+  replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean>;
+  listPatients(practiceId: string, page: PageRequest): Promise<Page<PatientRecord>>;
+  searchPatients(practiceId: string, query: string, page: PageRequest): Promise<Page<PatientRecord>>;
+}

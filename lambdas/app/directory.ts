@@ -1,0 +1,266 @@
+/**
+ * Directory use cases: practice settings, staff and patients.
+ * Each reads like its spec: who may call it, what it checks, what it writes.
+ */
+import { ulid } from 'ulid';
+import { requireRole, requireStaff, type Caller, type Permission, type StaffRole } from '../domain/caller.js';
+import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/chat-settings.js';
+import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
+import { DomainError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
+import type { DirectoryRepository, Page, PageRequest, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+
+export interface BlockedContactView {
+  blockId: string;
+  type: 'email' | 'phone';
+  value: string;
+}
+export interface PatientView extends PatientRecord {
+  effectiveChat: EffectiveChat;
+  blockedContacts: BlockedContactView[];
+}
+
+/** Reads the blocked-contacts reminder shown on a patient record (blocks live in their own module). */
+export interface BlockReminderReader {
+  blockedContactsOf(practiceId: string, patient: PatientRecord): Promise<BlockedContactView[]>;
+}
+
+export interface DirectoryDeps {
+  directory: DirectoryRepository;
+  reminders: BlockReminderReader;
+  now: () => Date;
+}
+
+/**
+ * Checks and normalises address fields of a raw body: emails trimmed and lower-cased, phones to
+ * E.164 with the practice's region. Runs beside zod so that one 400 lists every bad field.
+ */
+export function contactFieldErrors(
+  raw: Record<string, unknown>,
+  fields: { email?: readonly string[]; phone?: readonly string[] },
+  region: string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const f of fields.email ?? []) {
+    const v = raw[f];
+    if (typeof v === 'string' && normalizeEmail(v) === null) errors.push({ path: f, message: 'Not a valid email address' });
+  }
+  for (const f of fields.phone ?? []) {
+    const v = raw[f];
+    if (typeof v === 'string') {
+      const r = normalizePhone(v, region);
+      if (!r.ok) errors.push({ path: f, message: r.message });
+    }
+  }
+  return errors;
+}
+
+const emailOrNull = (v: string | null | undefined) => (v == null ? null : normalizeEmail(v));
+const phoneOrNull = (v: string | null | undefined, region: string) => {
+  if (v == null) return null;
+  const r = normalizePhone(v, region);
+  if (!r.ok) throw validationFailed([{ path: 'phone', message: r.message }]);
+  return r.e164;
+};
+
+const concurrentUpdate = () =>
+  new DomainError({
+    status: 409,
+    code: 'concurrent_update',
+    title: 'Conflict',
+    detail: 'The record changed while it was being updated; read it again and retry.',
+  });
+
+// ---------------------------------------------------------------- settings
+
+export async function getPracticeSettings(deps: DirectoryDeps, caller: Caller): Promise<PracticeSettingsRecord> {
+  requireStaff(caller);
+  return deps.directory.getSettings(caller.practiceId);
+}
+
+export async function updatePracticeSettings(
+  deps: DirectoryDeps,
+  caller: Caller,
+  input: { name?: string | undefined; defaultRegion?: string | undefined; timeZone?: string | undefined },
+): Promise<PracticeSettingsRecord> {
+  requireRole(caller, ['admin']);
+  const errors: FieldError[] = [];
+  if (input.defaultRegion !== undefined && !isRegionCode(input.defaultRegion)) {
+    errors.push({ path: 'defaultRegion', message: 'Not a known ISO 3166 alpha-2 region' });
+  }
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
+    errors.push({ path: 'timeZone', message: 'Not a known IANA time zone' });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+  return deps.directory.updateSettings(caller.practiceId, input, deps.now().toISOString());
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- staff
+
+/** Patients see who works at the practice, not staff contact details or permissions. */
+const staffAsSeenBy = (caller: Caller, s: StaffRecord): StaffRecord =>
+  caller.kind === 'staff' ? s : { ...s, email: null, phone: null, permissions: [] };
+
+export async function createStaff(
+  deps: DirectoryDeps,
+  caller: Caller,
+  input: { name: string; email?: string | undefined; phone?: string | undefined; role: StaffRole; permissions: Permission[] },
+  region: string,
+): Promise<StaffRecord> {
+  requireRole(caller, ['admin']);
+  const at = deps.now().toISOString();
+  const staff: StaffRecord = {
+    id: ulid(),
+    name: input.name,
+    email: emailOrNull(input.email),
+    phone: phoneOrNull(input.phone, region),
+    role: input.role,
+    permissions: [...new Set(input.permissions)],
+    createdAt: at,
+    updatedAt: at,
+  };
+  await deps.directory.createStaff(caller.practiceId, staff);
+  return staff;
+}
+
+export async function updateStaff(
+  deps: DirectoryDeps,
+  caller: Caller,
+  id: string,
+  input: { name?: string | undefined; email?: string | null | undefined; phone?: string | null | undefined; permissions?: Permission[] | undefined },
+  region: string,
+): Promise<StaffRecord> {
+  requireRole(caller, ['admin']);
+  const before = await deps.directory.getStaff(caller.practiceId, id);
+  if (!before) throw notFound('Staff member');
+  const after: StaffRecord = {
+    ...before,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.email !== undefined ? { email: emailOrNull(input.email) } : {}),
+    ...(input.phone !== undefined ? { phone: phoneOrNull(input.phone, region) } : {}),
+    ...(input.permissions !== undefined ? { permissions: [...new Set(input.permissions)] } : {}),
+    updatedAt: laterThan(before.updatedAt, deps.now()),
+  };
+  if (!(await deps.directory.replaceStaff(caller.practiceId, after, before.updatedAt))) throw concurrentUpdate();
+  return after;
+}
+
+export async function getStaff(deps: DirectoryDeps, caller: Caller, id: string): Promise<StaffRecord> {
+  const staff = await deps.directory.getStaff(caller.practiceId, id);
+  if (!staff) throw notFound('Staff member');
+  return staffAsSeenBy(caller, staff);
+}
+
+export async function listStaff(deps: DirectoryDeps, caller: Caller, page: PageRequest): Promise<Page<StaffRecord>> {
+  const result = await deps.directory.listStaff(caller.practiceId, page);
+  return { ...result, items: result.items.map((s) => staffAsSeenBy(caller, s)) };
+}
+
+// ---------------------------------------------------------------- patients
+
+export interface PatientInput {
+  name?: string | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  whatsapp?: string | null | undefined;
+  status?: 'active' | 'inactive' | undefined;
+  chat?: ChatSettings | null | undefined;
+}
+
+async function view(deps: DirectoryDeps, practiceId: string, p: PatientRecord, settings?: PracticeSettingsRecord): Promise<PatientView> {
+  const s = settings ?? (await deps.directory.getSettings(practiceId));
+  return {
+    ...p,
+    effectiveChat: effectiveChat(p.chat, [], s.chatDefault),
+    blockedContacts: await deps.reminders.blockedContactsOf(practiceId, p),
+  };
+}
+
+export async function createPatient(
+  deps: DirectoryDeps,
+  caller: Caller,
+  input: PatientInput & { name: string; status: 'active' | 'inactive' },
+  settings: PracticeSettingsRecord,
+): Promise<PatientView> {
+  requireRole(caller, ['admin', 'receptionist']);
+  const at = deps.now().toISOString();
+  const patient: PatientRecord = {
+    id: ulid(),
+    name: input.name,
+    email: emailOrNull(input.email),
+    phone: phoneOrNull(input.phone, settings.defaultRegion),
+    whatsapp: phoneOrNull(input.whatsapp, settings.defaultRegion),
+    status: input.status,
+    chat: input.chat ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await deps.directory.createPatient(caller.practiceId, patient);
+  return { ...patient, effectiveChat: effectiveChat(patient.chat, [], settings.chatDefault), blockedContacts: [] };
+}
+
+export async function updatePatient(
+  deps: DirectoryDeps,
+  caller: Caller,
+  id: string,
+  input: PatientInput,
+  settings: PracticeSettingsRecord,
+): Promise<PatientView> {
+  requireRole(caller, ['admin', 'receptionist']);
+  const before = await deps.directory.getPatient(caller.practiceId, id);
+  if (!before) throw notFound('Patient');
+  const region = settings.defaultRegion;
+  const after: PatientRecord = {
+    ...before,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.email !== undefined ? { email: emailOrNull(input.email) } : {}),
+    ...(input.phone !== undefined ? { phone: phoneOrNull(input.phone, region) } : {}),
+    ...(input.whatsapp !== undefined ? { whatsapp: phoneOrNull(input.whatsapp, region) } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.chat !== undefined ? { chat: input.chat } : {}),
+    updatedAt: laterThan(before.updatedAt, deps.now()),
+  };
+  if (!(await deps.directory.replacePatient(caller.practiceId, before, after))) throw concurrentUpdate();
+  return view(deps, caller.practiceId, after, settings);
+}
+
+export async function getPatient(deps: DirectoryDeps, caller: Caller, id: string): Promise<PatientView> {
+  // A patient may read their own record; staff read any patient of the practice.
+  if (caller.kind === 'patient' && caller.id !== id) throw notFound('Patient');
+  const patient = await deps.directory.getPatient(caller.practiceId, id);
+  if (!patient) throw notFound('Patient');
+  return view(deps, caller.practiceId, patient);
+}
+
+export async function listPatients(
+  deps: DirectoryDeps,
+  caller: Caller,
+  input: PageRequest & { q?: string | undefined },
+): Promise<Page<PatientView>> {
+  requireStaff(caller);
+  const settings = await deps.directory.getSettings(caller.practiceId);
+  const page = { limit: input.limit, cursor: input.cursor };
+  const query = input.q === undefined ? '' : normalizeSearchQuery(input.q);
+  const result =
+    query === ''
+      ? await deps.directory.listPatients(caller.practiceId, page)
+      : await deps.directory.searchPatients(caller.practiceId, query, page);
+  return {
+    nextCursor: result.nextCursor,
+    items: await Promise.all(result.items.map((p) => view(deps, caller.practiceId, p, settings))),
+  };
+}
+
+/** updatedAt doubles as the optimistic-concurrency version: it must move forward on every write. */
+function laterThan(previous: string, now: Date): string {
+  const prev = Date.parse(previous);
+  return new Date(Math.max(now.getTime(), prev + 1)).toISOString();
+}

@@ -1,0 +1,46 @@
+/**
+ * What the local runtime handed to providers: email from the SES emulator's store, SMS and
+ * WhatsApp from the local outbox the provider adapters write to when running locally.
+ */
+export interface OutboxEntry {
+  channel: 'email' | 'sms' | 'whatsapp';
+  to: string;
+  subject?: string;
+  body: string;
+  providerMessageId: string;
+  at: string;
+}
+
+const entries: OutboxEntry[] = [];
+
+/** Called by the local SMS and WhatsApp provider adapters. */
+export function recordOutbound(entry: OutboxEntry): void {
+  entries.push(entry);
+}
+
+interface SesStoredEmail {
+  messageId: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+export async function readOutbox(sesEndpoint: string, filter: { channel?: string; to?: string }): Promise<OutboxEntry[]> {
+  const res = await fetch(`${sesEndpoint}/store`);
+  const store = (await res.json()) as { emails: SesStoredEmail[] };
+  const emails: OutboxEntry[] = store.emails.flatMap((e) =>
+    [...e.destination.to, ...e.destination.cc, ...e.destination.bcc].map((to) => ({
+      channel: 'email' as const,
+      to,
+      subject: e.subject,
+      body: e.body.text ?? e.body.html ?? '',
+      providerMessageId: e.messageId,
+      at: new Date(e.at * 1000).toISOString(),
+    })),
+  );
+  return [...emails, ...entries]
+    .filter((e) => (filter.channel ? e.channel === filter.channel : true))
+    .filter((e) => (filter.to ? e.to.toLowerCase() === filter.to.toLowerCase() : true))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}

@@ -1,0 +1,177 @@
+/**
+ * The local runtime: emulators, the table, the token issuer and the HTTP server, started
+ * together and stopped together. Handler modules read their configuration at import, so this
+ * sets the environment first and imports them after (one runtime per process).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { handlerEntries, type HandlerGroup } from '../routes.js';
+import { freePort, localCredentials, startDynamoDb, startS3, startSes, type Running } from './emulators.js';
+import { readOutbox } from './outbox.js';
+import { createLocalServer, type DevRoute, type LambdaHandler } from './server.js';
+import { ensureTable } from './table.js';
+import { createTokenIssuer, type TokenIssuer } from './token-issuer.js';
+import { seedDemoPractice, type DemoUser } from './seed.js';
+
+export interface LocalOptions {
+  /** 0 picks a free port. */
+  port: number;
+  dynamoPort: number;
+  s3Port: number;
+  sesPort: number;
+  /** Keep DynamoDB and S3 data in this folder; in memory (and a temp folder) when absent. */
+  dataDir?: string | undefined;
+  seed: boolean;
+  logLevel?: string;
+}
+
+export interface LocalRuntime {
+  url: string;
+  issuer: TokenIssuer;
+  demoUsers: DemoUser[];
+  endpoints: { dynamodb: string; s3: string; ses: string };
+  tableName: string;
+  stop: () => Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, '../..');
+const TABLE_NAME = 'practice-messaging-local';
+const BUCKET = 'practice-messaging-attachments-local';
+
+const DevToken = z.strictObject({
+  practiceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+  sub: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+  role: z.enum(['admin', 'receptionist', 'provider', 'biller', 'patient']),
+});
+
+export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  const pick = async (p: number) => (p === 0 ? freePort() : p);
+  const [port, dynamoPort, s3Port, sesPort] = await Promise.all([
+    pick(options.port),
+    pick(options.dynamoPort),
+    pick(options.s3Port),
+    pick(options.sesPort),
+  ]);
+
+  const started: Running[] = [];
+  const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'practice-messaging-'));
+  const stopAll = async () => {
+    for (const r of started.reverse()) await r.stop().catch(() => undefined);
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+
+  try {
+    let dynamoDir: string | undefined;
+    let s3Dir = join(tempDir ?? '', 's3');
+    if (options.dataDir) {
+      dynamoDir = resolve(options.dataDir, 'dynamodb');
+      s3Dir = resolve(options.dataDir, 's3');
+      mkdirSync(dynamoDir, { recursive: true });
+    }
+    mkdirSync(s3Dir, { recursive: true });
+
+    const [dynamo, s3, ses] = await Promise.all([
+      startDynamoDb(dynamoPort, dynamoDir).then((r) => (started.push(r), r)),
+      startS3(s3Port, s3Dir, [BUCKET]).then((r) => (started.push(r), r)),
+      startSes(sesPort).then((r) => (started.push(r), r)),
+    ]);
+
+    Object.assign(process.env, {
+      TABLE_NAME,
+      ATTACHMENTS_BUCKET: BUCKET,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      S3_ENDPOINT: s3.endpoint,
+      SES_ENDPOINT: ses.endpoint,
+      STAGE: 'local',
+      POWERTOOLS_SERVICE_NAME: 'practice-messaging',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    });
+
+    const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: localCredentials });
+    await ensureTable(admin, TABLE_NAME);
+    admin.destroy();
+
+    const url = `http://127.0.0.1:${port}`;
+    const issuer = await createTokenIssuer(`${url}/dev`);
+    const handlers = new Map<HandlerGroup, Promise<LambdaHandler>>();
+    const loadHandler = (group: HandlerGroup) => {
+      let h = handlers.get(group);
+      if (!h) {
+        h = import(pathToFileURL(join(root, handlerEntries[group])).href).then((m: { handler: LambdaHandler }) => m.handler);
+        handlers.set(group, h);
+      }
+      return h;
+    };
+
+    const devRoutes: Record<string, DevRoute> = {
+      'POST /dev/token': async (req) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(req.body || '{}');
+        } catch {
+          body = undefined;
+        }
+        const parsed = DevToken.safeParse(body);
+        if (!parsed.success) {
+          return {
+            status: 400,
+            body: {
+              type: 'about:blank',
+              title: 'Validation failed',
+              status: 400,
+              code: 'validation_failed',
+              detail: 'Send { practiceId, sub, role }.',
+              errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+            },
+          };
+        }
+        return { status: 200, body: { token: await issuer.sign(parsed.data) } };
+      },
+      'GET /dev/outbox': async (req) => ({
+        status: 200,
+        body: await readOutbox(ses.endpoint, {
+          ...(req.query.get('channel') ? { channel: req.query.get('channel') as string } : {}),
+          ...(req.query.get('to') ? { to: req.query.get('to') as string } : {}),
+        }),
+      }),
+    };
+
+    const server = createLocalServer({ port, loadHandler, issuer, devRoutes });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolveListen());
+    });
+    const actualPort = (server.address() as AddressInfo).port;
+    started.push({
+      endpoint: url,
+      port: actualPort,
+      stop: () => new Promise<void>((r) => server.close(() => r())),
+    });
+    server.keepAliveTimeout = 1000;
+
+    const demoUsers = options.seed ? await seedDemoPractice(url, issuer) : [];
+
+    return {
+      url,
+      issuer,
+      demoUsers,
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint },
+      tableName: TABLE_NAME,
+      stop: async () => {
+        server.closeAllConnections();
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The one route table. The CDK service stack turns each entry into an HTTP API route backed by
+ * the function of its handler group; the local runtime serves the same entries by building
+ * API Gateway v2 events and calling the same handler modules. Keep this file free of imports
+ * from lambdas/: it is data, read by both worlds.
+ */
+export type HandlerGroup = 'meta' | 'directory';
+
+export type RouteAuth = 'jwt' | 'none';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** API Gateway path syntax: `/v1/staff/{id}`. */
+  path: string;
+  handler: HandlerGroup;
+  auth: RouteAuth;
+}
+
+/** Entry module (relative to the repository root) of each handler group; exports `handler`. */
+export const handlerEntries: Record<HandlerGroup, string> = {
+  meta: 'lambdas/handlers/http/meta.ts',
+  directory: 'lambdas/handlers/http/directory.ts',
+};
+
+const jwt = (method: Route['method'], path: string, handler: HandlerGroup): Route => ({
+  method,
+  path,
+  handler,
+  auth: 'jwt',
+});
+const open = (method: Route['method'], path: string, handler: HandlerGroup): Route => ({
+  method,
+  path,
+  handler,
+  auth: 'none',
+});
+
+export const routes: readonly Route[] = [
+  open('GET', '/health', 'meta'),
+  open('GET', '/v1/openapi.json', 'meta'),
+
+  jwt('GET', '/v1/settings/practice', 'directory'),
+  jwt('PATCH', '/v1/settings/practice', 'directory'),
+  jwt('POST', '/v1/staff', 'directory'),
+  jwt('GET', '/v1/staff', 'directory'),
+  jwt('GET', '/v1/staff/{id}', 'directory'),
+  jwt('PATCH', '/v1/staff/{id}', 'directory'),
+  jwt('POST', '/v1/patients', 'directory'),
+  jwt('GET', '/v1/patients', 'directory'),
+  jwt('GET', '/v1/patients/{id}', 'directory'),
+  jwt('PATCH', '/v1/patients/{id}', 'directory'),
+];
+
+export const routeKey = (r: Pick<Route, 'method' | 'path'>): string => `${r.method} ${r.path}`;
