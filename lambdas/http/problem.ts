@@ -30,7 +30,8 @@ export function toProblem(error: unknown): HttpResponse {
   if (error instanceof DomainError) return problemResponse(error);
   logger.error('unhandled error', {
     errorName: error instanceof Error ? error.name : typeof error,
-    stack: error instanceof Error ? error.stack : undefined,
+    // Frames only: the first line of a stack repeats the message, which may carry PHI.
+    frames: error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined,
   });
   return problemResponse(
     new DomainError({
