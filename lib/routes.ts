@@ -4,7 +4,7 @@
  * API Gateway v2 events and calling the same handler modules. Keep this file free of imports
  * from lambdas/: it is data, read by both worlds.
  */
-export type HandlerGroup = 'meta' | 'directory';
+export type HandlerGroup = 'meta' | 'directory' | 'conversations';
 
 export type RouteAuth = 'jwt' | 'none';
 
@@ -20,6 +20,7 @@ export interface Route {
 export const handlerEntries: Record<HandlerGroup, string> = {
   meta: 'lambdas/handlers/http/meta.ts',
   directory: 'lambdas/handlers/http/directory.ts',
+  conversations: 'lambdas/handlers/http/conversations.ts',
 };
 
 const jwt = (method: Route['method'], path: string, handler: HandlerGroup): Route => ({
@@ -49,6 +50,20 @@ export const routes: readonly Route[] = [
   jwt('GET', '/v1/patients', 'directory'),
   jwt('GET', '/v1/patients/{id}', 'directory'),
   jwt('PATCH', '/v1/patients/{id}', 'directory'),
+
+  jwt('POST', '/v1/conversations', 'conversations'),
+  jwt('GET', '/v1/conversations', 'conversations'),
+  jwt('GET', '/v1/conversations/{id}', 'conversations'),
+  jwt('PATCH', '/v1/conversations/{id}', 'conversations'),
+  jwt('DELETE', '/v1/conversations/{id}', 'conversations'),
+  jwt('POST', '/v1/conversations/{id}/read', 'conversations'),
+  jwt('GET', '/v1/conversations/{id}/messages', 'conversations'),
+  jwt('POST', '/v1/conversations/{id}/messages', 'conversations'),
+  jwt('DELETE', '/v1/conversations/{id}/messages/{messageId}', 'conversations'),
+  jwt('POST', '/v1/conversations/{id}/notes', 'conversations'),
+  jwt('GET', '/v1/patients/{id}/notes', 'conversations'),
+  jwt('POST', '/v1/call-logs', 'conversations'),
+  jwt('GET', '/v1/patients/{id}/correspondence', 'conversations'),
 ];
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>): string => `${r.method} ${r.path}`;

@@ -51,6 +51,7 @@ export interface DirectoryRepository {
   /** Replaces the record when its `updatedAt` is still `expectedUpdatedAt`; false otherwise. */
   replaceStaff(practiceId: string, staff: StaffRecord, expectedUpdatedAt: string): Promise<boolean>;
   listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>>;
+  getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]>;
 
   createPatient(practiceId: string, patient: PatientRecord): Promise<void>;
   getPatient(practiceId: string, id: string): Promise<PatientRecord | null>;

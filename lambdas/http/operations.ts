@@ -4,6 +4,7 @@
  * Every route of lib/routes.ts must have an entry (a test checks it).
  */
 import type { ZodType } from 'zod';
+import * as c from './schemas/conversations.js';
 import * as d from './schemas/directory.js';
 import { z } from './schemas/zod.js';
 
@@ -85,5 +86,102 @@ export const operations: Record<string, Operation> = {
     body: d.UpdatePatient,
     success: { status: 200, schema: d.Patient },
     errors: { 409: ['concurrent_update'] },
+  },
+
+  'POST /v1/conversations': {
+    summary: 'Start a conversation (the caller joins it) with its first message',
+    tag: 'conversations',
+    body: c.StartConversation,
+    success: { status: 201, schema: c.Started },
+    errors: {
+      400: ['attachments_not_allowed', 'attachment_not_ready'],
+      403: ['conversation_rule', 'chat_disabled'],
+      409: ['conversation_exists (with existingConversationId)'],
+      422: ['channel_unavailable (with patientId)', 'chat_disabled'],
+    },
+    idempotent: true,
+  },
+  'GET /v1/conversations': {
+    summary: "The caller's inbox, newest activity first; archived ones only with status=archived",
+    tag: 'conversations',
+    query: c.InboxQuery,
+    success: { status: 200, schema: c.ConversationPage },
+  },
+  'GET /v1/conversations/{id}': {
+    summary: "A conversation with the caller's status, star and reply policy",
+    tag: 'conversations',
+    success: { status: 200, schema: c.Conversation },
+    errors: { 403: ['not_a_participant'] },
+  },
+  'PATCH /v1/conversations/{id}': {
+    summary: 'Archive, un-archive (back to read) or star, for the caller only',
+    tag: 'conversations',
+    body: c.PatchConversation,
+    success: { status: 200, schema: c.Conversation },
+    errors: { 403: ['not_a_participant'] },
+  },
+  'DELETE /v1/conversations/{id}': {
+    summary: 'Delete permanently: only a staff-started conversation, by its starter or an admin',
+    tag: 'conversations',
+    success: { status: 204, schema: null },
+    errors: { 403: ['delete_not_allowed', 'not_a_participant'] },
+  },
+  'POST /v1/conversations/{id}/read': {
+    summary: 'Mark read for the caller',
+    tag: 'conversations',
+    success: { status: 200, schema: c.Conversation },
+    errors: { 403: ['not_a_participant'] },
+  },
+  'GET /v1/conversations/{id}/messages': {
+    summary: 'Messages, oldest first, with their deliveries',
+    tag: 'conversations',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: c.MessagePage },
+    errors: { 403: ['not_a_participant'] },
+  },
+  'POST /v1/conversations/{id}/messages': {
+    summary: 'Reply',
+    tag: 'conversations',
+    body: c.Reply,
+    success: { status: 201, schema: c.Message },
+    errors: {
+      400: ['attachments_not_allowed', 'attachment_not_ready'],
+      403: ['reply_not_allowed', 'patient_inactive', 'chat_disabled', 'not_a_participant'],
+      422: ['chat_disabled'],
+    },
+    idempotent: true,
+  },
+  'DELETE /v1/conversations/{id}/messages/{messageId}': {
+    summary: 'Delete permanently an outbound message the caller wrote',
+    tag: 'conversations',
+    success: { status: 204, schema: null },
+    errors: { 403: ['delete_not_allowed', 'not_a_participant'] },
+  },
+  'POST /v1/conversations/{id}/notes': {
+    summary: "Save a quick note to the patient's chart (exactly one patient in the conversation)",
+    tag: 'conversations',
+    body: c.NoteInput,
+    success: { status: 201, schema: c.Note },
+    errors: { 422: ['note_not_allowed'], 403: ['not_a_participant'] },
+    idempotent: true,
+  },
+  'GET /v1/patients/{id}/notes': {
+    summary: "The patient's chart notes, newest first (staff)",
+    tag: 'conversations',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: c.NotePage },
+  },
+  'POST /v1/call-logs': {
+    summary: "Log a phone call as a `call` message in the patient's call-log conversation (staff)",
+    tag: 'conversations',
+    body: c.CallLogInput,
+    success: { status: 201, schema: c.Message },
+    idempotent: true,
+  },
+  'GET /v1/patients/{id}/correspondence': {
+    summary: 'Every message with the patient on every channel, newest first, and the blocked-contacts reminder (staff)',
+    tag: 'conversations',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: c.Correspondence },
   },
 };

@@ -4,7 +4,6 @@
  * search partition (one item per token, Query begins_with) followed by one BatchGetItem.
  */
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -22,7 +21,7 @@ import type {
 } from '../../app/directory-ports.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
-import { dynamo, isConditionFailure, tableName } from './client.js';
+import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
 
@@ -209,18 +208,19 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   async getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {
     const unique = [...new Set(ids)];
     const found = new Map<string, PatientRecord>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.patient(practiceId, id)) },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await dynamo.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[tableName] ?? []) found.set(item['id'] as string, patientFrom(item));
-        request = out.UnprocessedKeys as typeof request;
-      }
+    for (const item of await batchGetAll(unique.map((id) => keys.patient(practiceId, id)))) {
+      found.set(item['id'] as string, patientFrom(item));
     }
     return unique.map((id) => found.get(id)).filter((p): p is PatientRecord => p !== undefined);
+  }
+
+  async getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, StaffRecord>();
+    for (const item of await batchGetAll(unique.map((id) => keys.staff(practiceId, id)))) {
+      found.set(item['id'] as string, staffFrom(item));
+    }
+    return unique.map((id) => found.get(id)).filter((s): s is StaffRecord => s !== undefined);
   }
 
   async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {

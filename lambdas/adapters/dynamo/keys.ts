@@ -33,6 +33,44 @@ export const keys = {
     sk: `${token}#${patientId}`,
   }),
 
+  /** Conversation partition: META, MSG#<mid>, DLV#<mid>#<n>, PART#<type>#<id>. */
+  conversationPk: (practiceId: string, id: string) => `${P(practiceId)}#CONV#${id}`,
+  conversation: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#CONV#${id}`, sk: 'META' }),
+  message: (practiceId: string, conversationId: string, messageId: string) => ({
+    pk: `${P(practiceId)}#CONV#${conversationId}`,
+    sk: `MSG#${messageId}`,
+  }),
+  delivery: (practiceId: string, conversationId: string, messageId: string, index: number) => ({
+    pk: `${P(practiceId)}#CONV#${conversationId}`,
+    sk: `DLV#${messageId}#${String(index).padStart(3, '0')}`,
+  }),
+  participantState: (practiceId: string, conversationId: string, partyType: string, partyId: string) => ({
+    pk: `${P(practiceId)}#CONV#${conversationId}`,
+    sk: `PART#${partyType}#${partyId}`,
+  }),
+  /** gsi1 (open or archived), gsi2 (open, by status), gsi3 (open and starred): a party's inbox. */
+  inbox: (practiceId: string, partyType: string, partyId: string) => `${P(practiceId)}#INBOX#${partyType}#${partyId}`,
+  archive: (practiceId: string, partyType: string, partyId: string) => `${P(practiceId)}#ARCHIVE#${partyType}#${partyId}`,
+  inboxByStatus: (practiceId: string, partyType: string, partyId: string, status: string) =>
+    `${P(practiceId)}#INBOX#${partyType}#${partyId}#${status}`,
+  starred: (practiceId: string, partyType: string, partyId: string) => `${P(practiceId)}#STAR#${partyType}#${partyId}`,
+  /** The provider–patient pair: which conversations hold exactly that patient and that provider. */
+  pair: (practiceId: string, providerId: string, patientId: string) => ({
+    pk: `${P(practiceId)}#PAIR#${providerId}#${patientId}`,
+    sk: 'PAIR',
+  }),
+  /** In the patient's partition: correspondence pointers, chart notes, the call-log conversation. */
+  correspondence: (practiceId: string, patientId: string, messageId: string) => ({
+    pk: `${P(practiceId)}#PATIENT#${patientId}`,
+    sk: `CORR#${messageId}`,
+  }),
+  note: (practiceId: string, patientId: string, noteId: string) => ({
+    pk: `${P(practiceId)}#PATIENT#${patientId}`,
+    sk: `NOTE#${noteId}`,
+  }),
+  callLog: (practiceId: string, patientId: string) => ({ pk: `${P(practiceId)}#PATIENT#${patientId}`, sk: 'CALLLOG' }),
+  patientPk: (practiceId: string, patientId: string) => `${P(practiceId)}#PATIENT#${patientId}`,
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

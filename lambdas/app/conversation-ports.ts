@@ -1,0 +1,125 @@
+/** Ports of the conversation use cases; the DynamoDB adapter implements them. */
+import type { Channel, ConversationKind, Party } from '../domain/conversation-policy.js';
+import type { InboxStatus, ParticipantState } from '../domain/participant-state.js';
+import type { Page, PageRequest } from './directory-ports.js';
+
+export interface PartyRef {
+  type: 'patient' | 'staff' | 'contact';
+  id: string;
+}
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  channel: Channel;
+  subject: string | null;
+  participants: Party[];
+  createdBy: PartyRef;
+  createdAt: string;
+  lastMessageAt: string;
+  lastDirection: 'inbound' | 'outbound' | 'internal';
+}
+
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'blocked' | 'suppressed';
+
+export interface DeliveryRecord {
+  recipient: PartyRef;
+  channel: Channel;
+  address: string | null;
+  status: DeliveryStatus;
+  /** `message`: the message itself; `notification`: the no-content "you have a new message" email. */
+  purpose: 'message' | 'notification';
+  error?: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  channel: Channel;
+  direction: 'inbound' | 'outbound' | 'internal';
+  author: PartyRef;
+  body: string;
+  attachments: { id: string }[];
+  createdAt: string;
+  deliveries: DeliveryRecord[];
+  /** Call logs only. */
+  call?: { occurredAt: string; durationSeconds: number };
+}
+
+export interface StateRecord extends ParticipantState {
+  conversationId: string;
+  party: PartyRef;
+  lastMessageAt: string;
+}
+
+/** Everything one send writes, in one transaction. */
+export interface SendPlan {
+  conversation: ConversationRecord;
+  /** True when the conversation is created by this write (start, first call log). */
+  isNew: boolean;
+  message: MessageRecord;
+  /** Each participant's state after the message. */
+  states: StateRecord[];
+  /** Patients whose correspondence lists this message. */
+  correspondenceOf: string[];
+  /** Provider–patient pairs this conversation belongs to; `exclusive` ones must not exist yet. */
+  pairs: { providerId: string; patientId: string; exclusive: boolean }[];
+  /** Records the patient's call-log conversation (first call log only). */
+  callLogOf?: string;
+}
+
+export interface InboxQuery extends PageRequest {
+  status?: InboxStatus | undefined;
+  starred?: boolean | undefined;
+  channel?: Channel | undefined;
+  direction?: 'inbound' | 'outbound' | undefined;
+  patientId?: string | undefined;
+  q?: string | undefined;
+}
+
+export interface InboxEntry extends StateRecord {
+  conversation: ConversationRecord;
+}
+
+export interface NoteRecord {
+  id: string;
+  patientId: string;
+  conversationId: string;
+  text: string;
+  author: PartyRef;
+  createdAt: string;
+}
+
+export interface ConversationRepository {
+  get(practiceId: string, id: string): Promise<ConversationRecord | null>;
+  states(practiceId: string, id: string): Promise<StateRecord[]>;
+  state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
+  /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists. */
+  send(practiceId: string, plan: SendPlan): Promise<void>;
+  putState(practiceId: string, conversation: ConversationRecord, state: StateRecord): Promise<void>;
+  inbox(practiceId: string, party: PartyRef, query: InboxQuery): Promise<Page<InboxEntry>>;
+  messages(practiceId: string, conversationId: string, page: PageRequest): Promise<Page<MessageRecord>>;
+  message(practiceId: string, conversationId: string, messageId: string): Promise<MessageRecord | null>;
+  pairConversation(practiceId: string, providerId: string, patientId: string): Promise<string | null>;
+  deleteMessage(practiceId: string, conversation: ConversationRecord, message: MessageRecord): Promise<void>;
+  deleteConversation(practiceId: string, conversation: ConversationRecord): Promise<void>;
+  addNote(practiceId: string, note: NoteRecord): Promise<void>;
+  notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>>;
+  callLogConversation(practiceId: string, patientId: string): Promise<string | null>;
+  correspondence(practiceId: string, patientId: string, page: PageRequest): Promise<Page<MessageRecord>>;
+}
+
+/** Another write touched the same items at the same moment; the use case retries. */
+export class WriteConflict extends Error {
+  constructor() {
+    super('write conflict');
+    this.name = 'WriteConflict';
+  }
+}
+
+export class PairTaken extends Error {
+  constructor(readonly providerId: string, readonly patientId: string) {
+    super('pair taken');
+    this.name = 'PairTaken';
+  }
+}

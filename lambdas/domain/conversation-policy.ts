@@ -1,0 +1,289 @@
+/**
+ * The rules of who may message whom. Pure functions: the use cases gather the facts
+ * (participants, their roles, status and effective chat) and ask here. `GET /v1/conversations/{id}`
+ * reports `replyPolicy` from the same function that enforces replies, so they cannot disagree.
+ */
+import type { Caller, Role } from './caller.js';
+import { DomainError, forbidden, validationFailed } from './errors.js';
+
+export const channels = ['portal', 'email', 'sms', 'whatsapp', 'call'] as const;
+export type Channel = (typeof channels)[number];
+export type ComposeChannel = Exclude<Channel, 'call'>;
+export type ConversationKind = 'direct' | 'community' | 'broadcast' | 'call_log';
+
+export interface Party {
+  type: 'patient' | 'staff';
+  id: string;
+  name: string;
+  /** Staff role, or 'patient'. */
+  role: Role;
+}
+
+/** What the rules need to know about a patient right now. */
+export interface PatientFacts {
+  id: string;
+  name: string;
+  status: 'active' | 'inactive';
+  directMessaging: boolean;
+  communityChat: boolean;
+  email: string | null;
+  phone: string | null;
+  whatsapp: string | null;
+}
+
+export const MAX_PARTICIPANTS = 15;
+
+const rule = (detail: string) =>
+  new DomainError({ status: 403, code: 'conversation_rule', title: 'Not allowed to start this conversation', detail });
+
+export const chatUnavailable = (name: string) =>
+  new DomainError({ status: 422, code: 'chat_disabled', title: 'Chat is unavailable', detail: `Chat is unavailable for ${name}` });
+
+// ------------------------------------------------------------------ starting
+
+export interface StartFacts {
+  initiator: Caller;
+  kind: 'direct' | 'community';
+  channel: ComposeChannel;
+  /** Everyone but the initiator. */
+  others: readonly Party[];
+  /** For a provider initiator: an existing conversation with each patient, if any. */
+  existingWithPatient: ReadonlyMap<string, string>;
+}
+
+/** Throws the error of the first rule the start breaks; returns when it is allowed. */
+export function assertMayStart(f: StartFacts): void {
+  const { initiator, others } = f;
+  const patients = others.filter((p) => p.type === 'patient');
+  const staff = others.filter((p) => p.type === 'staff');
+
+  if (f.kind === 'community' && initiator.kind !== 'staff') {
+    throw rule('Only staff start community chats.');
+  }
+  switch (initiator.role) {
+    case 'admin':
+      return;
+    case 'receptionist':
+    case 'biller':
+      return; // patients and staff
+    case 'provider': {
+      for (const p of patients) {
+        const existing = f.existingWithPatient.get(p.id);
+        if (existing) {
+          throw new DomainError({
+            status: 409,
+            code: 'conversation_exists',
+            title: 'Conversation exists',
+            detail: `A conversation between you and ${p.name} already exists; continue it instead.`,
+            extra: { existingConversationId: existing },
+          });
+        }
+      }
+      return;
+    }
+    case 'patient': {
+      if (f.channel !== 'portal') throw rule('Patients start conversations in the portal only.');
+      if (patients.length > 0) throw rule('Patients cannot start conversations with other patients.');
+      const other = staff.find((s) => s.role !== 'receptionist' && s.role !== 'biller');
+      if (other) throw rule(`Patients may start conversations with receptionists and billers only, not with a ${other.role}.`);
+      return;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ composing
+
+export interface BodyRules {
+  channel: Channel;
+  subject: string | undefined;
+  body: string;
+  attachmentIds: readonly string[];
+}
+
+/** Subject and body rules (400 validation_failed, every field listed) and the SMS attachment rule. */
+export function assertValidContent(c: BodyRules): void {
+  const errors = [];
+  const needsSubject = c.channel === 'portal' || c.channel === 'email';
+  if (needsSubject && (c.subject === undefined || c.subject.trim() === '')) {
+    errors.push({ path: 'subject', message: `A subject is required on ${c.channel}` });
+  }
+  if (c.body.length < 1 || c.body.length > 10_000) {
+    errors.push({ path: 'body', message: 'The body must be 1 to 10,000 characters' });
+  } else if (needsSubject && c.body.length < 10) {
+    errors.push({ path: 'body', message: `The body must be at least 10 characters on ${c.channel}` });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+  if (c.channel === 'sms' && c.attachmentIds.length > 0) {
+    throw new DomainError({
+      status: 400,
+      code: 'attachments_not_allowed',
+      title: 'Attachments not allowed',
+      detail: 'SMS messages cannot carry attachments.',
+    });
+  }
+}
+
+/** The address a channel reaches a patient at; null when it cannot. Portal needs none. */
+export function channelAddress(channel: Channel, p: Pick<PatientFacts, 'email' | 'phone' | 'whatsapp'>): string | null {
+  switch (channel) {
+    case 'email':
+      return p.email;
+    case 'sms':
+      return p.phone;
+    case 'whatsapp':
+      return p.whatsapp ?? p.phone;
+    default:
+      return null;
+  }
+}
+
+export function assertReachable(channel: Channel, patients: readonly PatientFacts[]): void {
+  if (channel === 'portal' || channel === 'call') return;
+  const what = { email: 'an email address', sms: 'a phone number', whatsapp: 'a WhatsApp number or phone' }[channel];
+  for (const p of patients) {
+    if (channelAddress(channel, p) === null) {
+      throw new DomainError({
+        status: 422,
+        code: 'channel_unavailable',
+        title: 'Channel unavailable',
+        detail: `${p.name} has no ${what} on file, so ${channel} cannot reach them.`,
+        extra: { patientId: p.id },
+      });
+    }
+  }
+}
+
+/** Staff composing to a patient whose chat is off (422); a patient whose chat is off sending (403). */
+export function assertChatAvailable(sender: Caller, kind: ConversationKind, patients: readonly PatientFacts[]): void {
+  if (sender.kind === 'patient') {
+    const me = patients.find((p) => p.id === sender.id);
+    const allowed = kind === 'community' ? me?.communityChat : me?.directMessaging;
+    if (me && allowed === false) {
+      throw new DomainError({
+        status: 403,
+        code: 'chat_disabled',
+        title: 'Chat is disabled',
+        detail: 'Chat is disabled for you in this conversation; you can still read it.',
+      });
+    }
+    return;
+  }
+  if (kind !== 'direct') return; // community: muted patients read but do not post
+  const off = patients.find((p) => !p.directMessaging);
+  if (off) throw chatUnavailable(off.name);
+}
+
+// ------------------------------------------------------------------ replying
+
+export interface ReplyFacts {
+  caller: Caller;
+  kind: ConversationKind;
+  channel: Channel;
+  participants: readonly Party[];
+  /** Current facts of the conversation's patients. */
+  patients: readonly PatientFacts[];
+}
+
+export type ReplyVerdict = { canReply: true } | { canReply: false; reason: string; error: DomainError };
+
+const refuse = (code: string, detail: string, status = 403): ReplyVerdict => ({
+  canReply: false,
+  reason: code,
+  error: new DomainError({ status, code, title: 'Reply not allowed', detail }),
+});
+
+/** May the caller send into this conversation? The first rule that refuses decides. */
+export function replyVerdict(f: ReplyFacts): ReplyVerdict {
+  const { caller } = f;
+  const isParticipant = f.participants.some((p) => p.id === caller.id && p.type === caller.kind);
+  if (!isParticipant && caller.role !== 'admin') {
+    return refuse('not_a_participant', 'Only participants may read or reply to this conversation.');
+  }
+  if (f.kind === 'broadcast' || f.kind === 'call_log' || f.channel === 'call') {
+    return refuse('reply_not_allowed', 'Nobody can reply here; start a new conversation instead.');
+  }
+  const patientCount = f.participants.filter((p) => p.type === 'patient').length;
+  if (f.kind === 'direct' && patientCount >= 2) {
+    return refuse('reply_not_allowed', 'This conversation has more than one patient; to protect privacy nobody can reply. Start a new conversation instead.');
+  }
+  if (caller.kind === 'staff' && caller.role !== 'admin' && !caller.permissions.includes('send_messages')) {
+    return refuse('forbidden', 'This action needs the send_messages permission.');
+  }
+  if (caller.kind === 'patient') {
+    const me = f.patients.find((p) => p.id === caller.id);
+    if (me?.status === 'inactive' && f.participants.some((p) => p.type === 'staff' && p.role === 'provider')) {
+      return refuse('patient_inactive', 'Inactive patients cannot send to a conversation that includes a provider.');
+    }
+  }
+  try {
+    assertChatAvailable(caller, f.kind, f.patients);
+  } catch (e) {
+    if (e instanceof DomainError) return { canReply: false, reason: e.code, error: e };
+    throw e;
+  }
+  return { canReply: true };
+}
+
+export function assertMayRead(caller: Caller, participants: readonly Party[]): void {
+  if (caller.role === 'admin') return;
+  if (!participants.some((p) => p.id === caller.id && p.type === caller.kind)) {
+    throw new DomainError({
+      status: 403,
+      code: 'not_a_participant',
+      title: 'Not a participant',
+      detail: 'Only participants may read or reply to this conversation.',
+    });
+  }
+}
+
+/** Direction of a new message: from a patient inbound, from staff outbound, between staff internal. */
+export function directionOf(author: Caller | Party, participants: readonly Party[]): 'inbound' | 'outbound' | 'internal' {
+  const type = 'kind' in author ? author.kind : author.type;
+  if (type === 'patient') return 'inbound';
+  return participants.some((p) => p.type === 'patient') ? 'outbound' : 'internal';
+}
+
+/** Only staff delete, and only an outbound message they wrote. */
+export function assertMayDeleteMessage(caller: Caller, message: { author: { type: string; id: string }; direction: string }): void {
+  if (caller.kind !== 'staff' || message.author.type !== 'staff' || message.author.id !== caller.id || message.direction === 'inbound') {
+    throw new DomainError({
+      status: 403,
+      code: 'delete_not_allowed',
+      title: 'Delete not allowed',
+      detail: 'Staff may delete only messages they wrote.',
+    });
+  }
+}
+
+/** A whole conversation: only when a staff member started it, by that person or an admin. */
+export function assertMayDeleteConversation(caller: Caller, createdBy: { type: string; id: string }): void {
+  const startedByStaff = createdBy.type === 'staff';
+  const allowed = startedByStaff && caller.kind === 'staff' && (caller.id === createdBy.id || caller.role === 'admin');
+  if (!allowed) {
+    throw new DomainError({
+      status: 403,
+      code: 'delete_not_allowed',
+      title: 'Delete not allowed',
+      detail: 'Only a conversation started by staff can be deleted, by that staff member or an admin.',
+    });
+  }
+}
+
+export function assertNoteAllowed(participants: readonly Party[]): string {
+  const patients = participants.filter((p) => p.type === 'patient');
+  if (patients.length !== 1) {
+    throw new DomainError({
+      status: 422,
+      code: 'note_not_allowed',
+      title: 'Note not allowed',
+      detail: 'A quick note can be saved only from a conversation with exactly one patient.',
+    });
+  }
+  return (patients[0] as Party).id;
+}
+
+export const requireSendPermission = (caller: Caller): void => {
+  if (caller.kind === 'staff' && caller.role !== 'admin' && !caller.permissions.includes('send_messages')) {
+    throw forbidden('This action needs the send_messages permission.');
+  }
+};

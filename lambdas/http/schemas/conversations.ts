@@ -1,0 +1,116 @@
+import { channels } from '../../domain/conversation-policy.js';
+import { BlockedContact } from './directory.js';
+import { Id, PageQuery, Timestamp, pageOf } from './common.js';
+import { z } from './zod.js';
+
+const ComposeChannel = z.enum(['portal', 'email', 'sms', 'whatsapp']);
+const Channel = z.enum(channels);
+const PartyRef = z.object({ type: z.enum(['patient', 'staff', 'contact']), id: Id });
+
+export const StartConversation = z
+  .strictObject({
+    kind: z.enum(['direct', 'community']).optional().openapi({ description: 'direct (default) or community (staff only)' }),
+    channel: ComposeChannel,
+    subject: z.string().max(300).optional().openapi({ description: 'Required for portal and email' }),
+    participants: z.array(z.strictObject({ type: z.enum(['patient', 'staff']), id: Id })).min(1).max(50),
+    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email' }),
+    attachmentIds: z.array(Id).max(20).optional(),
+  })
+  .openapi('StartConversation');
+
+export const Reply = z
+  .strictObject({
+    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email' }),
+    attachmentIds: z.array(Id).max(20).optional(),
+  })
+  .openapi('Reply');
+
+export const PatchConversation = z
+  .strictObject({ archived: z.boolean().optional(), starred: z.boolean().optional() })
+  .openapi('PatchConversation');
+
+export const NoteInput = z.strictObject({ text: z.string().trim().min(1).max(5000) }).openapi('NoteInput');
+
+export const CallLogInput = z
+  .strictObject({
+    patientId: Id,
+    occurredAt: z.iso.datetime({ offset: true }),
+    durationSeconds: z.number().int().min(0).max(86_400),
+    direction: z.enum(['inbound', 'outbound']),
+    summary: z.string().trim().min(1).max(10_000),
+  })
+  .openapi('CallLogInput');
+
+export const InboxQuery = z.strictObject({
+  ...PageQuery,
+  patientId: Id.optional(),
+  status: z.enum(['unread', 'read', 'replied', 'archived']).optional(),
+  channel: Channel.optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  starred: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+
+export const PageOnlyQuery = z.strictObject({ ...PageQuery });
+
+const Delivery = z.object({
+  recipient: PartyRef,
+  channel: Channel,
+  address: z.string().nullable(),
+  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'blocked', 'suppressed']),
+  purpose: z.enum(['message', 'notification']).openapi({ description: 'notification: the no-content "you have a new message" email of a portal message' }),
+  error: z.string().optional(),
+});
+
+const Warning = z.object({ code: z.literal('recipient_blocked'), recipient: PartyRef, channel: Channel, address: z.string() });
+
+export const Message = z
+  .object({
+    id: Id,
+    conversationId: Id,
+    channel: Channel,
+    direction: z.enum(['inbound', 'outbound', 'internal']),
+    author: PartyRef,
+    body: z.string(),
+    attachments: z.array(z.object({ id: Id })),
+    createdAt: Timestamp,
+    deliveries: z.array(Delivery),
+    call: z.object({ occurredAt: Timestamp, durationSeconds: z.number() }).optional(),
+    warnings: z.array(Warning).optional(),
+  })
+  .openapi('Message');
+
+export const Conversation = z
+  .object({
+    id: Id,
+    kind: z.enum(['direct', 'community', 'broadcast', 'call_log']),
+    channel: Channel,
+    subject: z.string().nullable(),
+    participants: z.array(z.object({ type: z.enum(['patient', 'staff']), id: Id, name: z.string() })),
+    createdBy: PartyRef,
+    createdAt: Timestamp,
+    lastMessageAt: Timestamp,
+    lastDirection: z.enum(['inbound', 'outbound', 'internal']),
+    status: z.enum(['unread', 'read', 'replied', 'archived']).openapi({ description: "The caller's own status" }),
+    starred: z.boolean().openapi({ description: "The caller's own star" }),
+    replyPolicy: z
+      .object({ canReply: z.boolean(), reason: z.string().optional().openapi({ description: 'The error code a reply would get' }) })
+      .optional()
+      .openapi({ description: 'Present on single-conversation answers' }),
+  })
+  .openapi('Conversation');
+
+export const Started = z
+  .object({ conversation: Conversation, message: Message, warnings: z.array(Warning).optional() })
+  .openapi('StartedConversation');
+
+export const Note = z
+  .object({ id: Id, patientId: Id, conversationId: Id, text: z.string(), author: PartyRef, createdAt: Timestamp })
+  .openapi('Note');
+
+export const ConversationPage = pageOf(Conversation).openapi('ConversationPage');
+export const MessagePage = pageOf(Message).openapi('MessagePage');
+export const NotePage = pageOf(Note).openapi('NotePage');
+export const Correspondence = z
+  .object({ items: z.array(Message), nextCursor: z.string().nullable(), blockedContacts: z.array(BlockedContact) })
+  .openapi('Correspondence');
