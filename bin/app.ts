@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * CDK entry point (cdk.json: `npx tsx bin/app.ts`). Builds two env-agnostic stacks:
+ *   PracticeMessaging-<stage>-Stateful   KMS key, DynamoDB table, attachments bucket, user pool
+ *   PracticeMessaging-<stage>-Service    HTTP API, Lambda functions, alarms
+ * and checks them with the cdk-nag HIPAA Security, AwsSolutions and Serverless packs: any
+ * unacknowledged finding fails `cdk synth` / `cdk deploy`.
+ *
+ * Context keys (`-c key=value`, or the "context" block of cdk.json):
+ *   stage               Stage name, 1-20 of [a-z0-9-].                 Default: dev
+ *                       `prod`/`production`: log groups retained on delete, 365-day log retention,
+ *                       termination protection on the stateful stack.
+ *   sesFromAddress      Sender of outbound email (SES_FROM_ADDRESS).    Default: no-reply@example.com
+ *   alarmEmail          Email subscribed to the alarm SNS topic.        Default: none (no subscription)
+ *   corsOrigins         Comma-separated allowed origins (https, or http://localhost).
+ *                                                                       Default: none (CORS disabled)
+ *   throttleBurstLimit  HTTP API default route burst limit.             Default: 200
+ *   throttleRateLimit   HTTP API default route rate limit (req/s).      Default: 100
+ *   logRetentionDays    Retention of every log group (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, ...).
+ *                                                                       Default: 365 for prod, 30 otherwise
+ *   reservedConcurrency Reserved concurrency of each HTTP function.     Default: none (account pool)
+ *   mfa                 Cognito MFA: required | optional (TOTP only).   Default: required
+ *   authCallbackUrls    Comma-separated OAuth code-flow callback URLs.  Default: http://localhost:3000/auth/callback
+ *   authLogoutUrls      Comma-separated OAuth sign-out URLs.            Default: http://localhost:3000/
+ *   authDomainPrefix    Cognito hosted sign-in domain prefix (globally unique), needed for the
+ *                       authorization code flow.                        Default: none (SRP sign-in only)
+ *
+ * Example: npx cdk deploy --all -c stage=prod -c alarmEmail=oncall@example.org -c corsOrigins=https://app.example.org
+ *
+ * The app synthesizes cloud assembly schema 55 (aws-cdk-lib 2.276): it needs the aws-cdk CLI
+ * 2.1148.1 or later in the 2.x line (the 3.0.0 release on npm only reads schema 43).
+ */
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../lib/stacks/app.js';
+
+buildApp(new App());

@@ -1,0 +1,169 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HandlerGroup, Route } from '../routes.js';
+import { routeKey } from '../routes.js';
+
+export interface MessagingApiProps {
+  readonly stage: string;
+  /** The route table (lib/routes.ts). */
+  readonly routes: readonly Route[];
+  /** The function serving each handler group used by `routes`. */
+  readonly handlers: ReadonlyMap<HandlerGroup, IFunction>;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  readonly logKey: IKey;
+  readonly logRetention: RetentionDays;
+  readonly retainLogs: boolean;
+  readonly throttleBurstLimit: number;
+  readonly throttleRateLimit: number;
+  readonly corsOrigins: readonly string[];
+}
+
+/** Fields of each access log line: ids and request metadata only, never bodies or query strings. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+  sub: '$context.authorizer.claims.sub',
+  practiceId: '$context.authorizer.claims.practice_id',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+} as const;
+
+/**
+ * The public HTTP API, generated from the route table: one route per entry of lib/routes.ts,
+ * backed by the function of its handler group; routes whose auth is 'jwt' get the Cognito JWT
+ * authorizer, routes whose auth is 'none' get none. The `$default` stage writes JSON access
+ * logs to a KMS-encrypted log group and throttles every route by default.
+ */
+export class MessagingApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly authorizer: HttpJwtAuthorizer;
+  readonly accessLogGroup: LogGroup;
+  /** Every route created, keyed by `METHOD /path`. */
+  readonly routes = new Map<string, HttpRoute>();
+
+  constructor(scope: Construct, id: string, props: MessagingApiProps) {
+    super(scope, id);
+    const { region } = Stack.of(this);
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `practice-messaging-${props.stage}`,
+      description: `Practice messaging API (${props.stage})`,
+      createDefaultStage: false,
+      corsPreflight:
+        props.corsOrigins.length === 0
+          ? undefined
+          : {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: corsMethods(props.routes),
+              allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+              exposeHeaders: ['location'],
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+    });
+
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      encryptionKey: props.logKey,
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { burstLimit: props.throttleBurstLimit, rateLimit: props.throttleRateLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    // HTTP APIs have neither X-Ray tracing nor execution logging (REST-only features, which the
+    // packs only check on REST stages); the functions behind the API trace actively instead.
+
+    this.authorizer = new HttpJwtAuthorizer(
+      'CognitoAuthorizer',
+      `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
+      {
+        authorizerName: 'cognito',
+        identitySource: ['$request.header.Authorization'],
+        // Access tokens carry `client_id` rather than `aud`; API Gateway accepts either as the audience.
+        jwtAudience: [props.userPoolClient.userPoolClientId],
+      },
+    );
+
+    const integrations = new Map<HandlerGroup, HttpLambdaIntegration>();
+    const integrationFor = (group: HandlerGroup): HttpLambdaIntegration => {
+      let integration = integrations.get(group);
+      if (!integration) {
+        const fn = props.handlers.get(group);
+        if (!fn) throw new Error(`No function for handler group "${group}" (lib/routes.ts handlerEntries)`);
+        // One invoke permission per function for the whole API, not one per route: the
+        // function's resource policy stays small however many routes the table grows to.
+        integration = new HttpLambdaIntegration(`${group}Integration`, fn, { scopePermissionToRoute: false });
+        integrations.set(group, integration);
+      }
+      return integration;
+    };
+
+    for (const route of props.routes) {
+      if (route.path.startsWith('/dev/') || route.path === '/dev') {
+        throw new Error(`Route ${routeKey(route)}: /dev routes exist only in the local runtime`);
+      }
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [route.method as HttpMethod],
+        integration: integrationFor(route.handler),
+        authorizer: route.auth === 'jwt' ? this.authorizer : new HttpNoneAuthorizer(),
+      });
+      if (!created) throw new Error(`Route ${routeKey(route)} was not created`);
+      this.routes.set(routeKey(route), created);
+      if (route.auth === 'none') {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKey(route)} is public by contract (API.md: health check and the OpenAPI document, auth 'none' in lib/routes.ts); it returns no tenant data.`,
+        });
+      }
+    }
+  }
+
+  /** The invoke URL of the `$default` stage. */
+  get url(): string {
+    return this.stage.url;
+  }
+}
+
+function corsMethods(routes: readonly Route[]): CorsHttpMethod[] {
+  const methods = new Set<CorsHttpMethod>([CorsHttpMethod.OPTIONS]);
+  for (const route of routes) methods.add(route.method as CorsHttpMethod);
+  return [...methods];
+}

@@ -1,0 +1,85 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface OperationalAlarmsProps {
+  readonly stage: string;
+  readonly topicKey: IKey;
+  readonly alarmEmail: string | undefined;
+  readonly api: IHttpApi;
+  /** Functions to watch, by a stable name used in construct ids and alarm descriptions. */
+  readonly functions: ReadonlyMap<string, IFunction>;
+}
+
+/**
+ * Alarms that page the operator through one KMS-encrypted, TLS-only SNS topic: API 5xx, and
+ * errors and throttles of every function. Each alarm notifies on ALARM and on OK.
+ */
+export class OperationalAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationalAlarmsProps) {
+    super(scope, id);
+
+    this.topic = new Topic(this, 'Topic', {
+      displayName: `practice-messaging ${props.stage} alarms`,
+      masterKey: props.topicKey,
+      enforceSSL: true,
+    });
+
+    if (props.alarmEmail) {
+      const subscription = new EmailSubscription(props.alarmEmail);
+      this.topic.addSubscription(subscription);
+      Validations.of(this.topic).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'The only subscription is the operator email for alarm notifications; an undeliverable email leaves the alarm state and history in CloudWatch, so a dead-letter queue would hold nothing the operator cannot already see.',
+      });
+    }
+
+    const action = new SnsAction(this.topic);
+    const watch = (alarmId: string, metric: IMetric, description: string, threshold = 1): void => {
+      const alarm = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `practice-messaging ${props.stage}: ${description}`,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+
+    watch(
+      'Api5xx',
+      props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'the HTTP API answered 5xx in the last 5 minutes',
+    );
+
+    for (const [name, fn] of props.functions) {
+      watch(
+        `${name}Errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `function ${name} reported errors in the last 5 minutes`,
+      );
+      watch(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `function ${name} was throttled in the last 5 minutes`,
+      );
+    }
+  }
+}

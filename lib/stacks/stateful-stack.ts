@@ -1,0 +1,59 @@
+import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { AttachmentsBucket } from '../constructs/attachments-bucket.js';
+import { DataKey } from '../constructs/data-key.js';
+import { MessagingTable } from '../constructs/messaging-table.js';
+import { PracticeUserPool } from '../constructs/practice-user-pool.js';
+import type { StageConfig } from './config.js';
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/**
+ * Everything that holds data and must survive a redeploy or a deleted service stack: the
+ * customer-managed key, the table, the attachments bucket (and its access-log bucket) and the
+ * user pool. All of them are retained when the stack is deleted.
+ */
+export class StatefulStack extends Stack {
+  readonly key: Key;
+  readonly table: Table;
+  readonly attachmentsBucket: Bucket;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly preTokenFunction: IFunction;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.key = new DataKey(this, 'DataKey', { stage: config.stage }).key;
+
+    this.table = new MessagingTable(this, 'Messaging', { encryptionKey: this.key }).table;
+    Validations.of(this.table).acknowledge({
+      id: 'HIPAA.Security-DynamoDBInBackupPlan',
+      reason: 'The table has point-in-time recovery (continuous backups, restore to any second of the last 35 days), deletion protection and a RETAIN policy; longer-term AWS Backup plans are set centrally by the operator (AWS Organizations backup policies) rather than per application.',
+    });
+
+    this.attachmentsBucket = new AttachmentsBucket(this, 'Attachments', { encryptionKey: this.key }).bucket;
+
+    const users = new PracticeUserPool(this, 'Users', {
+      stage: config.stage,
+      mfa: config.mfa,
+      logKey: this.key,
+      logRetention: config.logRetention,
+      retainLogs: config.isProduction,
+      callbackUrls: config.authCallbackUrls,
+      logoutUrls: config.authLogoutUrls,
+      domainPrefix: config.authDomainPrefix,
+    });
+    this.userPool = users.userPool;
+    this.userPoolClient = users.client;
+    this.preTokenFunction = users.preTokenFunction.function;
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/stacks/app.js';
+
+/** An App with the context of cdk.json (feature flags) plus `extra`; bundling skipped. */
+function newApp(extra: Record<string, unknown> = {}): { app: App; outdir: string } {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const outdir = mkdtempSync(join(tmpdir(), 'practice-messaging-nag-'));
+  return { app: new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extra } }), outdir };
+}
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; conclusion: string; violations: { ruleName: string; severity: string }[] }[];
+}
+
+const readReport = (outdir: string): ValidationReport =>
+  JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
+  );
+}
+
+describe('cdk-nag (HIPAA Security, AwsSolutions, Serverless)', () => {
+  it('the cdk-nag packs report no unacknowledged finding', () => {
+    const { app, outdir } = newApp();
+    buildApp(app);
+    expect(() => app.synth()).not.toThrow();
+    const report = readReport(outdir);
+    expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it('the packs report no unacknowledged finding for a production stage with every option set', () => {
+    const { app, outdir } = newApp({
+      stage: 'prod',
+      alarmEmail: 'oncall@example.org',
+      corsOrigins: 'https://app.example.org',
+      reservedConcurrency: '10',
+      mfa: 'optional',
+      logRetentionDays: '731',
+      authDomainPrefix: 'clinic-messaging-prod',
+      authCallbackUrls: 'https://app.example.org/auth/callback',
+    });
+    buildApp(app);
+    expect(() => app.synth()).not.toThrow();
+    expect(readReport(outdir).pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it('an unacknowledged finding of any of the three packs fails synthesis', () => {
+    const { app, outdir } = newApp();
+    const { stateful } = buildApp(app);
+    new Bucket(stateful, 'UnloggedBucket'); // AwsSolutions-S1, HIPAA.Security-S3BucketLoggingEnabled, ...
+    new CfnLogGroup(stateful, 'ForeverLogs'); // Serverless-CloudWatchLogGroupRetentionPeriod, ...
+
+    expect(() => app.synth()).toThrow(/Acknowledge with/);
+
+    const report = readReport(outdir);
+    const failed = report.pluginReports.filter((r) => r.conclusion === 'failure').map((r) => r.pluginName);
+    expect(failed.sort()).toEqual(['AwsSolutions', 'HIPAA.Security', 'Serverless']);
+    const rules = report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-S1',
+        'HIPAA.Security-S3BucketLoggingEnabled',
+        'Serverless-CloudWatchLogGroupRetentionPeriod',
+      ]),
+    );
+  });
+
+  it('a wildcard acknowledgement covers only the resource it names', () => {
+    const { app, outdir } = newApp();
+    const { service } = buildApp(app);
+    const handler = [...service.handlers.values()][0]!;
+    handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:*:*:other-*'] }),
+    );
+    expect(() => app.synth()).toThrow(/Acknowledge with/);
+    const rules = readReport(outdir).pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName));
+    expect(rules).toContain('AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:other-*]');
+    expect(rules.filter((r) => r.startsWith('AwsSolutions-IAM5'))).toHaveLength(1);
+  });
+
+  it('every acknowledgement carries a specific written reason', () => {
+    const { app } = newApp();
+    buildApp(app);
+    app.synth(); // wildcard acknowledgements are recorded during synthesis
+    const acks = acknowledgements(app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(60);
+    }
+    // No pack is switched off wholesale: every acknowledgement names a rule of one of the packs.
+    for (const ack of acks) {
+      expect(ack.id, ack.path).toMatch(/^(Annotation::)?(AwsSolutions|HIPAA\.Security|Serverless)-[A-Za-z0-9]+(\[.+\])?$/);
+    }
+  });
+});

@@ -1,0 +1,372 @@
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/stacks/app.js';
+import { readStageConfig } from '../../lib/stacks/config.js';
+import { ServiceStack } from '../../lib/stacks/service-stack.js';
+import { type HandlerGroup, handlerEntries, type Route, routeKey, routes } from '../../lib/routes.js';
+import { globalIndexes } from '../../lib/table-definition.js';
+
+/** An App with the context of cdk.json (feature flags) plus `extra`; bundling skipped. */
+function newApp(extra: Record<string, unknown> = {}): App {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...extra } });
+}
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+const groups = Object.keys(handlerEntries) as HandlerGroup[];
+
+describe('service stack', () => {
+  let template: Template;
+  let resources: Record<string, Resource>;
+  let functionIdByGroup: Map<HandlerGroup, string>;
+  let authorizerId: string;
+  let statefulTemplate: Template;
+
+  const routeResource = (route: Pick<Route, 'method' | 'path'>): Resource => {
+    const found = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey(route) } }));
+    expect(found, routeKey(route)).toHaveLength(1);
+    return found[0] as Resource;
+  };
+
+  beforeAll(() => {
+    const built = buildApp(newApp());
+    template = Template.fromStack(built.service);
+    statefulTemplate = Template.fromStack(built.stateful);
+    resources = template.toJSON().Resources;
+    functionIdByGroup = new Map(
+      [...built.service.handlers].map(([group, handler]) => [
+        group,
+        built.service.getLogicalId(handler.function.node.defaultChild as CfnFunction),
+      ]),
+    );
+    authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
+  });
+
+  describe('HTTP API', () => {
+    it('has exactly the routes of lib/routes.ts', () => {
+      const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+      expect(keys.sort()).toEqual(routes.map(routeKey).sort());
+    });
+
+    it('every jwt route of lib/routes.ts has the Cognito authorizer', () => {
+      const jwtRoutes = routes.filter((r) => r.auth === 'jwt');
+      expect(jwtRoutes.length).toBeGreaterThan(0);
+      for (const route of jwtRoutes) {
+        const { Properties } = routeResource(route);
+        expect(Properties.AuthorizationType, routeKey(route)).toBe('JWT');
+        expect(Properties.AuthorizerId, routeKey(route)).toEqual({ Ref: authorizerId });
+      }
+    });
+
+    it('the openapi and health routes have no authorizer', () => {
+      const openRoutes = routes.filter((r) => r.auth === 'none');
+      expect(openRoutes.map(routeKey)).toEqual(expect.arrayContaining(['GET /health', 'GET /v1/openapi.json']));
+      for (const route of openRoutes) {
+        const { Properties } = routeResource(route);
+        expect(Properties.AuthorizationType, routeKey(route)).toBe('NONE');
+        expect(Properties.AuthorizerId, routeKey(route)).toBeUndefined();
+      }
+    });
+
+    it('no /dev route exists in the template', () => {
+      const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+      expect(keys.filter((k) => /^\S+ \/dev(\/|$)/.test(k))).toEqual([]);
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/"(GET|POST|PUT|PATCH|DELETE|ANY) \/dev/);
+    });
+
+    it('refuses a /dev route in the route table', () => {
+      const app = newApp();
+      const { stateful } = buildApp(app);
+      expect(
+        () =>
+          new ServiceStack(app, 'WithDevRoute', {
+            config: readStageConfig(app.node),
+            key: stateful.key,
+            table: stateful.table,
+            attachmentsBucket: stateful.attachmentsBucket,
+            userPool: stateful.userPool,
+            userPoolClient: stateful.userPoolClient,
+            routes: [{ method: 'POST', path: '/dev/token', handler: 'meta', auth: 'none' }],
+          }),
+      ).toThrow(/\/dev routes exist only in the local runtime/);
+    });
+
+    it('checks JWTs issued by the user pool for its app client', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: {
+            'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', Match.anyValue()]],
+          },
+          Audience: [Match.anyValue()],
+        },
+      });
+      const jwt = (Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as Resource).Properties.JwtConfiguration;
+      const poolRef = JSON.stringify(jwt.Issuer['Fn::Join'][1][3]);
+      const clientRef = JSON.stringify(jwt.Audience[0]);
+      const statefulOutputs = statefulTemplate.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const outputValue = (ref: string) => {
+        const name = /"OutputName":"([^"]+)"/.exec(ref)?.[1] ?? /"Fn::ImportValue":"([^"]+)"/.exec(ref)?.[1];
+        return Object.entries(statefulOutputs).find(([id, o]) => id === name || (o as any).Export?.Name === name)?.[1].Value;
+      };
+      const [poolId] = Object.keys(statefulTemplate.findResources('AWS::Cognito::UserPool'));
+      const [clientId] = Object.keys(statefulTemplate.findResources('AWS::Cognito::UserPoolClient'));
+      expect(outputValue(poolRef)).toEqual({ Ref: poolId });
+      expect(outputValue(clientRef)).toEqual({ Ref: clientId });
+    });
+
+    it("each route invokes its handler group's function", () => {
+      for (const route of routes) {
+        const target = routeResource(route).Properties.Target['Fn::Join'][1][1].Ref as string;
+        const integration = resources[target]!;
+        expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+        expect(integration.Properties.IntegrationUri, routeKey(route)).toEqual({
+          'Fn::GetAtt': [functionIdByGroup.get(route.handler), 'Arn'],
+        });
+        expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+      }
+    });
+
+    it('lets API Gateway invoke each function through one permission for the whole API', () => {
+      for (const fnId of functionIdByGroup.values()) {
+        const permissions = template.findResources('AWS::Lambda::Permission', {
+          Properties: { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'apigateway.amazonaws.com' },
+        });
+        expect(Object.keys(permissions)).toHaveLength(1);
+      }
+    });
+
+    it('logs access as JSON to a KMS-encrypted log group and throttles routes by default', () => {
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+      expect(stage.Properties.StageName).toBe('$default');
+      expect(stage.Properties.AutoDeploy).toBe(true);
+      expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 });
+      const logGroupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+      expect(resources[logGroupId]!.Properties.KmsKeyId).toBeDefined();
+      const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    });
+
+    it('takes throttling and CORS origins from context', () => {
+      const { service } = buildApp(
+        newApp({ throttleBurstLimit: '20', throttleRateLimit: '10', corsOrigins: 'https://app.example.org' }),
+      );
+      const t = Template.fromStack(service);
+      t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+      });
+      t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.org'] }),
+      });
+    });
+
+    it('has no CORS configuration unless origins are given', () => {
+      const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0] as Resource;
+      expect(api.Properties.CorsConfiguration).toBeUndefined();
+    });
+
+    it('a route added to the table becomes an API route backed by its group', () => {
+      const app = newApp();
+      const { stateful } = buildApp(app);
+      const extraRoutes: Route[] = [
+        ...routes,
+        { method: 'POST', path: '/v1/blocks', handler: 'blocks' as HandlerGroup, auth: 'jwt' },
+      ];
+      const stack = new ServiceStack(app, 'WithMoreRoutes', {
+        config: readStageConfig(app.node),
+        key: stateful.key,
+        table: stateful.table,
+        attachmentsBucket: stateful.attachmentsBucket,
+        userPool: stateful.userPool,
+        userPoolClient: stateful.userPoolClient,
+        routes: extraRoutes,
+        handlerEntries: { ...handlerEntries, blocks: handlerEntries.meta } as Record<HandlerGroup, string>,
+      });
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1);
+      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/blocks', AuthorizationType: 'JWT' });
+    });
+  });
+
+  describe('functions', () => {
+    it('creates one function per handler group', () => {
+      template.resourceCountIs('AWS::Lambda::Function', groups.length);
+      expect([...functionIdByGroup.keys()].sort()).toEqual([...groups].sort());
+    });
+
+    it('functions run Node.js 22 on arm64 with active tracing', () => {
+      for (const t of [template, statefulTemplate]) {
+        for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as Resource[]) {
+          expect(fn.Properties.Runtime).toBe('nodejs22.x');
+          expect(fn.Properties.Architectures).toEqual(['arm64']);
+          expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+          expect(fn.Properties.Handler).toBe('index.handler');
+        }
+      }
+    });
+
+    it('gives every handler its table, bucket, stage and logging settings', () => {
+      for (const fnId of functionIdByGroup.values()) {
+        const vars = resources[fnId]!.Properties.Environment.Variables as Record<string, unknown>;
+        expect(vars).toMatchObject({
+          STAGE: 'dev',
+          POWERTOOLS_SERVICE_NAME: 'practice-messaging',
+          LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+        expect(vars.TABLE_NAME).toBeDefined();
+        expect(vars.ATTACHMENTS_BUCKET).toBeDefined();
+      }
+    });
+
+    it('log groups are encrypted and have a stage retention', () => {
+      const groupsInStacks = [
+        ...Object.values(template.findResources('AWS::Logs::LogGroup')),
+        ...Object.values(statefulTemplate.findResources('AWS::Logs::LogGroup')),
+      ] as Resource[];
+      // one per function (handlers + pre-token trigger) and the API access log
+      expect(groupsInStacks).toHaveLength(groups.length + 2);
+      for (const group of groupsInStacks) {
+        expect(group.Properties.KmsKeyId).toBeDefined();
+        expect(group.Properties.RetentionInDays).toBe(30);
+      }
+      for (const fnId of functionIdByGroup.values()) {
+        const logGroup = resources[fnId]!.Properties.LoggingConfig.LogGroup.Ref as string;
+        expect(resources[logGroup]!.Type).toBe('AWS::Logs::LogGroup');
+      }
+    });
+
+    it('keeps production logs for a year and retains them', () => {
+      const { service } = buildApp(newApp({ stage: 'prod' }));
+      const logGroups = Object.values(Template.fromStack(service).findResources('AWS::Logs::LogGroup')) as Resource[];
+      for (const group of logGroups) {
+        expect(group.Properties.RetentionInDays).toBe(365);
+        expect(group.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    it('reserves concurrency only when the reservedConcurrency context key is set', () => {
+      for (const fnId of functionIdByGroup.values()) {
+        expect(resources[fnId]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+      }
+      const { service } = buildApp(newApp({ reservedConcurrency: '5' }));
+      const fns = Object.values(Template.fromStack(service).findResources('AWS::Lambda::Function')) as Resource[];
+      expect(fns.map((f) => f.Properties.ReservedConcurrentExecutions)).toEqual(fns.map(() => 5));
+    });
+  });
+
+  describe('permissions', () => {
+    const handlerPolicies = (): Resource[] => Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
+    const statements = (policy: Resource): any[] => policy.Properties.PolicyDocument.Statement;
+    const actions = (statement: any): string[] => [statement.Action].flat();
+
+    it('handler roles use customer-managed policies only, without wildcard actions', () => {
+      expect(handlerPolicies()).toHaveLength(groups.length);
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Resource[]) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(role.Properties.Policies).toBeUndefined();
+      }
+      for (const policy of handlerPolicies()) {
+        for (const statement of statements(policy)) {
+          expect(actions(statement).filter((a) => a.includes('*'))).toEqual([]);
+        }
+      }
+    });
+
+    it('handlers may read and write items and query every index, but never scan', () => {
+      for (const policy of handlerPolicies()) {
+        const all = statements(policy);
+        const dynamo = all.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+        const granted = dynamo.flatMap(actions);
+        expect(granted).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']));
+        expect(granted).not.toContain('dynamodb:Scan');
+        const indexStatement = dynamo.find((s) => s.Sid === 'TableIndexQueries');
+        expect(indexStatement.Resource).toHaveLength(globalIndexes.length);
+        const rendered = JSON.stringify(indexStatement.Resource);
+        for (const index of globalIndexes) expect(rendered).toContain(`/index/${index.indexName}`);
+      }
+    });
+
+    it('handlers may read and write attachment objects and use the data key', () => {
+      for (const policy of handlerPolicies()) {
+        const granted = statements(policy).flatMap(actions);
+        expect(granted).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey']));
+        expect(granted.filter((a) => a.startsWith('s3:') && /Acl|Policy|Configuration/.test(a))).toEqual([]);
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = (): Resource[] => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    const topicId = (): string => Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+
+    it('alarms on API 5xx and on function errors', () => {
+      const api5xx = alarms().filter((a) => a.Properties.Namespace === 'AWS/ApiGateway' && a.Properties.MetricName === '5xx');
+      expect(api5xx).toHaveLength(1);
+      for (const fnId of functionIdByGroup.values()) {
+        for (const metric of ['Errors', 'Throttles']) {
+          const matching = alarms().filter(
+            (a) =>
+              a.Properties.Namespace === 'AWS/Lambda' &&
+              a.Properties.MetricName === metric &&
+              JSON.stringify(a.Properties.Dimensions).includes(fnId),
+          );
+          expect(matching, `${metric} of ${fnId}`).toHaveLength(1);
+        }
+      }
+    });
+
+    it('also alarms on errors and throttles of the Cognito trigger', () => {
+      const lambdaAlarms = alarms().filter((a) => a.Properties.Namespace === 'AWS/Lambda');
+      expect(lambdaAlarms).toHaveLength(2 * (groups.length + 1));
+    });
+
+    it('every alarm notifies the alarm topic on ALARM and OK', () => {
+      for (const alarm of alarms()) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+        expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId() }]);
+      }
+    });
+
+    it('the alarm topic is KMS-encrypted and accepts TLS publishers only', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('subscribes the alarm email only when one is given', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      const { service } = buildApp(newApp({ alarmEmail: 'oncall@example.org' }));
+      Template.fromStack(service).hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'oncall@example.org',
+      });
+    });
+  });
+
+  it('outputs the API URL, user pool, client, table and bucket', () => {
+    const outputs = Object.keys(template.toJSON().Outputs ?? {});
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AttachmentsBucketName']),
+    );
+  });
+
+  it('the service stack deploys after the stateful stack', () => {
+    const { stateful, service } = buildApp(newApp());
+    expect(service.dependencies).toContain(stateful);
+    expect(Stack.of(service.api)).toBe(service);
+  });
+});
