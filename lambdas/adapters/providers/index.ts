@@ -1,0 +1,85 @@
+/**
+ * Builds one sender per channel from plain configuration. On AWS: SES v2, SNS and the WhatsApp
+ * Cloud API (token from Secrets Manager). Locally: SES v2 pointed at the emulator for email, the
+ * local outbox for SMS and WhatsApp.
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ProviderChannel, ProviderSender, SendResult } from '../../app/delivery-ports.js';
+import { LocalOutboxSender } from './local-outbox.js';
+import { SecretTokenProvider } from './secret-token.js';
+import { SesEmailSender } from './ses-email.js';
+import { SnsSmsSender } from './sns-sms.js';
+import { WhatsAppCloudSender } from './whatsapp-cloud.js';
+
+export interface SendersConfig {
+  mode: 'aws' | 'local';
+  region: string;
+  /** The SES emulator's endpoint (local mode). */
+  sesEndpoint?: string;
+  sesFromAddress: string;
+  sesConfigurationSet?: string;
+  smsOriginationNumber?: string;
+  whatsappPhoneNumberId?: string;
+  /** Name or ARN of the secret holding the WhatsApp Cloud API access token (the bare token). */
+  whatsappTokenSecretId?: string;
+}
+
+/** Test seams; production code passes nothing. */
+export interface SendersDeps {
+  fetch?: typeof fetch;
+}
+
+/** A channel the stage has not configured: every send fails permanently, nothing is called. */
+class UnconfiguredSender implements ProviderSender {
+  constructor(readonly channel: ProviderChannel) {}
+  async send(): Promise<SendResult> {
+    return { ok: false, retryable: false, reason: 'channel_not_configured' };
+  }
+}
+
+/** Static credentials the emulators accept (they ignore signatures). */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Record<ProviderChannel, ProviderSender> {
+  if (config.mode === 'local') {
+    const ses = new SESv2Client({
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+      ...(config.sesEndpoint ? { endpoint: config.sesEndpoint } : {}),
+    });
+    return {
+      email: new SesEmailSender({
+        client: ses,
+        fromAddress: config.sesFromAddress,
+        ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+      }),
+      sms: new LocalOutboxSender('sms'),
+      whatsapp: new LocalOutboxSender('whatsapp'),
+    };
+  }
+
+  const email = new SesEmailSender({
+    client: new SESv2Client({ region: config.region }),
+    fromAddress: config.sesFromAddress,
+    ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+  });
+  const sms = new SnsSmsSender({
+    client: new SNSClient({ region: config.region }),
+    ...(config.smsOriginationNumber ? { originationNumber: config.smsOriginationNumber } : {}),
+  });
+  let whatsapp: ProviderSender = new UnconfiguredSender('whatsapp');
+  if (config.whatsappPhoneNumberId && config.whatsappTokenSecretId) {
+    const token = new SecretTokenProvider({
+      client: new SecretsManagerClient({ region: config.region }),
+      secretId: config.whatsappTokenSecretId,
+    });
+    whatsapp = new WhatsAppCloudSender({
+      phoneNumberId: config.whatsappPhoneNumberId,
+      accessToken: token.accessToken,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+  }
+  return { email, sms, whatsapp };
+}

@@ -1,0 +1,85 @@
+/**
+ * The local runtime's stand-in for the SMS and WhatsApp providers: every send is recorded in an
+ * in-process store that `GET /dev/outbox` reads. Email does not come here; locally it goes
+ * through SesEmailSender to the SES emulator.
+ *
+ * Tests can make the next sends on a channel fail (or answer anything else) with
+ * `injectLocalFaults`. The store is process-wide (kept on `globalThis`, so two copies of this
+ * module in one process still share it); it is not shared across processes or vitest workers.
+ */
+import { monotonicFactory } from 'ulid';
+import type { OutboundMessage, ProviderChannel, ProviderSender, SendResult } from '../../app/delivery-ports.js';
+
+export type LocalOutboxChannel = Exclude<ProviderChannel, 'email'>;
+
+export interface LocalOutboxEntry {
+  channel: LocalOutboxChannel;
+  to: string;
+  body: string;
+  providerMessageId: string;
+  /** ISO 8601. */
+  at: string;
+  /** The delivery it was sent for: lets tests see that a delivery reached the outbox exactly once. */
+  deliveryId: string;
+}
+
+interface Store {
+  entries: LocalOutboxEntry[];
+  faults: Map<LocalOutboxChannel, SendResult[]>;
+}
+
+const STORE_KEY = Symbol.for('practice-messaging.local-outbox');
+
+function store(): Store {
+  const holder = globalThis as unknown as Record<symbol, Store | undefined>;
+  return (holder[STORE_KEY] ??= { entries: [], faults: new Map() });
+}
+
+/** Monotonic, so ids sort in send order even within one millisecond. */
+const nextId = monotonicFactory();
+
+export class LocalOutboxSender implements ProviderSender {
+  constructor(readonly channel: LocalOutboxChannel) {}
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const queued = store().faults.get(this.channel);
+    const fault = queued?.shift();
+    if (fault) return { ...fault };
+    if (message.channel !== this.channel) return { ok: false, retryable: false, reason: 'wrong_channel' };
+    const entry: LocalOutboxEntry = {
+      channel: this.channel,
+      to: message.to,
+      body: message.text,
+      providerMessageId: `local-${nextId()}`,
+      at: new Date().toISOString(),
+      deliveryId: message.deliveryId,
+    };
+    store().entries.push(entry);
+    return { ok: true, providerMessageId: entry.providerMessageId };
+  }
+}
+
+/** A copy of what was sent, newest first, optionally filtered (as `GET /dev/outbox` filters). */
+export function localOutboxEntries(filter: { channel?: LocalOutboxChannel; to?: string } = {}): LocalOutboxEntry[] {
+  return store()
+    .entries.filter((e) => (filter.channel === undefined || e.channel === filter.channel) && (filter.to === undefined || e.to === filter.to))
+    .reverse()
+    .map((e) => ({ ...e }));
+}
+
+/** The next sends on `channel` answer these results, in order, before sending normally again. */
+export function injectLocalFaults(channel: LocalOutboxChannel, faults: readonly SendResult[]): void {
+  const queued = store().faults.get(channel) ?? [];
+  queued.push(...faults.map((f) => ({ ...f })));
+  store().faults.set(channel, queued);
+}
+
+export function clearLocalFaults(): void {
+  store().faults.clear();
+}
+
+/** Forget everything sent (and any pending faults). */
+export function clearLocalOutbox(): void {
+  store().entries.length = 0;
+  store().faults.clear();
+}

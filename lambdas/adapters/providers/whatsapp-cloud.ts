@@ -1,0 +1,188 @@
+/**
+ * WhatsApp through Meta's Cloud API: `POST {baseUrl}/{apiVersion}/{phoneNumberId}/messages`, a
+ * free-form text message. The access token comes from a source that may cache it (Secrets
+ * Manager, see secret-token.ts); after an authentication error the sender asks that source for a
+ * fresh token once and tries once more.
+ *
+ * The Cloud API has no idempotency key; the returned `wamid` is what later status webhooks carry.
+ *
+ * Errors are classified by Meta's `error.code` (Meta advises building on the code, not on
+ * titles, messages or HTTP status), then by HTTP status. Meta's `message` and
+ * `error_data.details` are never read into a reason: they can name the recipient.
+ */
+import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../app/delivery-ports.js';
+import type { AccessTokenSource } from './secret-token.js';
+
+export interface WhatsAppCloudSenderOptions {
+  phoneNumberId: string;
+  /** Called before every send; called with `{ refresh: true }` after the API rejected the token. */
+  accessToken: AccessTokenSource;
+  fetch?: typeof fetch;
+  /** Graph API version. Default `v21.0`. */
+  apiVersion?: string;
+  /** Default `https://graph.facebook.com`. */
+  baseUrl?: string;
+  /** Per request. Default 10 seconds. */
+  timeoutMs?: number;
+}
+
+type CodeClass = { retryable: boolean; slug: string };
+
+/**
+ * Meta error codes (Cloud API error-code reference). Same rule as SES/SNS: permanent only when this
+ * message to this recipient can never work; rate limits, Meta outages and problems of our own
+ * business account/token (an operator fixes them) are retryable → retries, then the DLQ.
+ */
+const WHATSAPP_CODES: Readonly<Record<number, CodeClass>> = {
+  // Rate limits and Meta-side trouble
+  1: { retryable: true, slug: 'api_unknown' },
+  2: { retryable: true, slug: 'service_unavailable' },
+  4: { retryable: true, slug: 'app_rate_limited' },
+  80007: { retryable: true, slug: 'waba_rate_limited' },
+  130429: { retryable: true, slug: 'throughput_rate_limited' },
+  131000: { retryable: true, slug: 'something_went_wrong' },
+  131016: { retryable: true, slug: 'service_overloaded' },
+  131048: { retryable: true, slug: 'spam_rate_limited' },
+  131056: { retryable: true, slug: 'pair_rate_limited' },
+  133004: { retryable: true, slug: 'server_unavailable' },
+  // Our business account, phone number or token: operator-fixable
+  0: { retryable: true, slug: 'auth_failed' },
+  190: { retryable: true, slug: 'token_expired' },
+  3: { retryable: true, slug: 'permission_denied' },
+  10: { retryable: true, slug: 'permission_denied' },
+  33: { retryable: true, slug: 'business_number_invalid' },
+  368: { retryable: true, slug: 'policy_blocked' },
+  131042: { retryable: true, slug: 'payment_issue' },
+  133010: { retryable: true, slug: 'business_number_not_registered' },
+  // This message / this recipient
+  100: { retryable: false, slug: 'invalid_parameter' },
+  131008: { retryable: false, slug: 'required_parameter_missing' },
+  131009: { retryable: false, slug: 'parameter_value_invalid' },
+  131021: { retryable: false, slug: 'recipient_is_sender' },
+  131026: { retryable: false, slug: 'undeliverable' },
+  131030: { retryable: false, slug: 'recipient_not_allowed' },
+  131031: { retryable: false, slug: 'account_locked' },
+  131047: { retryable: false, slug: 'reengagement_window_closed' },
+  131049: { retryable: false, slug: 'not_delivered_ecosystem_limit' },
+  131051: { retryable: false, slug: 'unsupported_message_type' },
+};
+
+/** 131050: the user stopped receiving (marketing) messages from the business. */
+const OPTED_OUT_CODE = 131050;
+
+function isAuthFailure(status: number, code: number | undefined): boolean {
+  return status === 401 || code === 190 || code === 0;
+}
+
+function isPermissionCode(code: number): boolean {
+  return code >= 200 && code <= 299;
+}
+
+export function classifyWhatsAppError(status: number, code: number | undefined): { retryable: boolean; reason: string } {
+  if (code !== undefined) {
+    if (code === OPTED_OUT_CODE) return { retryable: false, reason: REASON_OPTED_OUT };
+    const known = WHATSAPP_CODES[code] ?? (isPermissionCode(code) ? { retryable: true, slug: 'permission_denied' } : undefined);
+    if (known) return { retryable: known.retryable, reason: `whatsapp_${code}_${known.slug}` };
+  }
+  const retryable = status === 401 || status === 408 || status === 429 || status >= 500;
+  return { retryable, reason: code !== undefined ? `whatsapp_${code}` : `whatsapp_http_${status}` };
+}
+
+/** E.164 (`+15551234567`) → the Cloud API's `to` (`15551234567`); undefined when not E.164. */
+export function whatsappRecipient(to: string): string | undefined {
+  const digits = to.startsWith('+') ? to.slice(1) : to;
+  return /^[1-9]\d{6,14}$/.test(digits) ? digits : undefined;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(body: unknown): number | undefined {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (typeof code === 'number' && Number.isInteger(code)) return code;
+  if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
+  return undefined;
+}
+
+function messageId(body: unknown): string | undefined {
+  const id = (body as { messages?: { id?: unknown }[] } | undefined)?.messages?.[0]?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+export class WhatsAppCloudSender implements ProviderSender {
+  readonly channel = 'whatsapp' as const;
+  private readonly url: string;
+  private readonly accessToken: AccessTokenSource;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(options: WhatsAppCloudSenderOptions) {
+    const baseUrl = (options.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
+    const apiVersion = options.apiVersion ?? 'v21.0';
+    this.url = `${baseUrl}/${apiVersion}/${encodeURIComponent(options.phoneNumberId)}/messages`;
+    this.accessToken = options.accessToken;
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    if (message.channel !== 'whatsapp') return { ok: false, retryable: false, reason: 'wrong_channel' };
+    const to = whatsappRecipient(message.to);
+    if (!to) return { ok: false, retryable: false, reason: 'invalid_recipient' };
+    const body = JSON.stringify({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to,
+      type: 'text',
+      text: { preview_url: false, body: message.text },
+    });
+
+    let result = await this.attempt(body, false);
+    if (result.kind === 'auth') result = await this.attempt(body, true);
+    return result.kind === 'auth' ? result.failure : result.result;
+  }
+
+  private async attempt(
+    body: string,
+    refresh: boolean,
+  ): Promise<{ kind: 'done'; result: SendResult } | { kind: 'auth'; failure: SendResult }> {
+    let token: string;
+    try {
+      token = await this.accessToken(refresh ? { refresh: true } : undefined);
+    } catch {
+      return { kind: 'done', result: { ok: false, retryable: true, reason: 'token_unavailable' } };
+    }
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const name = (err as { name?: unknown } | null)?.name;
+      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network_error';
+      return { kind: 'done', result: { ok: false, retryable: true, reason } };
+    }
+
+    const json = await readJson(response);
+    if (response.ok) {
+      const id = messageId(json);
+      // Accepted but unreadable: the message may be on its way, so do not invite a resend.
+      if (!id) return { kind: 'done', result: { ok: false, retryable: false, reason: 'malformed_response' } };
+      return { kind: 'done', result: { ok: true, providerMessageId: id } };
+    }
+
+    const code = errorCode(json);
+    const classified = classifyWhatsAppError(response.status, code);
+    const failure: SendResult = { ok: false, ...classified };
+    return isAuthFailure(response.status, code) ? { kind: 'auth', failure } : { kind: 'done', result: failure };
+  }
+}
