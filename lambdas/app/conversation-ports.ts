@@ -91,7 +91,8 @@ export interface NoteRecord {
 }
 
 export interface ConversationRepository {
-  get(practiceId: string, id: string): Promise<ConversationRecord | null>;
+  /** null when absent or being deleted (unless `includeDeleting`, for resuming a delete). */
+  get(practiceId: string, id: string, options?: { includeDeleting?: boolean }): Promise<ConversationRecord | null>;
   states(practiceId: string, id: string): Promise<StateRecord[]>;
   state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
   /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists. */

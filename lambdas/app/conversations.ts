@@ -250,8 +250,9 @@ async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (!(error instanceof WriteConflict) || attempt >= 6) throw error;
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 50));
+      // Many writers on one conversation serialise through retries: keep trying a while.
+      if (!(error instanceof WriteConflict) || attempt >= 15) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(20 * 2 ** attempt, 300) * (0.5 + Math.random())));
     }
   }
 }
@@ -536,7 +537,9 @@ export async function deleteMessage(deps: ConversationDeps, caller: Caller, conv
 }
 
 export async function deleteConversation(deps: ConversationDeps, caller: Caller, id: string): Promise<void> {
-  const c = await loadConversation(deps, caller, id);
+  // A delete that was interrupted is resumed by the next DELETE.
+  const c = await deps.conversations.get(caller.practiceId, id, { includeDeleting: true });
+  if (!c) throw notFound('Conversation');
   assertMayRead(caller, c.participants);
   assertMayDeleteConversation(caller, c.createdBy);
   await deps.conversations.deleteConversation(caller.practiceId, c);

@@ -10,6 +10,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -113,9 +114,10 @@ const deliveryKeys = (practiceId: string, m: Item) =>
   );
 
 export class DynamoConversationRepository implements ConversationRepository {
-  async get(practiceId: string, id: string): Promise<ConversationRecord | null> {
+  async get(practiceId: string, id: string, options: { includeDeleting?: boolean } = {}): Promise<ConversationRecord | null> {
     const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.conversation(practiceId, id) }));
-    return out.Item ? conversationFrom(out.Item) : null;
+    if (!out.Item || (out.Item['deletingAt'] && !options.includeDeleting)) return null;
+    return conversationFrom(out.Item);
   }
 
   async states(practiceId: string, id: string): Promise<StateRecord[]> {
@@ -145,7 +147,9 @@ export class DynamoConversationRepository implements ConversationRepository {
           TableName: tableName,
           Key: keys.conversation(practiceId, c.id),
           UpdateExpression: 'SET lastMessageAt = :at, lastDirection = :dir, participants = :participants',
-          ConditionExpression: 'attribute_exists(pk)',
+          // Activity only moves forward, and nothing joins a conversation being deleted: a racing
+          // writer fails here and retries from a fresh read (or finds the conversation gone).
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND lastMessageAt < :at',
           ExpressionAttributeValues: { ':at': c.lastMessageAt, ':dir': c.lastDirection, ':participants': c.participants },
         },
       });
@@ -356,11 +360,21 @@ export class DynamoConversationRepository implements ConversationRepository {
 
   /**
    * Everything of the conversation goes: messages, deliveries, states, correspondence pointers,
-   * pair links, the call-log pointer. The conversation item goes last, so an interrupted delete
-   * can be run again and finishes the job.
+   * pair links, the call-log pointer. The conversation is first marked as being deleted (it
+   * answers 404 from then on and no send can add to it), and its item goes last, so an
+   * interrupted delete can be run again and finishes the job.
    */
   async deleteConversation(practiceId: string, c: ConversationRecord): Promise<void> {
     const pk = keys.conversationPk(practiceId, c.id);
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.conversation(practiceId, c.id),
+        UpdateExpression: 'SET deletingAt = if_not_exists(deletingAt, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
     const items = await queryAll({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk',
@@ -382,17 +396,11 @@ export class DynamoConversationRepository implements ConversationRepository {
     if (patientIds.length === 1) {
       for (const providerId of providerIds) {
         await dynamo.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.pair(practiceId, providerId, patientIds[0] as string),
-                  UpdateExpression: 'DELETE conversations :c',
-                  ExpressionAttributeValues: { ':c': new Set([c.id]) },
-                },
-              },
-            ],
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.pair(practiceId, providerId, patientIds[0] as string),
+            UpdateExpression: 'DELETE conversations :c',
+            ExpressionAttributeValues: { ':c': new Set([c.id]) },
           }),
         );
       }
