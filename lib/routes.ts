@@ -4,7 +4,7 @@
  * API Gateway v2 events and calling the same handler modules. Keep this file free of imports
  * from lambdas/: it is data, read by both worlds.
  */
-export type HandlerGroup = 'meta' | 'directory' | 'conversations';
+export type HandlerGroup = 'meta' | 'directory' | 'conversations' | 'blocks';
 
 export type RouteAuth = 'jwt' | 'none';
 
@@ -21,6 +21,7 @@ export const handlerEntries: Record<HandlerGroup, string> = {
   meta: 'lambdas/handlers/http/meta.ts',
   directory: 'lambdas/handlers/http/directory.ts',
   conversations: 'lambdas/handlers/http/conversations.ts',
+  blocks: 'lambdas/handlers/http/blocks.ts',
 };
 
 const jwt = (method: Route['method'], path: string, handler: HandlerGroup): Route => ({
@@ -64,6 +65,16 @@ export const routes: readonly Route[] = [
   jwt('GET', '/v1/patients/{id}/notes', 'conversations'),
   jwt('POST', '/v1/call-logs', 'conversations'),
   jwt('GET', '/v1/patients/{id}/correspondence', 'conversations'),
+
+  jwt('POST', '/v1/blocks', 'blocks'),
+  jwt('GET', '/v1/blocks', 'blocks'),
+  jwt('GET', '/v1/blocks/stats', 'blocks'),
+  jwt('POST', '/v1/blocks/from-conversations', 'blocks'),
+  jwt('GET', '/v1/blocks/{id}', 'blocks'),
+  jwt('PATCH', '/v1/blocks/{id}', 'blocks'),
+  jwt('DELETE', '/v1/blocks/{id}', 'blocks'),
+  jwt('GET', '/v1/blocks/{id}/history', 'blocks'),
+  jwt('POST', '/v1/patients/{id}/blocks', 'blocks'),
 ];
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>): string => `${r.method} ${r.path}`;

@@ -60,4 +60,12 @@ export interface DirectoryRepository {
   replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean>;
   listPatients(practiceId: string, page: PageRequest): Promise<Page<PatientRecord>>;
   searchPatients(practiceId: string, query: string, page: PageRequest): Promise<Page<PatientRecord>>;
+  /** Who has this address (patients and contacts), from the address-owner index. */
+  addressOwners(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressOwner[]>;
+}
+
+export interface AddressOwner {
+  ownerType: 'patient' | 'contact';
+  ownerId: string;
+  name: string;
 }

@@ -4,6 +4,7 @@
  * Every route of lib/routes.ts must have an entry (a test checks it).
  */
 import type { ZodType } from 'zod';
+import * as b from './schemas/blocks.js';
 import * as c from './schemas/conversations.js';
 import * as d from './schemas/directory.js';
 import { z } from './schemas/zod.js';
@@ -183,5 +184,58 @@ export const operations: Record<string, Operation> = {
     tag: 'conversations',
     query: c.PageOnlyQuery,
     success: { status: 200, schema: c.Correspondence },
+  },
+
+  'POST /v1/blocks': {
+    summary: 'Block an email or phone (manage_contacts); linked to the patient who has it when patientId is omitted',
+    tag: 'blocks',
+    body: b.CreateBlock,
+    success: { status: 201, schema: b.Block },
+    errors: { 409: ['already_blocked (with existingBlockId)'] },
+    idempotent: true,
+  },
+  'GET /v1/blocks': {
+    summary: 'Active blocks, newest first; filters type, q, patientId, contactId, blockedFrom, blockedTo',
+    tag: 'blocks',
+    query: b.ListBlocksQuery,
+    success: { status: 200, schema: b.BlockPage },
+  },
+  'GET /v1/blocks/stats': {
+    summary: 'Blocks per day in a range, unblocks and the unblock rate',
+    tag: 'blocks',
+    query: b.StatsQuery,
+    success: { status: 200, schema: b.BlockStats },
+  },
+  'POST /v1/blocks/from-conversations': {
+    summary: 'Block the external sender addresses of conversations (dryRun lists them first)',
+    tag: 'blocks',
+    body: b.BlockFromConversations,
+    success: { status: 200, schema: b.FromConversationsResult },
+  },
+  'GET /v1/blocks/{id}': { summary: 'A block (also after it was lifted)', tag: 'blocks', success: { status: 200, schema: b.Block } },
+  'PATCH /v1/blocks/{id}': {
+    summary: 'Change the reason or hideExisting of an active block',
+    tag: 'blocks',
+    body: b.UpdateBlock,
+    success: { status: 200, schema: b.Block },
+    errors: { 409: ['block_not_active', 'concurrent_update'] },
+  },
+  'DELETE /v1/blocks/{id}': {
+    summary: 'Unblock: the address can be messaged again at once; the record and history stay',
+    tag: 'blocks',
+    success: { status: 204, schema: null },
+  },
+  'GET /v1/blocks/{id}/history': {
+    summary: 'Audit events of a block (blocked, updated, unblocked), oldest first',
+    tag: 'blocks',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: b.BlockHistory },
+  },
+  'POST /v1/patients/{id}/blocks': {
+    summary: "Block chosen contact methods saved on the patient",
+    tag: 'blocks',
+    body: b.BlockPatientMethods,
+    success: { status: 201, schema: b.BlockOutcomes },
+    idempotent: true,
   },
 };

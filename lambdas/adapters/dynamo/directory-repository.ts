@@ -12,6 +12,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  AddressOwner,
   DirectoryRepository,
   Page,
   PageRequest,
@@ -95,11 +96,31 @@ export function patientSearchTokens(p: PatientRecord): Set<string> {
   return tokens;
 }
 
-const tokenPut = (practiceId: string, token: string, patientId: string): TransactItem => ({
-  Put: { TableName: tableName, Item: { ...keys.patientSearchToken(practiceId, token, patientId), type: 'PatientSearch', patientId } },
-});
-const tokenDelete = (practiceId: string, token: string, patientId: string): TransactItem => ({
-  Delete: { TableName: tableName, Key: keys.patientSearchToken(practiceId, token, patientId) },
+/** The addresses a patient owns, for the address-owner index (inbound routing, block linking). */
+export function patientAddresses(p: PatientRecord): { type: 'email' | 'phone'; value: string }[] {
+  const out = new Map<string, { type: 'email' | 'phone'; value: string }>();
+  if (p.email) out.set(`email:${p.email}`, { type: 'email', value: p.email });
+  for (const phone of [p.phone, p.whatsapp]) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
+  return [...out.values()];
+}
+
+/** Index items of a patient (search tokens and address-owner entries), keyed for diffing. */
+function patientIndexItems(practiceId: string, p: PatientRecord): Map<string, Item> {
+  const items = new Map<string, Item>();
+  for (const token of patientSearchTokens(p)) {
+    const key = keys.patientSearchToken(practiceId, token, p.id);
+    items.set(`${key.pk}|${key.sk}`, { ...key, type: 'PatientSearch', patientId: p.id });
+  }
+  for (const a of patientAddresses(p)) {
+    const key = keys.addressOwner(practiceId, a.type, a.value, 'patient', p.id);
+    items.set(`${key.pk}|${key.sk}`, { ...key, type: 'AddressOwner', ownerType: 'patient', ownerId: p.id, name: p.name });
+  }
+  return items;
+}
+
+const indexPut = (item: Item): TransactItem => ({ Put: { TableName: tableName, Item: item } });
+const indexDelete = (item: Item): TransactItem => ({
+  Delete: { TableName: tableName, Key: { pk: item['pk'], sk: item['sk'] } },
 });
 
 async function queryPage<T>(
@@ -194,7 +215,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...[...patientSearchTokens(patient)].map((t) => tokenPut(practiceId, t, patient.id)),
+          ...[...patientIndexItems(practiceId, patient).values()].map(indexPut),
         ],
       }),
     );
@@ -224,8 +245,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {
-    const oldTokens = patientSearchTokens(before);
-    const newTokens = patientSearchTokens(after);
+    const oldIndex = patientIndexItems(practiceId, before);
+    const newIndex = patientIndexItems(practiceId, after);
     try {
       await dynamo.send(
         new TransactWriteCommand({
@@ -238,8 +259,11 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
                 ExpressionAttributeValues: { ':expected': before.updatedAt },
               },
             },
-            ...[...oldTokens].filter((t) => !newTokens.has(t)).map((t) => tokenDelete(practiceId, t, after.id)),
-            ...[...newTokens].filter((t) => !oldTokens.has(t)).map((t) => tokenPut(practiceId, t, after.id)),
+            ...[...oldIndex].filter(([k]) => !newIndex.has(k)).map(([, item]) => indexDelete(item)),
+            // Owner entries carry the name: rewrite them all when the name changes.
+            ...[...newIndex]
+              .filter(([k, item]) => !oldIndex.has(k) || (item['type'] === 'AddressOwner' && before.name !== after.name))
+              .map(([, item]) => indexPut(item)),
           ],
         }),
       );
@@ -260,5 +284,20 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
       (item) => item['patientId'] as string,
     );
     return { items: await this.getPatients(practiceId, hits.items), nextCursor: hits.nextCursor };
+  }
+
+  async addressOwners(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressOwner[]> {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.addressOwnerPk(practiceId, type, value) },
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      ownerType: i['ownerType'] as AddressOwner['ownerType'],
+      ownerId: i['ownerId'] as string,
+      name: i['name'] as string,
+    }));
   }
 }

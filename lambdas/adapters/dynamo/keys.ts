@@ -71,6 +71,33 @@ export const keys = {
   callLog: (practiceId: string, patientId: string) => ({ pk: `${P(practiceId)}#PATIENT#${patientId}`, sk: 'CALLLOG' }),
   patientPk: (practiceId: string, patientId: string) => `${P(practiceId)}#PATIENT#${patientId}`,
 
+  /** Who has an address: one item per owner (`patient#<id>`, `contact#<id>`) under the address. */
+  addressOwnerPk: (practiceId: string, type: 'email' | 'phone', value: string) => `${P(practiceId)}#ADDR#${type}#${value}`,
+  addressOwner: (practiceId: string, type: 'email' | 'phone', value: string, ownerType: string, ownerId: string) => ({
+    pk: `${P(practiceId)}#ADDR#${type}#${value}`,
+    sk: `${ownerType}#${ownerId}`,
+  }),
+
+  /** The active block of an address: the one GetItem of the block check. */
+  blockedAddress: (practiceId: string, type: 'email' | 'phone', value: string) => ({
+    pk: `${P(practiceId)}#BLOCK#${type}#${value}`,
+    sk: 'BLOCK',
+  }),
+  /** A block record by id (kept after unblock), and its history events in the same partition. */
+  blockPk: (practiceId: string, id: string) => `${P(practiceId)}#BLOCKREF#${id}`,
+  block: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#BLOCKREF#${id}`, sk: 'REF' }),
+  blockEvent: (practiceId: string, id: string, at: string, eventId: string) => ({
+    pk: `${P(practiceId)}#BLOCKREF#${id}`,
+    sk: `EVENT#${at}#${eventId}`,
+  }),
+  /** gsi1: active blocks by date; gsi2: active blocks of a patient, of a contact. */
+  blocksByDatePk: (practiceId: string) => `${P(practiceId)}#BLOCKS`,
+  blocksOfPatientPk: (practiceId: string, patientId: string) => `${P(practiceId)}#PATBLOCKS#${patientId}`,
+  blocksOfContactPk: (practiceId: string, contactId: string) => `${P(practiceId)}#CONBLOCKS#${contactId}`,
+  /** Per-day counters of blocks, unblocks and quarantined inbound messages. */
+  blockStatsPk: (practiceId: string) => `${P(practiceId)}#BLOCKSTATS`,
+  blockStats: (practiceId: string, day: string) => ({ pk: `${P(practiceId)}#BLOCKSTATS`, sk: `DAY#${day}` }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

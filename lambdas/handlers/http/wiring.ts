@@ -2,7 +2,9 @@
  * Composition root: the adapters every HTTP handler group uses, created once per execution
  * environment and handed to the use cases. Use cases never import adapters themselves.
  */
+import { blockList, blockReminders, type BlockDeps } from '../../app/blocks.js';
 import type { AttachmentCatalog, BlockList, ConversationDeps } from '../../app/conversations.js';
+import { DynamoBlockRepository } from '../../adapters/dynamo/block-repository.js';
 import type { BlockReminderReader, DirectoryDeps } from '../../app/directory.js';
 import { DynamoConversationRepository } from '../../adapters/dynamo/conversation-repository.js';
 import { DynamoDirectoryRepository } from '../../adapters/dynamo/directory-repository.js';
@@ -10,11 +12,11 @@ import type { CallerDirectory } from '../../http/auth.js';
 
 const directory = new DynamoDirectoryRepository();
 
-/** No blocks exist until the blocked-contacts module is built; the reminder is then empty. */
-const reminders: BlockReminderReader = { blockedContactsOf: async () => [] };
+const blockRepository = new DynamoBlockRepository();
+const conversations = new DynamoConversationRepository();
+const reminders: BlockReminderReader = blockReminders(blockRepository);
 
-/** No blocks exist until the blocked-contacts module is built: nothing is blocked. */
-const blocks: BlockList = { blockedAmong: async () => new Set() };
+const blocks: BlockList = blockList(blockRepository);
 
 /** No upload exists until the attachments module is built: no id is ready. */
 const attachments: AttachmentCatalog = { readyFor: async () => new Set() };
@@ -22,13 +24,15 @@ const attachments: AttachmentCatalog = { readyFor: async () => new Set() };
 export const directoryDeps: DirectoryDeps = { directory, reminders, now: () => new Date() };
 
 export const conversationDeps: ConversationDeps = {
-  conversations: new DynamoConversationRepository(),
+  conversations,
   directory,
   blocks,
   attachments,
   reminders,
   now: () => new Date(),
 };
+
+export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: () => new Date() };
 
 export const callerDirectory = (): CallerDirectory => ({
   async findStaffEntry(practiceId, id) {

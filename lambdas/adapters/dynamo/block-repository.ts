@@ -1,0 +1,307 @@
+/**
+ * Blocks in the single table. The active block of an address is one item keyed by the address
+ * (`P#<p>#BLOCK#<type>#<value>`): the block check is a GetItem, or a BatchGetItem for many. The
+ * record by id (`BLOCKREF#<id>`) outlives an unblock, with its append-only history beside it.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  AlreadyBlocked,
+  type ActiveBlock,
+  type AddressType,
+  type BlockEvent,
+  type BlockListQuery,
+  type BlockRecord,
+  type BlockRepository,
+  type DayCount,
+} from '../../app/block-ports.js';
+import type { Page, PageRequest } from '../../app/directory-ports.js';
+import { batchGetAll, dynamo, tableName } from './client.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { keys } from './keys.js';
+
+type Item = Record<string, unknown>;
+
+const blockFrom = (i: Item): BlockRecord => ({
+  id: i['id'] as string,
+  type: i['addressType'] as AddressType,
+  value: i['value'] as string,
+  reason: (i['reason'] as string | undefined) ?? null,
+  hideExisting: i['hideExisting'] === true,
+  patient: (i['patient'] as BlockRecord['patient'] | undefined) ?? null,
+  contact: (i['contact'] as BlockRecord['contact'] | undefined) ?? null,
+  blockedBy: i['blockedBy'] as BlockRecord['blockedBy'],
+  blockedAt: i['blockedAt'] as string,
+  updatedAt: i['updatedAt'] as string,
+  status: i['status'] as BlockRecord['status'],
+  unblockedAt: (i['unblockedAt'] as string | undefined) ?? null,
+  unblockedBy: (i['unblockedBy'] as BlockRecord['unblockedBy'] | undefined) ?? null,
+});
+
+function blockItem(practiceId: string, b: BlockRecord): Item {
+  const sortKey = `${b.blockedAt}#${b.id}`;
+  const active = b.status === 'active';
+  const owner = b.patient
+    ? keys.blocksOfPatientPk(practiceId, b.patient.id)
+    : b.contact
+      ? keys.blocksOfContactPk(practiceId, b.contact.id)
+      : undefined;
+  return {
+    ...keys.block(practiceId, b.id),
+    type: 'Block',
+    practiceId,
+    id: b.id,
+    addressType: b.type,
+    value: b.value,
+    reason: b.reason ?? undefined,
+    hideExisting: b.hideExisting,
+    patient: b.patient ?? undefined,
+    contact: b.contact ?? undefined,
+    blockedBy: b.blockedBy,
+    blockedAt: b.blockedAt,
+    updatedAt: b.updatedAt,
+    status: b.status,
+    unblockedAt: b.unblockedAt ?? undefined,
+    unblockedBy: b.unblockedBy ?? undefined,
+    // Only active blocks are listed; the record itself stays for history.
+    ...(active ? { gsi1pk: keys.blocksByDatePk(practiceId), gsi1sk: sortKey } : {}),
+    ...(active && owner ? { gsi2pk: owner, gsi2sk: sortKey } : {}),
+  };
+}
+
+const eventItem = (practiceId: string, blockId: string, e: BlockEvent): Item => ({
+  ...keys.blockEvent(practiceId, blockId, e.at, e.id),
+  type: 'BlockEvent',
+  blockId,
+  ...e,
+});
+
+const day = (iso: string) => iso.slice(0, 10);
+
+const counter = (practiceId: string, at: string, field: 'blocked' | 'unblocked' | 'quarantined') => ({
+  Update: {
+    TableName: tableName,
+    Key: keys.blockStats(practiceId, day(at)),
+    UpdateExpression: 'ADD #field :one SET #type = :type, #date = :date',
+    ExpressionAttributeNames: { '#field': field, '#type': 'type', '#date': 'date' },
+    ExpressionAttributeValues: { ':one': 1, ':type': 'BlockStats', ':date': day(at) },
+  },
+});
+
+const conflicted = (error: unknown, index: number) =>
+  error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+
+export class DynamoBlockRepository implements BlockRepository {
+  async create(practiceId: string, block: BlockRecord, event: BlockEvent): Promise<void> {
+    const addressKey = keys.blockedAddress(practiceId, block.type, block.value);
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...addressKey, type: 'BlockedAddress', blockId: block.id, addressType: block.type, value: block.value, hideExisting: block.hideExisting },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: tableName, Item: blockItem(practiceId, block), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: tableName, Item: eventItem(practiceId, block.id, event) } },
+            counter(practiceId, block.blockedAt, 'blocked'),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (conflicted(error, 0)) {
+        const existing = await dynamo.send(new GetCommand({ TableName: tableName, Key: addressKey, ConsistentRead: true }));
+        throw new AlreadyBlocked((existing.Item?.['blockId'] as string | undefined) ?? '');
+      }
+      throw error;
+    }
+  }
+
+  async get(practiceId: string, id: string): Promise<BlockRecord | null> {
+    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.block(practiceId, id), ConsistentRead: true }));
+    return out.Item ? blockFrom(out.Item) : null;
+  }
+
+  async activeAmong(practiceId: string, addresses: readonly { type: AddressType; value: string }[]): Promise<ActiveBlock[]> {
+    const unique = new Map(addresses.map((a) => [`${a.type}:${a.value}`, a]));
+    const items = await batchGetAll([...unique.values()].map((a) => keys.blockedAddress(practiceId, a.type, a.value)));
+    return items.map((i) => ({
+      blockId: i['blockId'] as string,
+      type: i['addressType'] as AddressType,
+      value: i['value'] as string,
+      hideExisting: i['hideExisting'] === true,
+    }));
+  }
+
+  async update(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: blockItem(practiceId, after),
+                ConditionExpression: 'updatedAt = :seen AND #status = :active',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':seen': before.updatedAt, ':active': 'active' },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.blockedAddress(practiceId, after.type, after.value),
+                UpdateExpression: 'SET hideExisting = :hide',
+                ConditionExpression: 'blockId = :id',
+                ExpressionAttributeValues: { ':hide': after.hideExisting, ':id': after.id },
+              },
+            },
+            { Put: { TableName: tableName, Item: eventItem(practiceId, after.id, event) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conflicted(error, 0) || conflicted(error, 1)) return false;
+      throw error;
+    }
+  }
+
+  async unblock(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: tableName,
+                Key: keys.blockedAddress(practiceId, before.type, before.value),
+                ConditionExpression: 'blockId = :id',
+                ExpressionAttributeValues: { ':id': before.id },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: blockItem(practiceId, after),
+                ConditionExpression: 'updatedAt = :seen',
+                ExpressionAttributeValues: { ':seen': before.updatedAt },
+              },
+            },
+            { Put: { TableName: tableName, Item: eventItem(practiceId, after.id, event) } },
+            counter(practiceId, after.unblockedAt as string, 'unblocked'),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conflicted(error, 0) || conflicted(error, 1)) return false;
+      throw error;
+    }
+  }
+
+  async list(practiceId: string, q: BlockListQuery): Promise<Page<BlockRecord>> {
+    const byOwner = q.patientId
+      ? keys.blocksOfPatientPk(practiceId, q.patientId)
+      : q.contactId
+        ? keys.blocksOfContactPk(practiceId, q.contactId)
+        : undefined;
+    const index = byOwner ? 'gsi2' : 'gsi1';
+    const pkValue = byOwner ?? keys.blocksByDatePk(practiceId);
+    const names: Record<string, string> = { '#pk': `${index}pk` };
+    const values: Record<string, unknown> = { ':pk': pkValue };
+    let keyCondition = '#pk = :pk';
+    if (q.blockedFrom || q.blockedTo) {
+      names['#sk'] = `${index}sk`;
+      values[':from'] = q.blockedFrom ?? '0000';
+      values[':to'] = `${q.blockedTo ?? '9999'}\uffff`;
+      keyCondition += ' AND #sk BETWEEN :from AND :to';
+    }
+    const filters: string[] = [];
+    if (q.type) {
+      filters.push('addressType = :type');
+      values[':type'] = q.type;
+    }
+    if (q.q) {
+      filters.push('contains(#value, :q)');
+      names['#value'] = 'value';
+      values[':q'] = q.q;
+    }
+    let startKey = decodeCursor(q.cursor, { attribute: `${index}pk`, value: pkValue });
+    const found: Item[] = [];
+    for (let round = 0; round < 10 && found.length < q.limit; round++) {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ScanIndexForward: false,
+          Limit: q.limit - found.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey as typeof startKey;
+      if (!startKey) break;
+    }
+    return { items: found.map(blockFrom), nextCursor: encodeCursor(startKey) };
+  }
+
+  async history(practiceId: string, id: string, page: PageRequest): Promise<Page<BlockEvent>> {
+    const pk = keys.blockPk(practiceId, id);
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EVENT#' },
+        ScanIndexForward: true,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: pk }),
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => ({
+        id: i['id'] as string,
+        action: i['action'] as BlockEvent['action'],
+        by: i['by'] as BlockEvent['by'],
+        at: i['at'] as string,
+        changes: (i['changes'] as BlockEvent['changes'] | undefined) ?? {},
+      })),
+      nextCursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  }
+
+  async dailyCounts(practiceId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.blockStatsPk(practiceId), ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items.map((i) => ({
+      date: i['date'] as string,
+      blocked: (i['blocked'] as number | undefined) ?? 0,
+      unblocked: (i['unblocked'] as number | undefined) ?? 0,
+      quarantined: (i['quarantined'] as number | undefined) ?? 0,
+    }));
+  }
+
+  async countQuarantined(practiceId: string, dayOf: string): Promise<void> {
+    await dynamo.send(new UpdateCommand(counter(practiceId, dayOf, 'quarantined').Update));
+  }
+}

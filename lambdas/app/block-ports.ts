@@ -1,0 +1,78 @@
+/** Ports of the block use cases; the DynamoDB adapter implements them. */
+import type { Page, PageRequest } from './directory-ports.js';
+
+export type AddressType = 'email' | 'phone';
+
+export interface Person {
+  id: string;
+  name: string | null;
+}
+
+export interface BlockRecord {
+  id: string;
+  type: AddressType;
+  value: string;
+  reason: string | null;
+  hideExisting: boolean;
+  patient: Person | null;
+  contact: Person | null;
+  blockedBy: Person;
+  blockedAt: string;
+  updatedAt: string;
+  status: 'active' | 'unblocked';
+  unblockedAt: string | null;
+  unblockedBy: Person | null;
+}
+
+export interface BlockEvent {
+  id: string;
+  action: 'blocked' | 'updated' | 'unblocked';
+  by: Person;
+  at: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+export interface BlockListQuery extends PageRequest {
+  type?: AddressType | undefined;
+  q?: string | undefined;
+  patientId?: string | undefined;
+  contactId?: string | undefined;
+  blockedFrom?: string | undefined;
+  blockedTo?: string | undefined;
+}
+
+export interface ActiveBlock {
+  blockId: string;
+  type: AddressType;
+  value: string;
+  hideExisting: boolean;
+}
+
+export interface DayCount {
+  date: string;
+  blocked: number;
+  unblocked: number;
+  quarantined: number;
+}
+
+export class AlreadyBlocked extends Error {
+  constructor(readonly existingBlockId: string) {
+    super('already blocked');
+    this.name = 'AlreadyBlocked';
+  }
+}
+
+export interface BlockRepository {
+  /** Writes the block, its address entry, the first history event and the day's counter at once. */
+  create(practiceId: string, block: BlockRecord, event: BlockEvent): Promise<void>;
+  get(practiceId: string, id: string): Promise<BlockRecord | null>;
+  /** Active blocks among these addresses: one BatchGetItem per 100. */
+  activeAmong(practiceId: string, addresses: readonly { type: AddressType; value: string }[]): Promise<ActiveBlock[]>;
+  /** False when the record changed since it was read. */
+  update(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean>;
+  unblock(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean>;
+  list(practiceId: string, query: BlockListQuery): Promise<Page<BlockRecord>>;
+  history(practiceId: string, id: string, page: PageRequest): Promise<Page<BlockEvent>>;
+  dailyCounts(practiceId: string, fromDay: string, toDay: string): Promise<DayCount[]>;
+  countQuarantined(practiceId: string, day: string): Promise<void>;
+}
