@@ -50,6 +50,8 @@ export interface StateRecord extends ParticipantState {
   conversationId: string;
   party: PartyRef;
   lastMessageAt: string;
+  /** Blocks with hideExisting that hide this conversation from this inbox (kept across sends). */
+  hiddenBy?: string[];
 }
 
 /** Everything one send writes, in one transaction. */
@@ -75,6 +77,8 @@ export interface InboxQuery extends PageRequest {
   direction?: 'inbound' | 'outbound' | undefined;
   patientId?: string | undefined;
   q?: string | undefined;
+  /** Admins only: list conversations hidden by a block's hideExisting too. */
+  includeHidden?: boolean | undefined;
 }
 
 export interface InboxEntry extends StateRecord {
@@ -107,7 +111,23 @@ export interface ConversationRepository {
   addNote(practiceId: string, note: NoteRecord): Promise<void>;
   notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>>;
   callLogConversation(practiceId: string, patientId: string): Promise<string | null>;
-  correspondence(practiceId: string, patientId: string, page: PageRequest): Promise<Page<MessageRecord>>;
+  correspondence(practiceId: string, patientId: string, page: PageRequest & { includeHidden?: boolean }): Promise<Page<MessageRecord>>;
+  /** The patient's correspondence pointers (for hiding a blocked address's messages). */
+  correspondencePointers(practiceId: string, patientId: string): Promise<CorrespondencePointer[]>;
+  /** Adds (hide) or removes a block id from the pointers' and the conversations' staff states' hiddenBy. Safe to repeat. */
+  setHiddenBy(
+    practiceId: string,
+    patientId: string,
+    pointers: readonly CorrespondencePointer[],
+    blockId: string,
+    hide: boolean,
+  ): Promise<void>;
+}
+
+export interface CorrespondencePointer {
+  messageId: string;
+  conversationId: string;
+  channel: Channel;
 }
 
 /** Another write touched the same items at the same moment; the use case retries. */

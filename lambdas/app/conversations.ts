@@ -26,7 +26,7 @@ import {
   type Party,
   type PatientFacts,
 } from '../domain/conversation-policy.js';
-import { DomainError, notFound, validationFailed } from '../domain/errors.js';
+import { DomainError, forbidden, notFound, validationFailed } from '../domain/errors.js';
 import { afterMessage, afterPatch, afterRead, inboxStatus, type InboxStatus } from '../domain/participant-state.js';
 import {
   PairTaken,
@@ -402,7 +402,13 @@ export async function getConversation(deps: ConversationDeps, caller: Caller, id
   return conversationView(c, state, verdict);
 }
 
+/** Only admins may look behind hideExisting. */
+function assertMayIncludeHidden(caller: Caller, includeHidden: boolean | undefined): void {
+  if (includeHidden && caller.role !== 'admin') throw forbidden('Only admins can list hidden messages (includeHidden).');
+}
+
 export async function listInbox(deps: ConversationDeps, caller: Caller, query: InboxQuery): Promise<Page<ConversationView>> {
+  assertMayIncludeHidden(caller, query.includeHidden);
   const page = await deps.conversations.inbox(caller.practiceId, selfParty(caller), query);
   return { items: page.items.map((e) => conversationView(e.conversation, e)), nextCursor: page.nextCursor };
 }
@@ -637,12 +643,17 @@ export async function correspondence(
   deps: ConversationDeps,
   caller: Caller,
   patientId: string,
-  page: PageRequest,
+  page: PageRequest & { includeHidden?: boolean | undefined },
 ): Promise<{ items: ReturnType<typeof messageView>[]; nextCursor: string | null; blockedContacts: BlockedContactView[] }> {
   requireStaff(caller);
+  assertMayIncludeHidden(caller, page.includeHidden);
   const patient = await requirePatient(deps, caller, patientId);
   const [result, blockedContacts] = await Promise.all([
-    deps.conversations.correspondence(caller.practiceId, patientId, page),
+    deps.conversations.correspondence(caller.practiceId, patientId, {
+      limit: page.limit,
+      cursor: page.cursor,
+      includeHidden: page.includeHidden ?? false,
+    }),
     deps.reminders.blockedContactsOf(caller.practiceId, patient),
   ]);
   return { items: result.items.map(messageView), nextCursor: result.nextCursor, blockedContacts };

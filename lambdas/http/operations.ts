@@ -182,7 +182,7 @@ export const operations: Record<string, Operation> = {
   'GET /v1/patients/{id}/correspondence': {
     summary: 'Every message with the patient on every channel, newest first, and the blocked-contacts reminder (staff)',
     tag: 'conversations',
-    query: c.PageOnlyQuery,
+    query: c.CorrespondenceQuery,
     success: { status: 200, schema: c.Correspondence },
   },
 

@@ -17,6 +17,8 @@ import { createLocalServer, type DevRoute, type LambdaHandler } from './server.j
 import { ensureTable } from './table.js';
 import { createTokenIssuer, type TokenIssuer } from './token-issuer.js';
 import { seedDemoPractice, type DemoUser } from './seed.js';
+import { startStreamPoller, type StreamHandler } from './stream-poller.js';
+import { streamConsumers } from '../stream-consumers.js';
 
 export interface LocalOptions {
   /** 0 picks a free port. */
@@ -98,6 +100,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: localCredentials });
     await ensureTable(admin, TABLE_NAME);
     admin.destroy();
+
+    const poller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      consumers: streamConsumers.map((consumer) => ({
+        consumer,
+        handler: () =>
+          import(pathToFileURL(join(root, consumer.entry)).href).then((m: { handler: StreamHandler }) => m.handler),
+      })),
+    });
+    started.push({ endpoint: 'stream', port: 0, stop: () => poller.stop() });
 
     const url = `http://127.0.0.1:${port}`;
     const issuer = await createTokenIssuer(`${url}/dev`);

@@ -22,7 +22,8 @@ import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
 
-const blockFrom = (i: Item): BlockRecord => ({
+/** A block record from its item (also from a stream image, once unmarshalled). */
+export const blockFrom = (i: Item): BlockRecord => ({
   id: i['id'] as string,
   type: i['addressType'] as AddressType,
   value: i['value'] as string,

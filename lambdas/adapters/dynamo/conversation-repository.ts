@@ -20,6 +20,7 @@ import {
   WriteConflict,
   type ConversationRecord,
   type ConversationRepository,
+  type CorrespondencePointer,
   type DeliveryRecord,
   type InboxEntry,
   type InboxQuery,
@@ -85,6 +86,7 @@ const stateFrom = (item: Item): StateRecord => ({
   archived: item['archived'] === true,
   starred: item['starred'] === true,
   lastMessageAt: item['lastMessageAt'] as string,
+  ...(item['hiddenBy'] instanceof Set && item['hiddenBy'].size > 0 ? { hiddenBy: [...(item['hiddenBy'] as Set<string>)] } : {}),
 });
 
 /** The inbox keys of a state item follow from its status, archive and star. */
@@ -96,6 +98,7 @@ function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): I
     ...keys.participantState(practiceId, s.conversationId, type, id),
     type: 'ParticipantState',
     ...s,
+    hiddenBy: s.hiddenBy && s.hiddenBy.length > 0 ? new Set(s.hiddenBy) : undefined,
     conversation: conversationItem(practiceId, c),
     channel: c.channel,
     lastDirection: c.lastDirection,
@@ -183,7 +186,14 @@ export class DynamoConversationRepository implements ConversationRepository {
       items.push({
         Put: {
           TableName: tableName,
-          Item: { ...keys.correspondence(practiceId, patientId, m.id), type: 'Correspondence', conversationId: c.id, messageId: m.id, createdAt: m.createdAt },
+          Item: {
+            ...keys.correspondence(practiceId, patientId, m.id),
+            type: 'Correspondence',
+            conversationId: c.id,
+            messageId: m.id,
+            channel: m.channel,
+            createdAt: m.createdAt,
+          },
         },
       });
     }
@@ -268,6 +278,7 @@ export class DynamoConversationRepository implements ConversationRepository {
       filters.push('contains(searchText, :q)');
       values[':q'] = q.q.toLowerCase();
     }
+    if (!q.includeHidden) filters.push('attribute_not_exists(hiddenBy)');
     const pkAttribute = `${index}pk`;
     let startKey = decodeCursor(q.cursor, { attribute: pkAttribute, value: pkValue });
     const found: Item[] = [];
@@ -460,25 +471,79 @@ export class DynamoConversationRepository implements ConversationRepository {
     return (out.Item?.['conversationId'] as string | undefined) ?? null;
   }
 
-  async correspondence(practiceId: string, patientId: string, page: PageRequest): Promise<Page<MessageRecord>> {
+  async correspondence(
+    practiceId: string,
+    patientId: string,
+    page: PageRequest & { includeHidden?: boolean },
+  ): Promise<Page<MessageRecord>> {
     const pk = keys.patientPk(practiceId, patientId);
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CORR#' },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: pk }),
-      }),
-    );
-    const pointers = out.Items ?? [];
+    let startKey = decodeCursor(page.cursor, { attribute: 'pk', value: pk });
+    const pointers: Item[] = [];
+    for (let round = 0; round < 10 && pointers.length < page.limit; round++) {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CORR#' },
+          ...(page.includeHidden ? {} : { FilterExpression: 'attribute_not_exists(hiddenBy)' }),
+          ScanIndexForward: false,
+          Limit: page.limit - pointers.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      pointers.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey as typeof startKey;
+      if (!startKey) break;
+    }
     const messageItems = await batchGetAll(
       pointers.map((p) => keys.message(practiceId, p['conversationId'] as string, p['messageId'] as string)),
     );
     const byId = new Map(messageItems.map((m) => [m['id'] as string, m]));
     const ordered = pointers.map((p) => byId.get(p['messageId'] as string)).filter((m): m is Item => m !== undefined);
-    return { items: await this.withDeliveries(practiceId, ordered), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: await this.withDeliveries(practiceId, ordered), nextCursor: encodeCursor(startKey) };
+  }
+
+  async correspondencePointers(practiceId: string, patientId: string): Promise<CorrespondencePointer[]> {
+    const items = await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.patientPk(practiceId, patientId), ':prefix': 'CORR#' },
+    });
+    return items.map((i) => ({
+      messageId: i['messageId'] as string,
+      conversationId: i['conversationId'] as string,
+      channel: i['channel'] as CorrespondencePointer['channel'],
+    }));
+  }
+
+  async setHiddenBy(
+    practiceId: string,
+    patientId: string,
+    pointers: readonly CorrespondencePointer[],
+    blockId: string,
+    hide: boolean,
+  ): Promise<void> {
+    const op = hide ? 'ADD' : 'DELETE';
+    const mark = (Key: Record<string, unknown>) =>
+      dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key,
+          UpdateExpression: `${op} hiddenBy :b`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':b': new Set([blockId]) },
+        }),
+      ).catch((e: Error) => {
+        if (e.name !== 'ConditionalCheckFailedException') throw e; // deleted meanwhile: nothing to mark
+      });
+    for (const p of pointers) await mark(keys.correspondence(practiceId, patientId, p.messageId));
+    for (const conversationId of new Set(pointers.map((p) => p.conversationId))) {
+      for (const state of await this.states(practiceId, conversationId)) {
+        // Staff inboxes only: the blocked person's own view is not the practice's concern here.
+        if (state.party.type !== 'staff') continue;
+        await mark(keys.participantState(practiceId, conversationId, state.party.type, state.party.id));
+      }
+    }
   }
 }
 

@@ -45,7 +45,7 @@ export const handler = httpHandler(
     'POST /v1/call-logs': (req) => idempotent(req, async () => created(await uc.logCall(deps, req.caller, bodyOf(req, s.CallLogInput)))),
 
     'GET /v1/patients/{id}/correspondence': async (req) =>
-      ok(await uc.correspondence(deps, req.caller, paramOf(req, 'id'), queryOf(req, s.PageOnlyQuery))),
+      ok(await uc.correspondence(deps, req.caller, paramOf(req, 'id'), queryOf(req, s.CorrespondenceQuery))),
   },
   callerDirectory,
 );

@@ -49,6 +49,20 @@ export const InboxQuery = z.strictObject({
   direction: z.enum(['inbound', 'outbound']).optional(),
   starred: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  includeHidden: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ description: 'Admins only: include conversations hidden by a block with hideExisting' }),
+});
+
+export const CorrespondenceQuery = z.strictObject({
+  ...PageQuery,
+  includeHidden: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ description: 'Admins only: include messages hidden by a block with hideExisting' }),
 });
 
 export const PageOnlyQuery = z.strictObject({ ...PageQuery });

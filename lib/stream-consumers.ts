@@ -1,0 +1,37 @@
+/**
+ * Consumers of the table's stream: read by the CDK service stack (an event source per consumer,
+ * with these filter patterns as Lambda filter criteria) and by the local stream poller (which
+ * applies the same patterns before calling the same handler). Data only: no lambdas/ imports.
+ */
+export type FilterPattern = { [key: string]: FilterPattern | readonly (string | number | boolean)[] };
+
+export interface StreamConsumer {
+  name: string;
+  /** Entry module relative to the repository root; exports `handler`. */
+  entry: string;
+  /** A record is passed when it matches any of these (Lambda event filtering semantics, subset). */
+  filters: readonly FilterPattern[];
+  batchSize: number;
+}
+
+export const streamConsumers: readonly StreamConsumer[] = [
+  {
+    name: 'block-visibility',
+    entry: 'lambdas/handlers/stream/block-visibility.ts',
+    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['Block'] } } } }],
+    batchSize: 10,
+  },
+];
+
+/** The subset of Lambda's filter rules the patterns above use: nested keys, lists of exact values. */
+export function matchesFilter(pattern: FilterPattern, value: unknown): boolean {
+  for (const [key, expected] of Object.entries(pattern)) {
+    const actual = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    if (Array.isArray(expected)) {
+      if (!expected.includes(actual as string | number | boolean)) return false;
+    } else if (!matchesFilter(expected as FilterPattern, actual)) {
+      return false;
+    }
+  }
+  return true;
+}
