@@ -13,6 +13,15 @@ const Env = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
   SES_ENDPOINT: z.url().optional(),
+  /** Providers: `aws` (SES, SNS, WhatsApp Cloud API) or `local` (SES emulator, local outbox). */
+  PROVIDER_MODE: z.enum(['aws', 'local']).default('aws'),
+  SES_FROM_ADDRESS: z.string().default('no-reply@example.com'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  SMS_ORIGINATION_NUMBER: z.string().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
+  WHATSAPP_TOKEN_SECRET_ID: z.string().optional(),
+  /** Attempts of one delivery before it ends as failed. */
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
 });

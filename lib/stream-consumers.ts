@@ -12,6 +12,8 @@ export interface StreamConsumer {
   /** A record is passed when it matches any of these (Lambda event filtering semantics, subset). */
   filters: readonly FilterPattern[];
   batchSize: number;
+  /** What the consumer sends besides table access: granted least-privilege by the service stack. */
+  sends?: readonly ('email' | 'sms' | 'whatsapp')[];
 }
 
 export const streamConsumers: readonly StreamConsumer[] = [
@@ -20,6 +22,15 @@ export const streamConsumers: readonly StreamConsumer[] = [
     entry: 'lambdas/handlers/stream/block-visibility.ts',
     filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['Block'] } } } }],
     batchSize: 10,
+  },
+  {
+    name: 'dispatcher',
+    entry: 'lambdas/handlers/stream/dispatcher.ts',
+    // Only new deliveries waiting to be sent; every later state change is written by the
+    // dispatcher itself and must not come back to it.
+    filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Delivery'] }, status: { S: ['queued'] } } } }],
+    batchSize: 25,
+    sends: ['email', 'sms', 'whatsapp'],
   },
 ];
 

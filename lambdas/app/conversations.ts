@@ -5,7 +5,8 @@
  */
 import { ulid } from 'ulid';
 import { requireStaff, type Caller } from '../domain/caller.js';
-import { effectiveChat, type ChatSettings } from '../domain/chat-settings.js';
+import { effectiveChat, type EffectiveChat } from '../domain/chat-settings.js';
+import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
 import {
   MAX_PARTICIPANTS,
   assertMayDeleteConversation,
@@ -62,6 +63,8 @@ export interface ConversationDeps {
   blocks: BlockList;
   attachments: AttachmentCatalog;
   reminders: BlockReminderReader;
+  /** Effective chat with the patients' groups; without it, groups are not consulted. */
+  chat?: ChatSettingsReader;
   now: () => Date;
 }
 
@@ -102,7 +105,8 @@ export const messageView = (m: MessageRecord) => ({
     recipient: d.recipient,
     channel: d.channel,
     address: d.address,
-    status: d.status,
+    // `sending` is the dispatcher's claim on a queued delivery: to callers it is still queued.
+    status: (d.status as string) === 'sending' ? 'queued' : d.status,
     purpose: d.purpose,
     ...(d.error ? { error: d.error } : {}),
   })),
@@ -133,11 +137,11 @@ const selfParty = (caller: Caller): PartyRef => ({ type: caller.kind, id: caller
 async function patientFacts(deps: ConversationDeps, practiceId: string, patients: readonly PatientRecord[]): Promise<PatientFacts[]> {
   if (patients.length === 0) return [];
   const settings = await deps.directory.getSettings(practiceId);
-  return patients.map((p) => toFacts(p, settings.chatDefault));
+  const chats = await deps.chat?.effectiveFor(practiceId, patients, settings);
+  return patients.map((p) => toFacts(p, chats?.get(p.id) ?? effectiveChat(p.chat, [], practiceDefaultOf(settings, p.createdAt))));
 }
 
-function toFacts(p: PatientRecord, chatDefault: ChatSettings): PatientFacts {
-  const chat = effectiveChat(p.chat, [], chatDefault);
+function toFacts(p: PatientRecord, chat: EffectiveChat): PatientFacts {
   return {
     id: p.id,
     name: p.name,

@@ -1,12 +1,16 @@
 /** Ports of the directory use cases; the DynamoDB adapter implements them. */
 import type { Permission, StaffRole } from '../domain/caller.js';
+import type { ChatDefaultChange } from '../domain/chat-default.js';
 import type { ChatSettings } from '../domain/chat-settings.js';
 
 export interface PracticeSettingsRecord {
   name: string | null;
   defaultRegion: string;
   timeZone: string;
+  /** What a patient created now gets (the latest change). */
   chatDefault: ChatSettings;
+  /** Practice chat changes since the last `applyTo: all` one, oldest first (see domain/chat-default.ts). */
+  chatChanges: ChatDefaultChange[];
   updatedAt: string | null;
 }
 
@@ -45,6 +49,8 @@ export interface Page<T> {
 export interface DirectoryRepository {
   getSettings(practiceId: string): Promise<PracticeSettingsRecord>;
   updateSettings(practiceId: string, changes: Partial<Omit<PracticeSettingsRecord, 'updatedAt'>>, at: string): Promise<PracticeSettingsRecord>;
+  /** Records a practice chat-default change (an `all` change drops the history before it). */
+  recordChatDefault(practiceId: string, change: ChatDefaultChange): Promise<PracticeSettingsRecord>;
 
   createStaff(practiceId: string, staff: StaffRecord): Promise<void>;
   getStaff(practiceId: string, id: string): Promise<StaffRecord | null>;

@@ -8,6 +8,7 @@ import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/
 import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
 import { DomainError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
 import type { DirectoryRepository, Page, PageRequest, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
 
 export interface BlockedContactView {
   blockId: string;
@@ -27,6 +28,8 @@ export interface BlockReminderReader {
 export interface DirectoryDeps {
   directory: DirectoryRepository;
   reminders: BlockReminderReader;
+  /** Effective chat with the patient's groups; without it, groups are not consulted. */
+  chat?: ChatSettingsReader;
   now: () => Date;
 }
 
@@ -72,16 +75,19 @@ const concurrentUpdate = () =>
 
 // ---------------------------------------------------------------- settings
 
-export async function getPracticeSettings(deps: DirectoryDeps, caller: Caller): Promise<PracticeSettingsRecord> {
+/** The chat-change history is served by GET /v1/settings/chat, not here. */
+const settingsView = ({ chatChanges: _history, ...rest }: PracticeSettingsRecord) => rest;
+
+export async function getPracticeSettings(deps: DirectoryDeps, caller: Caller): Promise<Omit<PracticeSettingsRecord, 'chatChanges'>> {
   requireStaff(caller);
-  return deps.directory.getSettings(caller.practiceId);
+  return settingsView(await deps.directory.getSettings(caller.practiceId));
 }
 
 export async function updatePracticeSettings(
   deps: DirectoryDeps,
   caller: Caller,
   input: { name?: string | undefined; defaultRegion?: string | undefined; timeZone?: string | undefined },
-): Promise<PracticeSettingsRecord> {
+): Promise<Omit<PracticeSettingsRecord, 'chatChanges'>> {
   requireRole(caller, ['admin']);
   const errors: FieldError[] = [];
   if (input.defaultRegion !== undefined && !isRegionCode(input.defaultRegion)) {
@@ -91,7 +97,7 @@ export async function updatePracticeSettings(
     errors.push({ path: 'timeZone', message: 'Not a known IANA time zone' });
   }
   if (errors.length > 0) throw validationFailed(errors);
-  return deps.directory.updateSettings(caller.practiceId, input, deps.now().toISOString());
+  return settingsView(await deps.directory.updateSettings(caller.practiceId, input, deps.now().toISOString()));
 }
 
 function isTimeZone(tz: string): boolean {
@@ -179,7 +185,8 @@ async function view(deps: DirectoryDeps, practiceId: string, p: PatientRecord, s
   const s = settings ?? (await deps.directory.getSettings(practiceId));
   return {
     ...p,
-    effectiveChat: effectiveChat(p.chat, [], s.chatDefault),
+    effectiveChat:
+      (await deps.chat?.effectiveFor(practiceId, [p], s))?.get(p.id) ?? effectiveChat(p.chat, [], practiceDefaultOf(s, p.createdAt)),
     blockedContacts: await deps.reminders.blockedContactsOf(practiceId, p),
   };
 }
@@ -204,7 +211,8 @@ export async function createPatient(
     updatedAt: at,
   };
   await deps.directory.createPatient(caller.practiceId, patient);
-  return { ...patient, effectiveChat: effectiveChat(patient.chat, [], settings.chatDefault), blockedContacts: [] };
+  // A new patient is in no group yet: own setting, else the practice default for patients created now.
+  return { ...patient, effectiveChat: effectiveChat(patient.chat, [], practiceDefaultOf(settings, patient.createdAt)), blockedContacts: [] };
 }
 
 export async function updatePatient(

@@ -11,12 +11,7 @@ export interface OutboxEntry {
   at: string;
 }
 
-const entries: OutboxEntry[] = [];
-
-/** Called by the local SMS and WhatsApp provider adapters. */
-export function recordOutbound(entry: OutboxEntry): void {
-  entries.push(entry);
-}
+import { localOutboxEntries } from '../../lambdas/adapters/providers/local-outbox.js';
 
 interface SesStoredEmail {
   messageId: string;
@@ -39,7 +34,14 @@ export async function readOutbox(sesEndpoint: string, filter: { channel?: string
       at: new Date(e.at * 1000).toISOString(),
     })),
   );
-  return [...emails, ...entries]
+  const local: OutboxEntry[] = localOutboxEntries().map(({ channel, to, body, providerMessageId, at }) => ({
+    channel,
+    to,
+    body,
+    providerMessageId,
+    at,
+  }));
+  return [...emails, ...local]
     .filter((e) => (filter.channel ? e.channel === filter.channel : true))
     .filter((e) => (filter.to ? e.to.toLowerCase() === filter.to.toLowerCase() : true))
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -45,6 +45,18 @@ const root = resolve(import.meta.dirname, '../..');
 const TABLE_NAME = 'practice-messaging-local';
 const BUCKET = 'practice-messaging-attachments-local';
 
+const DevFaults = z.strictObject({
+  channel: z.enum(['sms', 'whatsapp']),
+  /** Aim the faults at one recipient (E.164), so parallel tests do not meet them. */
+  to: z.string().optional(),
+  faults: z.array(
+    z.union([
+      z.strictObject({ crashAfterSend: z.literal(true) }),
+      z.strictObject({ ok: z.literal(false), retryable: z.boolean(), reason: z.string() }),
+    ]),
+  ),
+});
+
 const DevToken = z.strictObject({
   practiceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
   sub: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
@@ -93,6 +105,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       S3_ENDPOINT: s3.endpoint,
       SES_ENDPOINT: ses.endpoint,
       STAGE: 'local',
+      PROVIDER_MODE: 'local',
+      SES_FROM_ADDRESS: 'no-reply@practice-messaging.local',
       POWERTOOLS_SERVICE_NAME: 'practice-messaging',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     });
@@ -147,6 +161,22 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           };
         }
         return { status: 200, body: { token: await issuer.sign(parsed.data) } };
+      },
+      /** Fault injection for the local SMS/WhatsApp providers (tests of retries and crashes). */
+      'POST /dev/faults': async (req) => {
+        const parsed = DevFaults.safeParse(JSON.parse(req.body || '{}'));
+        if (!parsed.success) return { status: 400, body: { code: 'validation_failed', errors: parsed.error.issues } };
+        const { injectLocalFaults } = await import('../../lambdas/adapters/providers/local-outbox.js');
+        injectLocalFaults(parsed.data.channel, parsed.data.faults, parsed.data.to);
+        return { status: 200, body: { ok: true } };
+      },
+      /** Pause or resume the local stream consumers (to queue work and change things before dispatch). */
+      'POST /dev/stream': async (req) => {
+        const body = JSON.parse(req.body || '{}') as { paused?: unknown };
+        if (typeof body.paused !== 'boolean') return { status: 400, body: { code: 'validation_failed', detail: 'Send { paused: boolean }.' } };
+        if (body.paused) await poller.pause();
+        else poller.resume();
+        return { status: 200, body: { paused: body.paused } };
       },
       'GET /dev/outbox': async (req) => ({
         status: 200,

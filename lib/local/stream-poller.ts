@@ -30,6 +30,9 @@ export interface StreamPoller {
   stop(): Promise<void>;
   /** Records that failed every attempt (the local dead-letter queue). */
   deadLetters(): { consumer: string; eventID: string }[];
+  /** Stop reading (records wait in the stream) until resumed; resolves once no read is in flight. */
+  pause(): Promise<void>;
+  resume(): void;
 }
 
 const context = (name: string): Context =>
@@ -53,6 +56,8 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
   const finished = new Set<string>();
   const dead: { consumer: string; eventID: string }[] = [];
   let running = true;
+  let paused = false;
+  let acknowledge: (() => void) | undefined;
   let first = true;
 
   async function discover() {
@@ -98,6 +103,12 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
   let lastDiscovery = Date.now();
   const loop = (async () => {
     while (running) {
+      if (paused) {
+        acknowledge?.();
+        acknowledge = undefined;
+        await new Promise((r) => setTimeout(r, interval));
+        continue;
+      }
       try {
         if (Date.now() - lastDiscovery > 2000) {
           await discover();
@@ -127,5 +138,13 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
       streams.destroy();
     },
     deadLetters: () => [...dead],
+    pause: () =>
+      new Promise<void>((resolve) => {
+        paused = true;
+        acknowledge = resolve;
+      }),
+    resume: () => {
+      paused = false;
+    },
   };
 }

@@ -20,6 +20,7 @@ import type {
   PracticeSettingsRecord,
   StaffRecord,
 } from '../../app/directory-ports.js';
+import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
@@ -34,6 +35,7 @@ export const defaultSettings: PracticeSettingsRecord = {
   defaultRegion: 'US',
   timeZone: 'UTC',
   chatDefault: defaultChatSettings,
+  chatChanges: [],
   updatedAt: null,
 };
 
@@ -42,6 +44,7 @@ const settingsFrom = (item: Item | undefined): PracticeSettingsRecord => ({
   defaultRegion: (item?.['defaultRegion'] as string | undefined) ?? defaultSettings.defaultRegion,
   timeZone: (item?.['timeZone'] as string | undefined) ?? defaultSettings.timeZone,
   chatDefault: (item?.['chatDefault'] as PracticeSettingsRecord['chatDefault'] | undefined) ?? defaultSettings.chatDefault,
+  chatChanges: compactChanges((item?.['chatChanges'] as ChatDefaultChange[] | undefined) ?? []),
   updatedAt: (item?.['updatedAt'] as string | undefined) ?? null,
 });
 
@@ -162,6 +165,29 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
         UpdateExpression: `SET #type = :type, ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         ExpressionAttributeNames: { '#type': 'type', ...Object.fromEntries(fields.map(([k], i) => [`#f${i}`, k])) },
         ExpressionAttributeValues: { ':type': 'Settings', ...Object.fromEntries(fields.map(([, v], i) => [`:v${i}`, v])) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return settingsFrom(out.Attributes);
+  }
+
+  /** One UpdateItem: an `all` change replaces the history, a `new` change is appended to it. */
+  async recordChatDefault(practiceId: string, change: ChatDefaultChange): Promise<PracticeSettingsRecord> {
+    const history =
+      change.applyTo === 'all' ? 'chatChanges = :one' : 'chatChanges = list_append(if_not_exists(chatChanges, :empty), :one)';
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.settings(practiceId),
+        UpdateExpression: `SET #type = :type, chatDefault = :default, updatedAt = :at, ${history}`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'Settings',
+          ':default': { directMessaging: change.directMessaging, communityChat: change.communityChat },
+          ':at': change.at,
+          ':one': [change],
+          ...(change.applyTo === 'all' ? {} : { ':empty': [] }),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

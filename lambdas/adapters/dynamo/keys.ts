@@ -98,6 +98,53 @@ export const keys = {
   blockStatsPk: (practiceId: string) => `${P(practiceId)}#BLOCKSTATS`,
   blockStats: (practiceId: string, day: string) => ({ pk: `${P(practiceId)}#BLOCKSTATS`, sk: `DAY#${day}` }),
 
+  /** A contact (non-patient person): GetItem by id; its partition also holds its group links. */
+  contactPk: (practiceId: string, id: string) => `${P(practiceId)}#CONTACT#${id}`,
+  contact: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#CONTACT#${id}`, sk: 'CONTACT' }),
+  /** gsi1: the practice's contacts by name. */
+  contactListPk: (practiceId: string) => `${P(practiceId)}#CONTACTS`,
+  contactByName: (practiceId: string, name: string, id: string) => ({
+    gsi1pk: `${P(practiceId)}#CONTACTS`,
+    gsi1sk: `${sortableName(name)}#${id}`,
+  }),
+  /** gsi2: contacts of one status; blocked ones by blocking time, the others by name. */
+  contactsByStatusPk: (practiceId: string, status: string) => `${P(practiceId)}#CONTACTS#${status}`,
+  /** gsi3: contacts of one category (case-insensitive), by name. */
+  contactsByCategoryPk: (practiceId: string, category: string) => `${P(practiceId)}#CONTACTCAT#${sortableName(category)}`,
+  contactSortKey: (name: string, id: string) => `${sortableName(name)}#${id}`,
+  /** Contact search: one item per token, as for patients. */
+  contactSearchPk: (practiceId: string) => `${P(practiceId)}#CSEARCH`,
+  contactSearchToken: (practiceId: string, token: string, contactId: string) => ({
+    pk: `${P(practiceId)}#CSEARCH`,
+    sk: `${token}#${contactId}`,
+  }),
+
+  /** A group: GetItem; its members in the same partition (`MEMBER#<type>#<id>`). */
+  groupPk: (practiceId: string, id: string) => `${P(practiceId)}#GROUP#${id}`,
+  group: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#GROUP#${id}`, sk: 'GROUP' }),
+  groupListPk: (practiceId: string) => `${P(practiceId)}#GROUPS`,
+  groupByName: (practiceId: string, name: string, id: string) => ({
+    gsi1pk: `${P(practiceId)}#GROUPS`,
+    gsi1sk: `${sortableName(name)}#${id}`,
+  }),
+  groupMember: (practiceId: string, groupId: string, memberType: string, memberId: string) => ({
+    pk: `${P(practiceId)}#GROUP#${groupId}`,
+    sk: `MEMBER#${memberType}#${memberId}`,
+  }),
+  /** Reverse link in the member's own partition: a patient's (or contact's) groups are one Query. */
+  memberGroupLink: (practiceId: string, memberType: 'patient' | 'contact', memberId: string, groupId: string) => ({
+    pk: memberType === 'patient' ? `${P(practiceId)}#PATIENT#${memberId}` : `${P(practiceId)}#CONTACT#${memberId}`,
+    sk: `GROUP#${groupId}`,
+  }),
+
+  /** A suppressed address (bounce, complaint, SMS opt-out): checked by the dispatcher with the blocks. */
+  suppression: (practiceId: string, type: 'email' | 'phone', value: string) => ({
+    pk: `${P(practiceId)}#SUPPRESS#${type}#${value}`,
+    sk: 'SUPPRESS',
+  }),
+  /** gsi3 on a sent delivery: find it again from a provider status callback. */
+  providerMessage: (providerMessageId: string) => ({ gsi3pk: `PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

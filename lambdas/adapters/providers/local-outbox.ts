@@ -23,9 +23,13 @@ export interface LocalOutboxEntry {
   deliveryId: string;
 }
 
+/** A fault: an answer to return instead of sending, or a crash right after the provider accepted. */
+export type LocalFault = SendResult | { crashAfterSend: true };
+
 interface Store {
   entries: LocalOutboxEntry[];
-  faults: Map<LocalOutboxChannel, SendResult[]>;
+  /** Keyed by channel, or by `channel:to` for faults aimed at one recipient. */
+  faults: Map<string, LocalFault[]>;
 }
 
 const STORE_KEY = Symbol.for('practice-messaging.local-outbox');
@@ -42,9 +46,9 @@ export class LocalOutboxSender implements ProviderSender {
   constructor(readonly channel: LocalOutboxChannel) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const queued = store().faults.get(this.channel);
-    const fault = queued?.shift();
-    if (fault) return { ...fault };
+    const aimed = store().faults.get(`${this.channel}:${message.to}`);
+    const fault = aimed && aimed.length > 0 ? aimed.shift() : store().faults.get(this.channel)?.shift();
+    if (fault && !('crashAfterSend' in fault)) return { ...fault };
     if (message.channel !== this.channel) return { ok: false, retryable: false, reason: 'wrong_channel' };
     const entry: LocalOutboxEntry = {
       channel: this.channel,
@@ -55,6 +59,8 @@ export class LocalOutboxSender implements ProviderSender {
       deliveryId: message.deliveryId,
     };
     store().entries.push(entry);
+    // Simulates the process dying after the provider took the message, before anything was recorded.
+    if (fault && 'crashAfterSend' in fault) throw new Error('simulated crash after the provider accepted');
     return { ok: true, providerMessageId: entry.providerMessageId };
   }
 }
@@ -68,10 +74,11 @@ export function localOutboxEntries(filter: { channel?: LocalOutboxChannel; to?: 
 }
 
 /** The next sends on `channel` answer these results, in order, before sending normally again. */
-export function injectLocalFaults(channel: LocalOutboxChannel, faults: readonly SendResult[]): void {
-  const queued = store().faults.get(channel) ?? [];
+export function injectLocalFaults(channel: LocalOutboxChannel, faults: readonly LocalFault[], to?: string): void {
+  const key = to === undefined ? channel : `${channel}:${to}`;
+  const queued = store().faults.get(key) ?? [];
   queued.push(...faults.map((f) => ({ ...f })));
-  store().faults.set(channel, queued);
+  store().faults.set(key, queued);
 }
 
 export function clearLocalFaults(): void {

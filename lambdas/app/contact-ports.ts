@@ -1,0 +1,85 @@
+/** Ports of the contact and group use cases; the DynamoDB adapter implements them. */
+import type { PartialChatSettings } from '../domain/chat-settings.js';
+import type { Page, PageRequest } from './directory-ports.js';
+
+export type ContactStatus = 'active' | 'archived' | 'blocked';
+export type MemberType = 'patient' | 'contact';
+
+export interface ContactRecord {
+  id: string;
+  name: string;
+  email: string | null;
+  primaryPhone: string | null;
+  secondaryPhone: string | null;
+  category: string | null;
+  groupIds: string[];
+  status: ContactStatus;
+  blockReason: string | null;
+  blockedAt: string | null;
+  /** Active blocks of the contact's addresses made when it was blocked. */
+  blockIds: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** Every block ever made for the contact (kept after unblock, for its history). Not shown. */
+  blockHistoryIds: string[];
+}
+
+export interface GroupRecord {
+  id: string;
+  name: string;
+  chat: PartialChatSettings | null;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MemberRef {
+  type: MemberType;
+  id: string;
+}
+
+export interface ContactListFilter {
+  status?: ContactStatus | undefined;
+  /** Normalised search query (prefix of a name word, email or phone digits). */
+  q?: string | undefined;
+  category?: string | undefined;
+  groupId?: string | undefined;
+  blockedFrom?: string | undefined;
+  blockedTo?: string | undefined;
+}
+
+export class MembershipRace extends Error {
+  constructor() {
+    super('membership changed concurrently');
+    this.name = 'MembershipRace';
+  }
+}
+
+export interface ContactRepository {
+  /** Contact, search tokens, address-owner entries and group memberships in one transaction. */
+  createContact(practiceId: string, contact: ContactRecord): Promise<void>;
+  getContact(practiceId: string, id: string): Promise<ContactRecord | null>;
+  getContacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]>;
+  /**
+   * Writes the changed details, status and block links when `before.updatedAt` still holds
+   * (false otherwise); search and address-owner entries follow. Group memberships are not
+   * touched here. `addedBlockIds` join the contact's block history.
+   */
+  updateContact(practiceId: string, before: ContactRecord, after: ContactRecord, addedBlockIds: readonly string[]): Promise<boolean>;
+  listContacts(practiceId: string, filter: ContactListFilter, page: PageRequest): Promise<Page<ContactRecord>>;
+
+  createGroup(practiceId: string, group: GroupRecord): Promise<void>;
+  getGroup(practiceId: string, id: string): Promise<GroupRecord | null>;
+  getGroups(practiceId: string, ids: readonly string[]): Promise<GroupRecord[]>;
+  listGroups(practiceId: string, page: PageRequest): Promise<Page<GroupRecord>>;
+  /** Adds the members not yet in the group; returns how many were new. */
+  addMembers(practiceId: string, groupId: string, members: readonly MemberRef[]): Promise<number>;
+  listMembers(practiceId: string, groupId: string, page: PageRequest): Promise<Page<MemberRef>>;
+  /** Replaces the group's chat settings when `expectedUpdatedAt` still holds; null otherwise. */
+  setGroupChat(practiceId: string, groupId: string, chat: PartialChatSettings | null, at: string, expectedUpdatedAt: string): Promise<GroupRecord | null>;
+}
+
+/** The chat settings of each patient's groups: one Query per patient, one BatchGetItem for the groups. */
+export interface GroupChatReader {
+  groupChatOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, PartialChatSettings[]>>;
+}
