@@ -4,7 +4,7 @@
  * API Gateway v2 events and calling the same handler modules. Keep this file free of imports
  * from lambdas/: it is data, read by both worlds.
  */
-export type HandlerGroup = 'meta' | 'directory' | 'conversations' | 'blocks';
+export type HandlerGroup = 'meta' | 'directory' | 'conversations' | 'blocks' | 'contacts' | 'broadcasts';
 
 export type RouteAuth = 'jwt' | 'none';
 
@@ -22,6 +22,8 @@ export const handlerEntries: Record<HandlerGroup, string> = {
   directory: 'lambdas/handlers/http/directory.ts',
   conversations: 'lambdas/handlers/http/conversations.ts',
   blocks: 'lambdas/handlers/http/blocks.ts',
+  contacts: 'lambdas/handlers/http/contacts.ts',
+  broadcasts: 'lambdas/handlers/http/broadcasts.ts',
 };
 
 const jwt = (method: Route['method'], path: string, handler: HandlerGroup): Route => ({
@@ -75,6 +77,26 @@ export const routes: readonly Route[] = [
   jwt('DELETE', '/v1/blocks/{id}', 'blocks'),
   jwt('GET', '/v1/blocks/{id}/history', 'blocks'),
   jwt('POST', '/v1/patients/{id}/blocks', 'blocks'),
+
+  // Static segments before parameter routes: the local server matches in order.
+  jwt('POST', '/v1/contacts', 'contacts'),
+  jwt('GET', '/v1/contacts', 'contacts'),
+  jwt('POST', '/v1/contacts/block', 'contacts'),
+  jwt('GET', '/v1/contacts/{id}', 'contacts'),
+  jwt('PATCH', '/v1/contacts/{id}', 'contacts'),
+  jwt('POST', '/v1/contacts/{id}/unblock', 'contacts'),
+  jwt('GET', '/v1/contacts/{id}/history', 'contacts'),
+  jwt('POST', '/v1/groups', 'contacts'),
+  jwt('GET', '/v1/groups', 'contacts'),
+  jwt('GET', '/v1/groups/{id}', 'contacts'),
+  jwt('POST', '/v1/groups/{id}/members', 'contacts'),
+  jwt('GET', '/v1/groups/{id}/members', 'contacts'),
+  jwt('PATCH', '/v1/groups/{id}/chat', 'contacts'),
+  jwt('GET', '/v1/settings/chat', 'contacts'),
+  jwt('PATCH', '/v1/settings/chat', 'contacts'),
+
+  jwt('POST', '/v1/broadcasts', 'broadcasts'),
+  jwt('GET', '/v1/broadcasts/{id}', 'broadcasts'),
 ];
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>): string => `${r.method} ${r.path}`;

@@ -24,6 +24,13 @@ export const streamConsumers: readonly StreamConsumer[] = [
     batchSize: 10,
   },
   {
+    name: 'broadcast-fanout',
+    entry: 'lambdas/handlers/stream/broadcast-fanout.ts',
+    filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['BroadcastChunk'] } } } }],
+    // One chunk is up to 100 recipients, each one transaction: a few chunks per invocation.
+    batchSize: 2,
+  },
+  {
     name: 'dispatcher',
     entry: 'lambdas/handlers/stream/dispatcher.ts',
     // Only new deliveries waiting to be sent; every later state change is written by the

@@ -289,10 +289,37 @@ export async function unblock(deps: BlockDeps, caller: Caller, id: string): Prom
   return after;
 }
 
+/**
+ * A bound of a blocking-date range, as the UTC instant blocks are stored with. A date alone
+ * means the start of that day for `from` and its end for `to`; a time may carry any offset.
+ */
+export function rangeBound(raw: string | undefined, edge: 'from' | 'to', path: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw);
+  const instant = Date.parse(dateOnly ? `${raw}T00:00:00.000Z` : raw);
+  // Date.parse rolls 2026-02-30 over to March: a real date reads back as itself.
+  const real = !Number.isNaN(instant) && (!dateOnly || new Date(instant).toISOString().slice(0, 10) === raw);
+  if (!(dateOnly || dateTime) || !real) {
+    throw validationFailed([{ path, message: 'An ISO 8601 date (2026-11-22) or date-time with offset' }]);
+  }
+  return new Date(dateOnly && edge === 'to' ? instant + 86_400_000 - 1 : instant).toISOString();
+}
+
 export async function listBlocks(deps: BlockDeps, caller: Caller, query: BlockListQuery): Promise<Page<BlockView>> {
   requirePermission(caller, 'manage_contacts');
   const q = query.q?.trim().toLowerCase();
-  const page = await deps.blocks.list(caller.practiceId, { ...query, q: q ? q.replace(/^\+/, '') : undefined });
+  const blockedFrom = rangeBound(query.blockedFrom, 'from', 'blockedFrom');
+  const blockedTo = rangeBound(query.blockedTo, 'to', 'blockedTo');
+  if (blockedFrom && blockedTo && blockedFrom > blockedTo) {
+    throw validationFailed([{ path: 'blockedFrom', message: 'blockedFrom must not be after blockedTo' }]);
+  }
+  const page = await deps.blocks.list(caller.practiceId, {
+    ...query,
+    blockedFrom,
+    blockedTo,
+    q: q ? q.replace(/^\+/, '') : undefined,
+  });
   return { items: page.items.map(blockView), nextCursor: page.nextCursor };
 }
 

@@ -173,6 +173,9 @@ export async function listContacts(
   input: PageRequest & Omit<ContactListFilter, 'q'> & { q?: string | undefined },
 ): Promise<Page<ContactView>> {
   requirePermission(caller, 'manage_contacts');
+  // Date-times are compared as stored (UTC, ISO-8601): one with an offset is turned into that instant.
+  const instant = (v: string | undefined) => (v !== undefined && v.includes('T') ? new Date(v).toISOString() : v);
+  input = { ...input, blockedFrom: instant(input.blockedFrom), blockedTo: instant(input.blockedTo) };
   const ranged = input.blockedFrom !== undefined || input.blockedTo !== undefined;
   if (ranged && input.status !== undefined && input.status !== 'blocked') {
     throw validationFailed([{ path: 'status', message: 'blockedFrom and blockedTo select blocked contacts; use status=blocked or leave it out' }]);

@@ -30,6 +30,8 @@ export interface DeliveryRecord {
   /** `message`: the message itself; `notification`: the no-content "you have a new message" email. */
   purpose: 'message' | 'notification';
   error?: string;
+  /** Set on deliveries of a broadcast: the dispatcher counts their outcomes on it. */
+  broadcastId?: string;
 }
 
 export interface MessageRecord {
@@ -52,6 +54,8 @@ export interface StateRecord extends ParticipantState {
   lastMessageAt: string;
   /** Blocks with hideExisting that hide this conversation from this inbox (kept across sends). */
   hiddenBy?: string[];
+  /** Optimistic concurrency: the version read; absent for a state not yet written. */
+  version?: number;
 }
 
 /** Everything one send writes, in one transaction. */
@@ -101,6 +105,7 @@ export interface ConversationRepository {
   state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
   /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists. */
   send(practiceId: string, plan: SendPlan): Promise<void>;
+  /** Writes the caller's state if it is still the version read; WriteConflict otherwise. */
   putState(practiceId: string, conversation: ConversationRecord, state: StateRecord): Promise<void>;
   inbox(practiceId: string, party: PartyRef, query: InboxQuery): Promise<Page<InboxEntry>>;
   messages(practiceId: string, conversationId: string, page: PageRequest): Promise<Page<MessageRecord>>;

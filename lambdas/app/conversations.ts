@@ -134,7 +134,7 @@ function conversationView(c: ConversationRecord, state: StateRecord | null, verd
 
 const selfParty = (caller: Caller): PartyRef => ({ type: caller.kind, id: caller.id });
 
-async function patientFacts(deps: ConversationDeps, practiceId: string, patients: readonly PatientRecord[]): Promise<PatientFacts[]> {
+export async function patientFacts(deps: ConversationDeps, practiceId: string, patients: readonly PatientRecord[]): Promise<PatientFacts[]> {
   if (patients.length === 0) return [];
   const settings = await deps.directory.getSettings(practiceId);
   const chats = await deps.chat?.effectiveFor(practiceId, patients, settings);
@@ -248,6 +248,12 @@ async function assertAttachments(deps: ConversationDeps, caller: Caller, channel
   }
 }
 
+/**
+ * Message ids carry their createdAt as the ULID time: within a conversation times strictly
+ * increase (see `laterThan`), so id order (the key order of the message list) is time order.
+ */
+const messageId = (at: string) => ulid(Date.parse(at));
+
 /** Retries a whole read-decide-write when another write raced it. */
 async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -325,7 +331,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   };
   const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, author, recipients);
   const message: MessageRecord = {
-    id: ulid(),
+    id: messageId(at),
     conversationId: conversation.id,
     channel: input.channel,
     direction,
@@ -445,7 +451,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const recipients = facts.filter((f) => !(caller.kind === 'patient' && f.id === caller.id));
     const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, recipients);
     const message: MessageRecord = {
-      id: ulid(),
+      id: messageId(at),
       conversationId: c.id,
       channel: c.channel,
       direction,
@@ -515,11 +521,13 @@ async function ownState(deps: ConversationDeps, caller: Caller, c: ConversationR
 }
 
 export async function markRead(deps: ConversationDeps, caller: Caller, id: string): Promise<ConversationView> {
-  const c = await loadConversation(deps, caller, id);
-  const state = await ownState(deps, caller, c);
-  const next = { ...state, ...afterRead(state) };
-  await deps.conversations.putState(caller.practiceId, c, next);
-  return conversationView(c, next);
+  return withRetry(async () => {
+    const c = await loadConversation(deps, caller, id);
+    const state = await ownState(deps, caller, c);
+    const next = { ...state, ...afterRead(state) };
+    await deps.conversations.putState(caller.practiceId, c, next);
+    return conversationView(c, next);
+  });
 }
 
 export async function patchOwnState(
@@ -528,11 +536,13 @@ export async function patchOwnState(
   id: string,
   patch: { archived?: boolean | undefined; starred?: boolean | undefined },
 ): Promise<ConversationView> {
-  const c = await loadConversation(deps, caller, id);
-  const state = await ownState(deps, caller, c);
-  const next = { ...state, ...afterPatch(state, patch) };
-  await deps.conversations.putState(caller.practiceId, c, next);
-  return conversationView(c, next);
+  return withRetry(async () => {
+    const c = await loadConversation(deps, caller, id);
+    const state = await ownState(deps, caller, c);
+    const next = { ...state, ...afterPatch(state, patch) };
+    await deps.conversations.putState(caller.practiceId, c, next);
+    return conversationView(c, next);
+  });
 }
 
 // ------------------------------------------------------------------ delete
@@ -617,7 +627,7 @@ export async function logCall(deps: ConversationDeps, caller: Caller, input: Cal
       ? conversation.participants
       : [...conversation.participants, me];
     const message: MessageRecord = {
-      id: ulid(),
+      id: messageId(at),
       conversationId: conversation.id,
       channel: 'call',
       direction: input.direction,

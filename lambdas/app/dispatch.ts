@@ -18,6 +18,7 @@ export interface QueuedDelivery {
   channel: ProviderChannel | 'portal' | 'call';
   address: string | null;
   purpose: 'message' | 'notification';
+  broadcastId?: string;
 }
 
 export type Claim = { claimed: true; attempt: number } | { claimed: false; status: string; sendingSince?: string };
@@ -42,6 +43,8 @@ export interface DispatchDeps {
   maxAttempts: number;
   /** A delivery `sending` for longer than this is taken as crashed mid-send. */
   leaseMs: number;
+  /** Counts a settled broadcast delivery on its broadcast. */
+  broadcastSettled?: (practiceId: string, broadcastId: string, status: 'sent' | 'failed' | 'blocked' | 'suppressed') => Promise<void>;
 }
 
 export type DispatchOutcome = 'sent' | 'blocked' | 'suppressed' | 'failed' | 'skipped' | 'retry';
@@ -62,6 +65,14 @@ export const PORTAL_NOTIFICATION = {
 const addressType = (channel: ProviderChannel): 'email' | 'phone' => (channel === 'email' ? 'email' : 'phone');
 
 export async function dispatchDelivery(deps: DispatchDeps, d: QueuedDelivery): Promise<DispatchOutcome> {
+  const outcome = await dispatchOnce(deps, d);
+  if (d.broadcastId && deps.broadcastSettled && (outcome === 'sent' || outcome === 'failed' || outcome === 'blocked' || outcome === 'suppressed')) {
+    await deps.broadcastSettled(d.practiceId, d.broadcastId, outcome);
+  }
+  return outcome;
+}
+
+async function dispatchOnce(deps: DispatchDeps, d: QueuedDelivery): Promise<DispatchOutcome> {
   if (d.channel === 'portal' || d.channel === 'call' || !d.address) return 'skipped';
   const channel = d.channel;
   const now = () => deps.now().toISOString();

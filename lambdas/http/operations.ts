@@ -5,7 +5,9 @@
  */
 import type { ZodType } from 'zod';
 import * as b from './schemas/blocks.js';
+import * as bc from './schemas/broadcasts.js';
 import * as c from './schemas/conversations.js';
+import * as k from './schemas/contacts.js';
 import * as d from './schemas/directory.js';
 import { z } from './schemas/zod.js';
 
@@ -237,5 +239,101 @@ export const operations: Record<string, Operation> = {
     body: b.BlockPatientMethods,
     success: { status: 201, schema: b.BlockOutcomes },
     idempotent: true,
+  },
+
+  'POST /v1/contacts': {
+    summary: 'Add a contact (manage_contacts); with status "blocked" every address of the contact is blocked at once',
+    tag: 'contacts',
+    body: k.CreateContact,
+    success: { status: 201, schema: k.Contact },
+    idempotent: true,
+  },
+  'GET /v1/contacts': {
+    summary:
+      'List contacts (by name; status=blocked or a blocking-date range: most recently blocked first). q: prefix of a name word, email or phone. A filtered page may hold fewer than limit items: follow nextCursor',
+    tag: 'contacts',
+    query: k.ListContactsQuery,
+    success: { status: 200, schema: k.ContactPage },
+  },
+  'POST /v1/contacts/block': {
+    summary: 'Block contacts in bulk: each address of each contact is blocked (an already blocked address keeps its block); outcome per contact',
+    tag: 'contacts',
+    body: k.BlockContacts,
+    success: { status: 200, schema: k.BlockContactsResult },
+  },
+  'GET /v1/contacts/{id}': { summary: 'Read a contact', tag: 'contacts', success: { status: 200, schema: k.Contact } },
+  'PATCH /v1/contacts/{id}': {
+    summary:
+      'Change a contact. A blocked contact stays blocked: a changed address is blocked in place of the old one (whose block is lifted). Group memberships: POST /v1/groups/{id}/members',
+    tag: 'contacts',
+    body: k.UpdateContact,
+    success: { status: 200, schema: k.Contact },
+    errors: { 409: ['contact_blocked', 'concurrent_update'] },
+  },
+  'POST /v1/contacts/{id}/unblock': {
+    summary:
+      'Lift every active block linked to the contact and set a blocked contact back to active; group memberships are kept. Blocks of the same address made for someone else stay',
+    tag: 'contacts',
+    success: { status: 200, schema: k.Contact },
+  },
+  'GET /v1/contacts/{id}/history': {
+    summary:
+      "The contact's block events (blocked, updated, unblocked), newest first, kept after an unblock. Contacts cannot be conversation participants yet, so no messages appear here",
+    tag: 'contacts',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: k.ContactHistory },
+  },
+  'POST /v1/groups': {
+    summary: 'Create a group of patients and contacts (manage_contacts)',
+    tag: 'groups',
+    body: k.CreateGroup,
+    success: { status: 201, schema: k.Group },
+    idempotent: true,
+  },
+  'GET /v1/groups': { summary: 'List groups by name', tag: 'groups', query: c.PageOnlyQuery, success: { status: 200, schema: k.GroupPage } },
+  'GET /v1/groups/{id}': { summary: 'Read a group', tag: 'groups', success: { status: 200, schema: k.Group } },
+  'POST /v1/groups/{id}/members': {
+    summary: 'Add patients and contacts to a group (404 for an unknown id); adding a member twice changes nothing',
+    tag: 'groups',
+    body: k.AddMembers,
+    success: { status: 200, schema: k.AddMembersResult },
+  },
+  'GET /v1/groups/{id}/members': {
+    summary: "A group's members",
+    tag: 'groups',
+    query: c.PageOnlyQuery,
+    success: { status: 200, schema: k.GroupMemberPage },
+  },
+  'PATCH /v1/groups/{id}/chat': {
+    summary:
+      "The group's chat settings for its members (manage_contacts). A patient without their own setting gets the most restrictive of their groups'",
+    tag: 'chat settings',
+    body: k.UpdateGroupChat,
+    success: { status: 200, schema: k.Group },
+    errors: { 409: ['concurrent_update'] },
+  },
+  'GET /v1/settings/chat': {
+    summary: 'The practice chat default and its changes (staff)',
+    tag: 'chat settings',
+    success: { status: 200, schema: k.PracticeChat },
+  },
+  'PATCH /v1/settings/chat': {
+    summary: 'Change the practice chat default (admin): applyTo "new" for patients created from now on, "all" for every patient without their own setting',
+    tag: 'chat settings',
+    body: k.UpdatePracticeChat,
+    success: { status: 200, schema: k.PracticeChat },
+  },
+  'POST /v1/broadcasts': {
+    summary: 'Send a blast: one private message per recipient, fanned out in the background (send_messages)',
+    tag: 'broadcasts',
+    body: bc.CreateBroadcast,
+    success: { status: 202, schema: bc.BroadcastAccepted },
+    errors: { 404: ['not_found (a patient, contact or group of the audience)'] },
+    idempotent: true,
+  },
+  'GET /v1/broadcasts/{id}': {
+    summary: 'Progress of a broadcast',
+    tag: 'broadcasts',
+    success: { status: 200, schema: bc.Broadcast },
   },
 };

@@ -217,6 +217,7 @@ export class DynamoBlockRepository implements BlockRepository {
     let keyCondition = '#pk = :pk';
     if (q.blockedFrom || q.blockedTo) {
       names['#sk'] = `${index}sk`;
+      // Bounds arrive as UTC instants (the use case normalises them); sort keys are `<blockedAt>#<id>`.
       values[':from'] = q.blockedFrom ?? '0000';
       values[':to'] = `${q.blockedTo ?? '9999'}\uffff`;
       keyCondition += ' AND #sk BETWEEN :from AND :to';

@@ -87,7 +87,19 @@ const stateFrom = (item: Item): StateRecord => ({
   starred: item['starred'] === true,
   lastMessageAt: item['lastMessageAt'] as string,
   ...(item['hiddenBy'] instanceof Set && item['hiddenBy'].size > 0 ? { hiddenBy: [...(item['hiddenBy'] as Set<string>)] } : {}),
+  ...(typeof item['version'] === 'number' ? { version: item['version'] } : {}),
 });
+
+/** Put a state only over the version it was read at (or where none exists): a star or archive set meanwhile is never lost. */
+function statePut(practiceId: string, c: ConversationRecord, s: StateRecord) {
+  return {
+    TableName: tableName,
+    Item: stateItem(practiceId, c, s),
+    ...(s.version === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': s.version } }),
+  };
+}
 
 /** The inbox keys of a state item follow from its status, archive and star. */
 function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
@@ -99,6 +111,7 @@ function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): I
     type: 'ParticipantState',
     ...s,
     hiddenBy: s.hiddenBy && s.hiddenBy.length > 0 ? new Set(s.hiddenBy) : undefined,
+    version: (s.version ?? 0) + 1,
     conversation: conversationItem(practiceId, c),
     channel: c.channel,
     lastDirection: c.lastDirection,
@@ -181,7 +194,7 @@ export class DynamoConversationRepository implements ConversationRepository {
         },
       }),
     );
-    for (const s of plan.states) items.push({ Put: { TableName: tableName, Item: stateItem(practiceId, c, s) } });
+    for (const s of plan.states) items.push({ Put: statePut(practiceId, c, s) });
     for (const patientId of plan.correspondenceOf) {
       items.push({
         Put: {
@@ -239,7 +252,12 @@ export class DynamoConversationRepository implements ConversationRepository {
   }
 
   async putState(practiceId: string, conversation: ConversationRecord, state: StateRecord): Promise<void> {
-    await dynamo.send(new PutCommand({ TableName: tableName, Item: stateItem(practiceId, conversation, state) }));
+    try {
+      await dynamo.send(new PutCommand(statePut(practiceId, conversation, state)));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new WriteConflict();
+      throw error;
+    }
   }
 
   async inbox(practiceId: string, party: PartyRef, q: InboxQuery): Promise<Page<InboxEntry>> {
@@ -524,14 +542,15 @@ export class DynamoConversationRepository implements ConversationRepository {
     hide: boolean,
   ): Promise<void> {
     const op = hide ? 'ADD' : 'DELETE';
-    const mark = (Key: Record<string, unknown>) =>
+    // State items also move their version on, so a send that read them before cannot overwrite the mark.
+    const mark = (Key: Record<string, unknown>, isState = false) =>
       dynamo.send(
         new UpdateCommand({
           TableName: tableName,
           Key,
-          UpdateExpression: `${op} hiddenBy :b`,
+          UpdateExpression: isState ? `${op} hiddenBy :b SET version = if_not_exists(version, :zero) + :one` : `${op} hiddenBy :b`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':b': new Set([blockId]) },
+          ExpressionAttributeValues: { ':b': new Set([blockId]), ...(isState ? { ':zero': 0, ':one': 1 } : {}) },
         }),
       ).catch((e: Error) => {
         if (e.name !== 'ConditionalCheckFailedException') throw e; // deleted meanwhile: nothing to mark
@@ -541,7 +560,7 @@ export class DynamoConversationRepository implements ConversationRepository {
       for (const state of await this.states(practiceId, conversationId)) {
         // Staff inboxes only: the blocked person's own view is not the practice's concern here.
         if (state.party.type !== 'staff') continue;
-        await mark(keys.participantState(practiceId, conversationId, state.party.type, state.party.id));
+        await mark(keys.participantState(practiceId, conversationId, state.party.type, state.party.id), true);
       }
     }
   }

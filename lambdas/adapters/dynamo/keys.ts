@@ -145,6 +145,13 @@ export const keys = {
   /** gsi3 on a sent delivery: find it again from a provider status callback. */
   providerMessage: (providerMessageId: string) => ({ gsi3pk: `PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
 
+  /** A broadcast and its recipient chunks (≤ 100 recipients each; each chunk fans out off the stream). */
+  broadcast: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#BCAST#${id}`, sk: 'BCAST' }),
+  broadcastChunk: (practiceId: string, id: string, index: number) => ({
+    pk: `${P(practiceId)}#BCAST#${id}`,
+    sk: `CHUNK#${String(index).padStart(5, '0')}`,
+  }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

@@ -9,8 +9,16 @@ import type { BlockReminderReader, DirectoryDeps } from '../../app/directory.js'
 import { DynamoConversationRepository } from '../../adapters/dynamo/conversation-repository.js';
 import { DynamoDirectoryRepository } from '../../adapters/dynamo/directory-repository.js';
 import type { CallerDirectory } from '../../http/auth.js';
+import { chatSettingsReader, type ChatSettingsDeps } from '../../app/chat-settings.js';
+import type { ContactDeps } from '../../app/contacts.js';
+import { DynamoContactRepository } from '../../adapters/dynamo/contact-repository.js';
+import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
+import type { BroadcastDeps } from '../../app/broadcasts.js';
 
 const directory = new DynamoDirectoryRepository();
+const contactRepository = new DynamoContactRepository();
+/** Effective chat (own, else groups, else the practice default by creation time), for patient records and send rules. */
+const chat = chatSettingsReader(contactRepository);
 
 const blockRepository = new DynamoBlockRepository();
 const conversations = new DynamoConversationRepository();
@@ -21,7 +29,7 @@ const blocks: BlockList = blockList(blockRepository);
 /** No upload exists until the attachments module is built: no id is ready. */
 const attachments: AttachmentCatalog = { readyFor: async () => new Set() };
 
-export const directoryDeps: DirectoryDeps = { directory, reminders, now: () => new Date() };
+export const directoryDeps: DirectoryDeps = { directory, reminders, chat, now: () => new Date() };
 
 export const conversationDeps: ConversationDeps = {
   conversations,
@@ -29,10 +37,22 @@ export const conversationDeps: ConversationDeps = {
   blocks,
   attachments,
   reminders,
+  chat,
   now: () => new Date(),
 };
 
 export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: () => new Date() };
+
+export const contactDeps: ContactDeps = { contacts: contactRepository, directory, blocking: blockDeps, now: () => new Date() };
+
+export const chatSettingsDeps: ChatSettingsDeps = { directory, now: () => new Date() };
+
+export const broadcastDeps: BroadcastDeps = {
+  ...conversationDeps,
+  broadcasts: new DynamoBroadcastRepository(),
+  contacts: contactRepository,
+  blockRecords: blockRepository,
+};
 
 export const callerDirectory = (): CallerDirectory => ({
   async findStaffEntry(practiceId, id) {

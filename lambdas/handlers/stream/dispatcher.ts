@@ -8,10 +8,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchDelivery, type DispatchDeps, type QueuedDelivery } from '../../app/dispatch.js';
+import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
 import { DynamoDeliveryStore } from '../../adapters/dynamo/delivery-repository.js';
 import { createSenders } from '../../adapters/providers/index.js';
 import { config } from '../../config.js';
 import { logger } from '../../http/logger.js';
+
+const broadcasts = new DynamoBroadcastRepository();
 
 const deps: DispatchDeps = {
   store: new DynamoDeliveryStore(),
@@ -28,6 +31,7 @@ const deps: DispatchDeps = {
   now: () => new Date(),
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   leaseMs: 5 * 60_000,
+  broadcastSettled: (practiceId, broadcastId, status) => broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
 };
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -45,6 +49,7 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
     channel: item['channel'] as QueuedDelivery['channel'],
     address: (item['address'] as string | undefined) ?? null,
     purpose: item['purpose'] as QueuedDelivery['purpose'],
+    ...(item['broadcastId'] ? { broadcastId: item['broadcastId'] as string } : {}),
   };
   try {
     const outcome = await dispatchDelivery(deps, delivery);
