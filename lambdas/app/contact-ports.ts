@@ -48,13 +48,6 @@ export interface ContactListFilter {
   blockedTo?: string | undefined;
 }
 
-export class MembershipRace extends Error {
-  constructor() {
-    super('membership changed concurrently');
-    this.name = 'MembershipRace';
-  }
-}
-
 export interface ContactRepository {
   /** Contact, search tokens, address-owner entries and group memberships in one transaction. */
   createContact(practiceId: string, contact: ContactRecord): Promise<void>;

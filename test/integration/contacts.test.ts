@@ -300,7 +300,8 @@ describe('Contacts: search and filters', () => {
     const inParis = (ms: number) => new Date(ms + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
     expect(names(await list(m.token, { blockedFrom: inParis(Date.parse(vendor.blockedAt)) }))).toEqual(['Blocked Vendor']);
     expect(names(await list(m.token, { blockedFrom: inParis(Date.parse(vendor.blockedAt) + 1) }))).toEqual([]);
-    for (const bad of [{ blockedFrom: '2026-13-45' }, { blockedTo: 'soon' }, { blockedFrom: '2026-02-01', blockedTo: '2026-01-01' }]) {
+    const bads: Record<string, string>[] = [{ blockedFrom: '2026-13-45' }, { blockedTo: 'soon' }, { blockedFrom: '2026-02-01', blockedTo: '2026-01-01' }];
+    for (const bad of bads) {
       const res = await list(m.token, bad);
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(Object.keys(bad)[0]);
