@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
  * CDK entry point (cdk.json: `npx tsx bin/app.ts`). Builds two env-agnostic stacks:
- *   PracticeMessaging-<stage>-Stateful   KMS key, DynamoDB table, attachments bucket, user pool
- *   PracticeMessaging-<stage>-Service    HTTP API, Lambda functions, alarms
+ *   PracticeMessaging-<stage>-Stateful   KMS key, DynamoDB table, attachments bucket, user pool,
+ *                                        WhatsApp Cloud API token secret
+ *   PracticeMessaging-<stage>-Service    HTTP API, Lambda functions, table stream consumers (one per
+ *                                        entry of lib/stream-consumers.ts, each with a dead-letter
+ *                                        queue), SES configuration set, alarms
  * and checks them with the cdk-nag HIPAA Security, AwsSolutions and Serverless packs: any
  * unacknowledged finding fails `cdk synth` / `cdk deploy`.
  *
@@ -10,7 +13,9 @@
  *   stage               Stage name, 1-20 of [a-z0-9-].                 Default: dev
  *                       `prod`/`production`: log groups retained on delete, 365-day log retention,
  *                       termination protection on the stateful stack.
- *   sesFromAddress      Sender of outbound email (SES_FROM_ADDRESS).    Default: no-reply@example.com
+ *   sesFromAddress      Sender of outbound email (SES_FROM_ADDRESS), a verified SES identity (the address
+ *                       or its domain): the dispatcher may send as this address only.
+ *                                                                       Default: no-reply@example.com
  *   alarmEmail          Email subscribed to the alarm SNS topic.        Default: none (no subscription)
  *   corsOrigins         Comma-separated allowed origins (https, or http://localhost).
  *                                                                       Default: none (CORS disabled)
@@ -19,6 +24,12 @@
  *   logRetentionDays    Retention of every log group (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, ...).
  *                                                                       Default: 365 for prod, 30 otherwise
  *   reservedConcurrency Reserved concurrency of each HTTP function.     Default: none (account pool)
+ *                       (stream consumers are bounded by stream shards x parallelization factor)
+ *   smsOriginationNumber  SMS origination number, E.164 (SMS_ORIGINATION_NUMBER of the dispatcher).
+ *                                                                       Default: empty (account default)
+ *   whatsappPhoneNumberId WhatsApp Business phone number id of the WhatsApp Cloud API, digits
+ *                       (WHATSAPP_PHONE_NUMBER_ID); the token goes into the stateful stack's secret.
+ *                                                                       Default: empty (WhatsApp off)
  *   mfa                 Cognito MFA: required | optional (TOTP only).   Default: required
  *   authCallbackUrls    Comma-separated OAuth code-flow callback URLs.  Default: http://localhost:3000/auth/callback
  *   authLogoutUrls      Comma-separated OAuth sign-out URLs.            Default: http://localhost:3000/

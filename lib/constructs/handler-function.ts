@@ -47,6 +47,8 @@ export interface HandlerFunctionProps {
   readonly unreservedConcurrencyReason?: string;
   /** Why this function has no dead-letter queue (written into the nag acknowledgement). */
   readonly noDeadLetterQueueReason: string;
+  /** Why this function runs outside a VPC; defaults to the reason of a function that only calls AWS endpoints. */
+  readonly noVpcReason?: string;
 }
 
 /**
@@ -84,6 +86,8 @@ export class HandlerFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: ManagedPolicyRole;
+  /** Reasons of every statement whose resource is "*", joined into the one AwsSolutions-IAM5[Resource::*] acknowledgement. */
+  private readonly wildcardResourceReasons: string[] = [];
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
@@ -151,7 +155,9 @@ export class HandlerFunction extends Construct {
     acknowledge.acknowledge(
       {
         id: 'HIPAA.Security-LambdaInsideVPC',
-        reason: 'The function only calls AWS public service endpoints (DynamoDB, S3, KMS, X-Ray, CloudWatch Logs) over TLS with SigV4/IAM auth; it reaches no private network resource, so a VPC would add NAT cost and cold-start latency without reducing exposure.',
+        reason:
+          props.noVpcReason ??
+          'The function only calls AWS public service endpoints (DynamoDB, S3, KMS, X-Ray, CloudWatch Logs) over TLS with SigV4/IAM auth; it reaches no private network resource, so a VPC would add NAT cost and cold-start latency without reducing exposure.',
       },
       {
         id: 'HIPAA.Security-LambdaDLQ',
@@ -181,11 +187,21 @@ export class HandlerFunction extends Construct {
 
     // X-Ray has no resource-level permissions: tracing needs xray:PutTraceSegments and
     // xray:PutTelemetryRecords on "*" (added by `tracing: ACTIVE`).
-    acknowledgeWildcardResource(
-      this.role,
-      '*',
-      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level scoping (the resource must be "*"); no other action is granted on "*".',
+    this.wildcardResourceReasons.push(
+      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level scoping (the resource must be "*").',
     );
+    acknowledgeWildcardResource(this.role, '*', () => {
+      const others = this.wildcardResourceReasons.length > 1 ? '' : ' No other action is granted on "*".';
+      return this.wildcardResourceReasons.join(' ') + others;
+    });
+  }
+
+  /**
+   * Records why a statement added to this function's policy needs the resource "*": the reason
+   * becomes part of the function's single AwsSolutions-IAM5[Resource::*] acknowledgement.
+   */
+  acknowledgeWildcardResource(reason: string): void {
+    this.wildcardResourceReasons.push(reason);
   }
 
   /** Adds permissions to the function's managed policy. */

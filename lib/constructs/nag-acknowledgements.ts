@@ -11,12 +11,16 @@ import type { IConstruct } from 'constructs';
  * Fn::GetStackOutput) once cross-stack references are resolved, so the id is computed then: in
  * a construct validation, which CDK runs after resolving references and before the cdk-nag
  * plugins. Any other wildcard in the same policy is still reported.
+ *
+ * `reason` may be a function: it is then read at that same point, so a construct can collect
+ * the reasons of every statement that uses the resource (e.g. X-Ray and SMS both need "*").
  */
-export function acknowledgeWildcardResource(scope: IConstruct, resource: string, reason: string): void {
+export function acknowledgeWildcardResource(scope: IConstruct, resource: string, reason: string | (() => string)): void {
   scope.node.addValidation({
     validate: () => {
       const flattened = flattenCfnReference(Stack.of(scope).resolve(resource));
-      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
+      const text = typeof reason === 'function' ? reason() : reason;
+      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason: text });
       return [];
     },
   });

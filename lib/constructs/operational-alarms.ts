@@ -9,6 +9,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -20,11 +21,14 @@ export interface OperationalAlarmsProps {
   readonly api: IHttpApi;
   /** Functions to watch, by a stable name used in construct ids and alarm descriptions. */
   readonly functions: ReadonlyMap<string, IFunction>;
+  /** Dead-letter queues, by a stable name: each alarms as soon as it holds a visible message. */
+  readonly deadLetterQueues?: ReadonlyMap<string, IQueue>;
 }
 
 /**
- * Alarms that page the operator through one KMS-encrypted, TLS-only SNS topic: API 5xx, and
- * errors and throttles of every function. Each alarm notifies on ALARM and on OK.
+ * Alarms that page the operator through one KMS-encrypted, TLS-only SNS topic: API 5xx,
+ * errors and throttles of every function, and any message in a dead-letter queue. Each alarm
+ * notifies on ALARM and on OK.
  */
 export class OperationalAlarms extends Construct {
   readonly topic: Topic;
@@ -49,12 +53,18 @@ export class OperationalAlarms extends Construct {
     }
 
     const action = new SnsAction(this.topic);
-    const watch = (alarmId: string, metric: IMetric, description: string, threshold = 1): void => {
+    const watch = (
+      alarmId: string,
+      metric: IMetric,
+      description: string,
+      threshold = 1,
+      comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ): void => {
       const alarm = new Alarm(this, alarmId, {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: `practice-messaging ${props.stage}: ${description}`,
       });
@@ -79,6 +89,16 @@ export class OperationalAlarms extends Construct {
         `${name}Throttles`,
         fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         `function ${name} was throttled in the last 5 minutes`,
+      );
+    }
+
+    for (const [name, queue] of props.deadLetterQueues ?? []) {
+      watch(
+        `${name}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        `dead-letter queue ${name} holds records that exhausted their retries (inspect and redrive)`,
+        0,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
       );
     }
   }

@@ -29,18 +29,19 @@ export function buildApp(app: App): PracticeMessagingApp {
   // from the CLI credentials and profile.
   const stateful = new StatefulStack(app, names.stateful, {
     config,
-    description: `Practice messaging (${config.stage}): KMS key, table, attachments, user pool. Retained on delete.`,
+    description: `Practice messaging (${config.stage}): KMS key, table, attachments, user pool, WhatsApp token secret. Retained on delete.`,
     terminationProtection: config.isProduction,
   });
   const service = new ServiceStack(app, names.service, {
     config,
-    description: `Practice messaging (${config.stage}): HTTP API, functions, alarms.`,
+    description: `Practice messaging (${config.stage}): HTTP API, functions, stream consumers, SES configuration set, alarms.`,
     key: stateful.key,
     table: stateful.table,
     attachmentsBucket: stateful.attachmentsBucket,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     preTokenFunction: stateful.preTokenFunction,
+    whatsappTokenSecret: stateful.whatsappTokenSecret,
   });
   service.addStackDependency(stateful);
 

@@ -30,6 +30,10 @@ export interface StageConfig {
   readonly authLogoutUrls: readonly string[];
   /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); none when undefined. */
   readonly authDomainPrefix: string | undefined;
+  /** SMS origination number (E.164) passed to SNS; '' uses the account's default origination identity. */
+  readonly smsOriginationNumber: string;
+  /** WhatsApp Business phone number id of the WhatsApp Cloud API; '' while WhatsApp is not set up. */
+  readonly whatsappPhoneNumberId: string;
 }
 
 const PRODUCTION_STAGES = new Set(['prod', 'production']);
@@ -131,6 +135,13 @@ export function readStageConfig(node: Node): StageConfig {
     throw new ContextError('authDomainPrefix', 'Cognito rejects prefixes containing "aws", "amazon" or "cognito"');
   }
 
+  const smsOriginationNumber = str(node, 'smsOriginationNumber') ?? '';
+  if (smsOriginationNumber !== '' && !/^\+[1-9]\d{1,14}$/.test(smsOriginationNumber)) {
+    throw new ContextError('smsOriginationNumber', 'must be a phone number in E.164 form, e.g. +447700900123');
+  }
+
+  const whatsappPhoneNumberId = digits(node, 'whatsappPhoneNumberId') ?? '';
+
   return {
     stage,
     isProduction,
@@ -145,5 +156,20 @@ export function readStageConfig(node: Node): StageConfig {
     authCallbackUrls: urls('authCallbackUrls', list(node, 'authCallbackUrls') ?? ['http://localhost:3000/auth/callback']),
     authLogoutUrls: urls('authLogoutUrls', list(node, 'authLogoutUrls') ?? ['http://localhost:3000/']),
     authDomainPrefix,
+    smsOriginationNumber,
+    whatsappPhoneNumberId,
   };
+}
+
+/** An id made of digits. Meta's ids can exceed 2^53: in cdk.json give them as strings (`-c key=...` always does). */
+function digits(node: Node, key: string): string | undefined {
+  const value = raw(node, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    throw new ContextError(key, 'is too long for a JSON number: give it as a string');
+  }
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  if (!/^\d{1,32}$/.test(text)) throw new ContextError(key, `must be digits only, got ${JSON.stringify(value)}`);
+  return text;
 }

@@ -5,13 +5,18 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HandlerFunction } from '../constructs/handler-function.js';
 import { MessagingApi } from '../constructs/messaging-api.js';
 import { acknowledgeWildcardResource } from '../constructs/nag-acknowledgements.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
+import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
+import { grantTableAccess } from '../constructs/table-access.js';
 import { type HandlerGroup, handlerEntries, type Route, routes as routeTable } from '../routes.js';
-import { globalIndexes } from '../table-definition.js';
+import { type StreamConsumer, streamConsumers as consumerTable } from '../stream-consumers.js';
 import type { StageConfig } from './config.js';
 
 export interface ServiceStackProps extends StackProps {
@@ -26,28 +31,23 @@ export interface ServiceStackProps extends StackProps {
   /** Route table and handler entries; default to lib/routes.ts (tests may pass their own). */
   readonly routes?: readonly Route[];
   readonly handlerEntries?: Readonly<Record<HandlerGroup, string>>;
+  /** The WhatsApp Cloud API token (stateful stack): the only secret a consumer that sends WhatsApp may read. */
+  readonly whatsappTokenSecret: ISecret;
+  /** Consumers of the table's stream; default to lib/stream-consumers.ts (tests may pass their own). */
+  readonly streamConsumers?: readonly StreamConsumer[];
 }
-
-/** DynamoDB actions of the request path. No Scan: every list is a Query (DESIGN.md). */
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
 
 /**
  * The stateless half: the HTTP API generated from lib/routes.ts, one function per handler
- * group, and the alarms. Can be destroyed and redeployed without touching any data.
+ * group, one function per stream consumer of lib/stream-consumers.ts (the delivery dispatcher
+ * among them) with its dead-letter queue, the SES configuration set, and the alarms. Can be
+ * destroyed and redeployed without touching any data.
  */
 export class ServiceStack extends Stack {
   readonly api: MessagingApi;
   readonly handlers = new Map<HandlerGroup, HandlerFunction>();
+  readonly streamConsumers = new Map<string, StreamConsumerFunction>();
+  readonly emailConfigurationSet: ConfigurationSet;
   readonly alarms: OperationalAlarms;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -78,6 +78,46 @@ export class ServiceStack extends Stack {
       this.handlers.set(group, handler);
     }
 
+    // Outbound email: sending events and reputation metrics per stage, TLS to the receiving
+    // server required, bounces and complaints added to the suppression list.
+    this.emailConfigurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
+      configurationSetName: `practice-messaging-${config.stage}`,
+      reputationMetrics: true,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    const tableStreamArn = props.table.tableStreamArn;
+    if (tableStreamArn === undefined) {
+      throw new Error('The table has no stream: the stream consumers (lib/stream-consumers.ts) need one');
+    }
+    const consumers = props.streamConsumers ?? consumerTable;
+    for (const consumer of consumers) {
+      const id = `${pascal(consumer.name)}StreamConsumer`;
+      if (this.node.tryFindChild(id)) throw new Error(`Two stream consumers are named "${consumer.name}"`);
+      this.streamConsumers.set(
+        consumer.name,
+        new StreamConsumerFunction(this, id, {
+          consumer,
+          stage: config.stage,
+          key: props.key,
+          table: props.table,
+          tableStreamArn,
+          logRetention: config.logRetention,
+          retainLogs: config.isProduction,
+          environment: {
+            TABLE_NAME: props.table.tableName,
+            PROVIDER_MODE: 'aws',
+            SES_FROM_ADDRESS: config.sesFromAddress,
+          },
+          email: { fromAddress: config.sesFromAddress, configurationSet: this.emailConfigurationSet },
+          sms: { originationNumber: config.smsOriginationNumber },
+          whatsapp: { tokenSecret: props.whatsappTokenSecret, phoneNumberId: config.whatsappPhoneNumberId },
+        }),
+      );
+    }
+
     this.api = new MessagingApi(this, 'Api', {
       stage: config.stage,
       routes,
@@ -96,12 +136,18 @@ export class ServiceStack extends Stack {
       [...this.handlers].map(([group, handler]) => [`${pascal(group)}Handler`, handler.function]),
     );
     if (props.preTokenFunction) watched.set('PreTokenTrigger', props.preTokenFunction);
+    const deadLetterQueues = new Map<string, IQueue>();
+    for (const [name, consumer] of this.streamConsumers) {
+      watched.set(`${pascal(name)}StreamConsumer`, consumer.function);
+      deadLetterQueues.set(`${pascal(name)}StreamConsumer`, consumer.deadLetterQueue);
+    }
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       stage: config.stage,
       topicKey: props.key,
       alarmEmail: config.alarmEmail,
       api: this.api.api,
       functions: watched,
+      deadLetterQueues,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API ($default stage)' });
@@ -116,24 +162,27 @@ export class ServiceStack extends Stack {
       description: 'S3 attachments bucket name',
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of the alarms' });
+    new CfnOutput(this, 'EmailConfigurationSetName', {
+      value: this.emailConfigurationSet.configurationSetName,
+      description: 'SES configuration set of outbound email',
+    });
+    new CfnOutput(this, 'WhatsAppTokenSecretArn', {
+      value: props.whatsappTokenSecret.secretArn,
+      description: 'Secrets Manager secret to store the WhatsApp Cloud API access token in (put-secret-value)',
+    });
+    for (const [name, consumer] of this.streamConsumers) {
+      new CfnOutput(this, `${pascal(name)}DeadLetterQueueUrl`, {
+        value: consumer.deadLetterQueue.queueUrl,
+        description: `Dead-letter queue of the "${name}" stream consumer`,
+      });
+    }
   }
 
   /** Least privilege: the request-path item actions on the table and its indexes, object read/write, and the key. */
   private grantDataAccess(handler: HandlerFunction, props: ServiceStackProps): void {
     const { table, attachmentsBucket: bucket, key } = props;
     const role = handler.role;
-    handler.addToPolicy(
-      new PolicyStatement({ sid: 'TableItems', actions: TABLE_ACTIONS, resources: [table.tableArn] }),
-    );
-    if (globalIndexes.length > 0) {
-      handler.addToPolicy(
-        new PolicyStatement({
-          sid: 'TableIndexQueries',
-          actions: ['dynamodb:Query'],
-          resources: globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
-        }),
-      );
-    }
+    grantTableAccess(handler, table, key);
     handler.addToPolicy(
       new PolicyStatement({
         sid: 'AttachmentObjects',
@@ -147,13 +196,6 @@ export class ServiceStack extends Stack {
         // Without ListBucket a missing object reads as 403 instead of 404.
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
-      }),
-    );
-    handler.addToPolicy(
-      new PolicyStatement({
-        sid: 'DataKey',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: [key.keyArn],
       }),
     );
     acknowledgeWildcardResource(

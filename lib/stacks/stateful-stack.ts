@@ -1,9 +1,10 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AttachmentsBucket } from '../constructs/attachments-bucket.js';
 import { DataKey } from '../constructs/data-key.js';
@@ -17,8 +18,9 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data and must survive a redeploy or a deleted service stack: the
- * customer-managed key, the table, the attachments bucket (and its access-log bucket) and the
- * user pool. All of them are retained when the stack is deleted.
+ * customer-managed key, the table, the attachments bucket (and its access-log bucket), the
+ * user pool and the WhatsApp Cloud API token secret. All of them are retained when the stack
+ * is deleted.
  */
 export class StatefulStack extends Stack {
   readonly key: Key;
@@ -27,6 +29,8 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly preTokenFunction: IFunction;
+  /** The WhatsApp Cloud API access token: its value is set by the operator, never by the stack. */
+  readonly whatsappTokenSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -55,5 +59,19 @@ export class StatefulStack extends Stack {
     this.userPool = users.userPool;
     this.userPoolClient = users.client;
     this.preTokenFunction = users.preTokenFunction.function;
+
+    // Created with a random placeholder; the operator stores the token issued by Meta with
+    // `aws secretsmanager put-secret-value` (docs/deploy.md). A redeploy never overwrites it.
+    this.whatsappTokenSecret = new Secret(this, 'WhatsAppToken', {
+      description: `practice-messaging ${config.stage}: WhatsApp Cloud API access token (system user token issued by Meta; set by the operator)`,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const issuedByMeta =
+      'The value is a WhatsApp Cloud API system-user access token issued and rotated in Meta Business Manager, not by AWS: a Secrets Manager rotation function cannot mint a new one. The operator stores each new token with put-secret-value; the dispatcher re-reads the secret when its cached copy expires (every few minutes), so a new token takes effect without a deploy.';
+    Validations.of(this.whatsappTokenSecret).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: issuedByMeta },
+      { id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason: issuedByMeta },
+    );
   }
 }

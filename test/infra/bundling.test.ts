@@ -9,6 +9,7 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
 import { handlerEntries } from '../../lib/routes.js';
+import { streamConsumers } from '../../lib/stream-consumers.js';
 
 /**
  * The one test file that really bundles: every function of both stacks is built with the
@@ -37,8 +38,8 @@ describe('function bundles', () => {
     }
   });
 
-  it('bundles every function (each handler group and the Cognito trigger)', () => {
-    expect(bundles.size).toBe(Object.keys(handlerEntries).length + 1);
+  it('bundles every function (each handler group, each stream consumer and the Cognito trigger)', () => {
+    expect(bundles.size).toBe(Object.keys(handlerEntries).length + streamConsumers.length + 1);
   });
 
   it('emits an ES module with the createRequire banner and a source map', () => {

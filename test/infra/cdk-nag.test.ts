@@ -52,6 +52,9 @@ describe('cdk-nag (HIPAA Security, AwsSolutions, Serverless)', () => {
       logRetentionDays: '731',
       authDomainPrefix: 'clinic-messaging-prod',
       authCallbackUrls: 'https://app.example.org/auth/callback',
+      sesFromAddress: 'reception@mail.example.org',
+      smsOriginationNumber: '+447700900123',
+      whatsappPhoneNumberId: '106540352242922',
     });
     buildApp(app);
     expect(() => app.synth()).not.toThrow();

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
 import { readStageConfig } from '../../lib/stacks/config.js';
 import { ServiceStack } from '../../lib/stacks/service-stack.js';
 import { type HandlerGroup, handlerEntries, type Route, routeKey, routes } from '../../lib/routes.js';
+import { streamConsumers } from '../../lib/stream-consumers.js';
 import { globalIndexes } from '../../lib/table-definition.js';
 
 /** An App with the context of cdk.json (feature flags) plus `extra`; bundling skipped. */
@@ -20,11 +22,14 @@ function newApp(extra: Record<string, unknown> = {}): App {
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
 const groups = Object.keys(handlerEntries) as HandlerGroup[];
+/** Functions of the service stack: one per handler group and one per stream consumer. */
+const serviceFunctionCount = groups.length + streamConsumers.length;
 
 describe('service stack', () => {
   let template: Template;
   let resources: Record<string, Resource>;
   let functionIdByGroup: Map<HandlerGroup, string>;
+  let policyIdByGroup: Map<HandlerGroup, string>;
   let authorizerId: string;
   let statefulTemplate: Template;
 
@@ -43,6 +48,12 @@ describe('service stack', () => {
       [...built.service.handlers].map(([group, handler]) => [
         group,
         built.service.getLogicalId(handler.function.node.defaultChild as CfnFunction),
+      ]),
+    );
+    policyIdByGroup = new Map(
+      [...built.service.handlers].map(([group, handler]) => [
+        group,
+        built.service.getLogicalId(handler.role.policy.node.defaultChild as CfnManagedPolicy),
       ]),
     );
     authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
@@ -92,6 +103,7 @@ describe('service stack', () => {
             attachmentsBucket: stateful.attachmentsBucket,
             userPool: stateful.userPool,
             userPoolClient: stateful.userPoolClient,
+            whatsappTokenSecret: stateful.whatsappTokenSecret,
             routes: [{ method: 'POST', path: '/dev/token', handler: 'meta', auth: 'none' }],
           }),
       ).toThrow(/\/dev routes exist only in the local runtime/);
@@ -177,7 +189,7 @@ describe('service stack', () => {
       const { stateful } = buildApp(app);
       const extraRoutes: Route[] = [
         ...routes,
-        { method: 'POST', path: '/v1/blocks', handler: 'blocks' as HandlerGroup, auth: 'jwt' },
+        { method: 'POST', path: '/v1/not-yet-routed', handler: 'extra' as HandlerGroup, auth: 'jwt' },
       ];
       const stack = new ServiceStack(app, 'WithMoreRoutes', {
         config: readStageConfig(app.node),
@@ -186,18 +198,20 @@ describe('service stack', () => {
         attachmentsBucket: stateful.attachmentsBucket,
         userPool: stateful.userPool,
         userPoolClient: stateful.userPoolClient,
+        whatsappTokenSecret: stateful.whatsappTokenSecret,
         routes: extraRoutes,
-        handlerEntries: { ...handlerEntries, blocks: handlerEntries.meta } as Record<HandlerGroup, string>,
+        handlerEntries: { ...handlerEntries, extra: handlerEntries.meta } as Record<HandlerGroup, string>,
+        streamConsumers: [],
       });
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::Lambda::Function', groups.length + 1);
-      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/blocks', AuthorizationType: 'JWT' });
+      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/not-yet-routed', AuthorizationType: 'JWT' });
     });
   });
 
   describe('functions', () => {
-    it('creates one function per handler group', () => {
-      template.resourceCountIs('AWS::Lambda::Function', groups.length);
+    it('creates one function per handler group (and one per stream consumer)', () => {
+      template.resourceCountIs('AWS::Lambda::Function', serviceFunctionCount);
       expect([...functionIdByGroup.keys()].sort()).toEqual([...groups].sort());
     });
 
@@ -231,8 +245,8 @@ describe('service stack', () => {
         ...Object.values(template.findResources('AWS::Logs::LogGroup')),
         ...Object.values(statefulTemplate.findResources('AWS::Logs::LogGroup')),
       ] as Resource[];
-      // one per function (handlers + pre-token trigger) and the API access log
-      expect(groupsInStacks).toHaveLength(groups.length + 2);
+      // one per function (handlers, stream consumers, pre-token trigger) and the API access log
+      expect(groupsInStacks).toHaveLength(serviceFunctionCount + 2);
       for (const group of groupsInStacks) {
         expect(group.Properties.KmsKeyId).toBeDefined();
         expect(group.Properties.RetentionInDays).toBe(30);
@@ -252,37 +266,46 @@ describe('service stack', () => {
       }
     });
 
-    it('reserves concurrency only when the reservedConcurrency context key is set', () => {
+    it('reserves concurrency of the HTTP functions only when the reservedConcurrency context key is set', () => {
       for (const fnId of functionIdByGroup.values()) {
         expect(resources[fnId]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
       }
       const { service } = buildApp(newApp({ reservedConcurrency: '5' }));
-      const fns = Object.values(Template.fromStack(service).findResources('AWS::Lambda::Function')) as Resource[];
-      expect(fns.map((f) => f.Properties.ReservedConcurrentExecutions)).toEqual(fns.map(() => 5));
+      const fns = Template.fromStack(service).findResources('AWS::Lambda::Function') as Record<string, Resource>;
+      const http = new Set(
+        [...service.handlers.values()].map((h) => service.getLogicalId(h.function.node.defaultChild as CfnFunction)),
+      );
+      expect(http.size).toBe(groups.length);
+      for (const [id, fn] of Object.entries(fns)) {
+        // Stream consumers are bounded by shards x parallelization factor instead.
+        expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(http.has(id) ? 5 : undefined);
+      }
     });
   });
 
   describe('permissions', () => {
-    const handlerPolicies = (): Resource[] => Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
+    const allPolicies = (): Resource[] => Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
+    const handlerPolicies = (): Resource[] => [...policyIdByGroup.values()].map((id) => resources[id]!);
     const statements = (policy: Resource): any[] => policy.Properties.PolicyDocument.Statement;
     const actions = (statement: any): string[] => [statement.Action].flat();
 
-    it('handler roles use customer-managed policies only, without wildcard actions', () => {
+    it('function roles use customer-managed policies only, without wildcard actions', () => {
+      expect(allPolicies()).toHaveLength(serviceFunctionCount);
       expect(handlerPolicies()).toHaveLength(groups.length);
       template.resourceCountIs('AWS::IAM::Policy', 0);
       for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Resource[]) {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
         expect(role.Properties.Policies).toBeUndefined();
       }
-      for (const policy of handlerPolicies()) {
+      for (const policy of allPolicies()) {
         for (const statement of statements(policy)) {
           expect(actions(statement).filter((a) => a.includes('*'))).toEqual([]);
         }
       }
     });
 
-    it('handlers may read and write items and query every index, but never scan', () => {
-      for (const policy of handlerPolicies()) {
+    it('functions may read and write items and query every index, but never scan', () => {
+      for (const policy of allPolicies()) {
         const all = statements(policy);
         const dynamo = all.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
         const granted = dynamo.flatMap(actions);
@@ -324,9 +347,9 @@ describe('service stack', () => {
       }
     });
 
-    it('also alarms on errors and throttles of the Cognito trigger', () => {
+    it('also alarms on errors and throttles of the Cognito trigger and of each stream consumer', () => {
       const lambdaAlarms = alarms().filter((a) => a.Properties.Namespace === 'AWS/Lambda');
-      expect(lambdaAlarms).toHaveLength(2 * (groups.length + 1));
+      expect(lambdaAlarms).toHaveLength(2 * (serviceFunctionCount + 1));
     });
 
     it('every alarm notifies the alarm topic on ALARM and OK', () => {
@@ -357,10 +380,18 @@ describe('service stack', () => {
     });
   });
 
-  it('outputs the API URL, user pool, client, table and bucket', () => {
+  it('outputs the API URL, user pool, client, table, bucket, configuration set and token secret', () => {
     const outputs = Object.keys(template.toJSON().Outputs ?? {});
     expect(outputs).toEqual(
-      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AttachmentsBucketName']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'TableName',
+        'AttachmentsBucketName',
+        'EmailConfigurationSetName',
+        'WhatsAppTokenSecretArn',
+      ]),
     );
   });
 

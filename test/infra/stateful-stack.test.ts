@@ -94,6 +94,17 @@ describe('stateful stack', () => {
     }
   });
 
+  it('keeps the WhatsApp Cloud API token in one secret, encrypted with the key and retained, without a value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret')) as Resource[];
+    expect(secret!.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyLogicalId, 'Arn'] });
+    expect(secret!.DeletionPolicy).toBe('Retain');
+    expect(secret!.UpdateReplacePolicy).toBe('Retain');
+    // The operator stores the token issued by Meta; the stack only creates a random placeholder.
+    expect(secret!.Properties.SecretString).toBeUndefined();
+    expect(secret!.Properties.GenerateSecretString).toBeDefined();
+  });
+
   describe('attachments bucket', () => {
     let bucketId: string;
     let bucket: Resource;
