@@ -19,6 +19,7 @@ import type { Page, PageRequest } from '../../app/directory-ports.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
+import { queryPage } from './query.js';
 
 type Item = Record<string, unknown>;
 
@@ -232,27 +233,20 @@ export class DynamoBlockRepository implements BlockRepository {
       names['#value'] = 'value';
       values[':q'] = q.q;
     }
-    let startKey = decodeCursor(q.cursor, { attribute: `${index}pk`, value: pkValue });
-    const found: Item[] = [];
-    for (let round = 0; round < 10 && found.length < q.limit; round++) {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: keyCondition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ScanIndexForward: false,
-          Limit: q.limit - found.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey as typeof startKey;
-      if (!startKey) break;
-    }
-    return { items: found.map(blockFrom), nextCursor: encodeCursor(startKey) };
+    const result = await queryPage(
+      {
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ScanIndexForward: false,
+      },
+      q,
+      { attribute: `${index}pk`, value: pkValue },
+    );
+    return { items: result.items.map(blockFrom), nextCursor: result.nextCursor };
   }
 
   async history(practiceId: string, id: string, page: PageRequest): Promise<Page<BlockEvent>> {

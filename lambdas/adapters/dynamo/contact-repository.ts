@@ -21,6 +21,7 @@ import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-addres
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
+import { queryPage } from './query.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -298,27 +299,20 @@ export class DynamoContactRepository implements ContactRepository, GroupChatRead
       values[':pk'] = keys.contactListPk(practiceId);
     }
     names['#pk'] = `${index}pk`;
-    let startKey = decodeCursor(page.cursor, { attribute: `${index}pk`, value: values[':pk'] as string });
-    const found: Item[] = [];
-    for (let round = 0; round < 10 && found.length < page.limit; round++) {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: keyCondition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ScanIndexForward: forward,
-          Limit: page.limit - found.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey as typeof startKey;
-      if (!startKey) break;
-    }
-    return { items: found.map(contactFrom), nextCursor: encodeCursor(startKey) };
+    const result = await queryPage(
+      {
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ScanIndexForward: forward,
+      },
+      page,
+      { attribute: `${index}pk`, value: values[':pk'] as string },
+    );
+    return { items: result.items.map(contactFrom), nextCursor: result.nextCursor };
   }
 
   /**

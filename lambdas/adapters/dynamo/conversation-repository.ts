@@ -34,6 +34,7 @@ import type { Page, PageRequest } from '../../app/directory-ports.js';
 import { batchDeleteAll, batchGetAll, dynamo, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
+import { queryAll, queryPage } from './query.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -298,30 +299,22 @@ export class DynamoConversationRepository implements ConversationRepository {
     }
     if (!q.includeHidden) filters.push('attribute_not_exists(hiddenBy)');
     const pkAttribute = `${index}pk`;
-    let startKey = decodeCursor(q.cursor, { attribute: pkAttribute, value: pkValue });
-    const found: Item[] = [];
-    // A filter applies after the page is read: read on (at most 10 pages) until the page is full.
-    for (let round = 0; round < 10 && found.length < q.limit; round++) {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': pkAttribute, ...names },
-          ExpressionAttributeValues: { ':pk': pkValue, ...values },
-          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-          ScanIndexForward: false,
-          Limit: q.limit - found.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey as typeof startKey;
-      if (!startKey) break;
-    }
+    const result = await queryPage(
+      {
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkAttribute, ...names },
+        ExpressionAttributeValues: { ':pk': pkValue, ...values },
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ScanIndexForward: false,
+      },
+      q,
+      { attribute: pkAttribute, value: pkValue },
+    );
     return {
-      items: found.map((item) => ({ ...stateFrom(item), conversation: conversationFrom(item['conversation'] as Item) })),
-      nextCursor: encodeCursor(startKey),
+      items: result.items.map((item) => ({ ...stateFrom(item), conversation: conversationFrom(item['conversation'] as Item) })),
+      nextCursor: result.nextCursor,
     };
   }
 
@@ -495,30 +488,23 @@ export class DynamoConversationRepository implements ConversationRepository {
     page: PageRequest & { includeHidden?: boolean },
   ): Promise<Page<MessageRecord>> {
     const pk = keys.patientPk(practiceId, patientId);
-    let startKey = decodeCursor(page.cursor, { attribute: 'pk', value: pk });
-    const pointers: Item[] = [];
-    for (let round = 0; round < 10 && pointers.length < page.limit; round++) {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CORR#' },
-          ...(page.includeHidden ? {} : { FilterExpression: 'attribute_not_exists(hiddenBy)' }),
-          ScanIndexForward: false,
-          Limit: page.limit - pointers.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      pointers.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey as typeof startKey;
-      if (!startKey) break;
-    }
+    const { items: pointers, nextCursor } = await queryPage(
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CORR#' },
+        ...(page.includeHidden ? {} : { FilterExpression: 'attribute_not_exists(hiddenBy)' }),
+        ScanIndexForward: false,
+      },
+      page,
+      { attribute: 'pk', value: pk },
+    );
     const messageItems = await batchGetAll(
       pointers.map((p) => keys.message(practiceId, p['conversationId'] as string, p['messageId'] as string)),
     );
     const byId = new Map(messageItems.map((m) => [m['id'] as string, m]));
     const ordered = pointers.map((p) => byId.get(p['messageId'] as string)).filter((m): m is Item => m !== undefined);
-    return { items: await this.withDeliveries(practiceId, ordered), nextCursor: encodeCursor(startKey) };
+    return { items: await this.withDeliveries(practiceId, ordered), nextCursor };
   }
 
   async correspondencePointers(practiceId: string, patientId: string): Promise<CorrespondencePointer[]> {
@@ -564,15 +550,4 @@ export class DynamoConversationRepository implements ConversationRepository {
       }
     }
   }
-}
-
-async function queryAll(input: QueryCommandInput): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
