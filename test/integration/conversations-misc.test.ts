@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
 
-// Small helpers local to this file (api-client.ts belongs to the foundation).
-const pt = (a: Actor) => ({ type: 'patient', id: a.id });
-const st = (a: Actor) => ({ type: 'staff', id: a.id });
-const BODY = 'Hello, this is a message from the practice.';
-
-function portal(participants: unknown[], extra: Record<string, unknown> = {}) {
-  return { channel: 'portal', subject: 'Checking in', body: BODY, participants, ...extra };
-}
-
-async function started(token: string, body: unknown): Promise<{ conversation: any; message: any }> {
-  const res = await call('POST', '/v1/conversations', { token, body });
-  if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
+import { BODY, portal, pt, st, started } from './conversation-helpers.js';
 async function reply(token: string, conversationId: string, body = BODY): Promise<any> {
   const res = await call('POST', `/v1/conversations/${conversationId}/messages`, { token, body: { body } });
   if (res.status !== 201) throw new Error(`reply: ${res.status} ${JSON.stringify(res.body)}`);

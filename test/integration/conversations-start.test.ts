@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
 
-// Small helpers local to this file (api-client.ts belongs to the foundation).
-const pt = (a: Actor) => ({ type: 'patient', id: a.id });
-const st = (a: Actor) => ({ type: 'staff', id: a.id });
-const BODY = 'Hello, this is a message from the practice.';
-
-function portal(participants: unknown[], extra: Record<string, unknown> = {}) {
-  return { channel: 'portal', subject: 'Checking in', body: BODY, participants, ...extra };
-}
+import { BODY, portal, pt, st } from './conversation-helpers.js';
 
 function start(token: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
   return call('POST', '/v1/conversations', { token, body, ...(headers ? { headers } : {}) });
