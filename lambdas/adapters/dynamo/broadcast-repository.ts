@@ -44,6 +44,7 @@ export class DynamoBroadcastRepository implements BroadcastRepository {
   async progress(practiceId: string, id: string, change: Partial<BroadcastCounts>): Promise<void> {
     const entries = Object.entries(change).filter(([, n]) => n !== 0);
     const key = keys.broadcast(practiceId, id);
+    let status: string | undefined;
     let queued: number | undefined;
     if (entries.length > 0) {
       const out = await dynamo.send(
@@ -56,18 +57,23 @@ export class DynamoBroadcastRepository implements BroadcastRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
+      status = out.Attributes?.['status'] as string | undefined;
       queued = (out.Attributes?.['counts'] as BroadcastCounts | undefined)?.queued;
+    } else {
+      status = 'queued';
     }
+    // The status changes twice in a broadcast's life: write it only then (queued → sending → done).
+    const next = queued !== undefined && queued <= 0 ? 'done' : 'sending';
+    if (status === next || status === 'done') return;
     await dynamo
       .send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
           UpdateExpression: 'SET #status = :status',
-          // Never back from done; queued → sending on the first chunk or outcome.
           ConditionExpression: '#status <> :done',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': queued !== undefined && queued <= 0 ? 'done' : 'sending', ':done': 'done' },
+          ExpressionAttributeValues: { ':status': next, ':done': 'done' },
         }),
       )
       .catch((e: Error) => {

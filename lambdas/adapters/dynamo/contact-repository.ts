@@ -469,8 +469,8 @@ export class DynamoContactRepository implements ContactRepository, GroupChatRead
   async groupChatOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, PartialChatSettings[]>> {
     const unique = [...new Set(patientIds)];
     const groupsOf = new Map<string, string[]>();
-    await Promise.all(
-      unique.map(async (patientId) => {
+    // One Query per patient (the reverse links); at most 16 in flight, not one socket per patient.
+    const lookUp = async (patientId: string) => {
         const ids: string[] = [];
         let startKey: Record<string, unknown> | undefined;
         do {
@@ -487,8 +487,8 @@ export class DynamoContactRepository implements ContactRepository, GroupChatRead
           startKey = out.LastEvaluatedKey;
         } while (startKey);
         groupsOf.set(patientId, ids);
-      }),
-    );
+    };
+    for (let i = 0; i < unique.length; i += 16) await Promise.all(unique.slice(i, i + 16).map(lookUp));
     const allIds = [...new Set([...groupsOf.values()].flat())];
     const groups = new Map((await this.getGroups(practiceId, allIds)).map((g) => [g.id, g]));
     const result = new Map<string, PartialChatSettings[]>();

@@ -110,9 +110,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null> {
+    // Only email has a subject: SMS and WhatsApp need the message alone.
     const [message, conversation] = await Promise.all([
       dynamo.send(new GetCommand({ TableName: tableName, Key: keys.message(d.practiceId, d.conversationId, d.messageId) })),
-      dynamo.send(new GetCommand({ TableName: tableName, Key: keys.conversation(d.practiceId, d.conversationId) })),
+      d.channel === 'email'
+        ? dynamo.send(new GetCommand({ TableName: tableName, Key: keys.conversation(d.practiceId, d.conversationId) }))
+        : Promise.resolve({ Item: undefined }),
     ]);
     if (!message.Item) return null;
     return { subject: (conversation.Item?.['subject'] as string | undefined) ?? null, body: message.Item['body'] as string };

@@ -1,0 +1,270 @@
+/**
+ * `npm run bench`: the send path, broadcasts and bundle sizes, measured on the local runtime
+ * (DynamoDB Local, emulators, stream poller and HTTP API, all started in this process) and
+ * printed as markdown on stdout; progress goes to stderr. docs/performance.md records a run.
+ *
+ * Knobs (environment): BENCH_REPLIES (200), BENCH_STARTS (100), BENCH_BROADCASTS ("1000,10000"),
+ * BENCH_DEADLINE_MINUTES (10, per broadcast, from POST to done).
+ */
+import { ulid } from 'ulid';
+import { startLocal, type LocalRuntime } from '../lib/local/runtime.js';
+import { apiClient, expectStatus } from './api.js';
+import { measureBroadcast, type BroadcastResult } from './broadcast.js';
+import { measureBundles, type BundleSize } from './bundles.js';
+import { describeMachine } from './machine.js';
+import { measureReplies, measureStarts, type Harness, type PathResult } from './send-path.js';
+import { breakdown, num, table, total } from './stats.js';
+
+const intEnv = (name: string, fallback: number) => {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
+  return n;
+};
+const REPLIES = intEnv('BENCH_REPLIES', 200);
+const STARTS = intEnv('BENCH_STARTS', 100);
+const BROADCASTS = (process.env['BENCH_BROADCASTS'] ?? '1000,10000')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => Number(s));
+const DEADLINE_MS = intEnv('BENCH_DEADLINE_MINUTES', 10) * 60_000;
+const WARMUP_REPLIES = 10;
+const WARMUP_STARTS = 5;
+
+const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function main(): Promise<string> {
+  const machine = describeMachine();
+  const date = new Date().toISOString();
+  progress(`machine: ${machine.cpuModel}, ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+  progress('bundling the Lambda entries with esbuild');
+  const bundles = await measureBundles();
+
+  progress('starting the local runtime (DynamoDB Local, S3, SES emulators, stream poller, HTTP API)');
+  let runtime: LocalRuntime | undefined;
+  const stopRuntime = async () => {
+    const r = runtime;
+    runtime = undefined;
+    if (r) await r.stop();
+  };
+  const onSignal = (signal: string) => {
+    progress(`${signal}: stopping the local runtime`);
+    void stopRuntime().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    runtime = await startLocal({ port: 0, dynamoPort: 0, s3Port: 0, sesPort: 0, seed: false, logLevel: 'ERROR' });
+    // Imported after start-up: these modules read their configuration (table, endpoint) at load.
+    const { dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
+    const { localOutboxEntries } = await import('../lambdas/adapters/providers/local-outbox.js');
+    const { DynamoDirectoryRepository } = await import('../lambdas/adapters/dynamo/directory-repository.js');
+    const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
+    const call = apiClient(runtime.url);
+    const h: Harness = {
+      call,
+      stats: dynamoCallStats,
+      outboxCount: () => localOutboxEntries({ channel: 'sms' }).length,
+      until: async (done, what, ms) => {
+        const deadline = Date.now() + ms;
+        while (!(await done())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      },
+    };
+
+    const practiceId = `bench-${ulid().toLowerCase()}`;
+    const adminToken = await runtime.issuer.sign({ practiceId, sub: 'admin-root', role: 'admin' });
+    const staffRes = await call('POST', '/v1/staff', {
+      token: adminToken,
+      body: { name: 'Bench Receptionist', role: 'receptionist', permissions: ['send_messages'] },
+    });
+    expectStatus(staffRes, 201, 'create staff');
+    const staffToken = await runtime.issuer.sign({ practiceId, sub: staffRes.body.id, role: 'receptionist' });
+
+    // (a) the send path
+    const needed = 1 + STARTS + WARMUP_STARTS;
+    progress(`creating ${needed} patients through the API for the send path`);
+    const patientIds: string[] = [];
+    for (let i = 0; i < needed; i++) {
+      const res = await call('POST', '/v1/patients', {
+        token: adminToken,
+        body: { name: `Send Path Patient ${i}`, status: 'active', phone: `+1213${String(2_000_000 + i)}` },
+      });
+      expectStatus(res, 201, 'create patient');
+      patientIds.push(res.body.id);
+    }
+    const paths: PathResult[] = [];
+    if (REPLIES > 0) {
+      progress(`send path: ${REPLIES} replies (after ${WARMUP_REPLIES} warm-up)`);
+      paths.push(await measureReplies(h, { staffToken, patientIds }, REPLIES, WARMUP_REPLIES));
+    }
+    if (STARTS > 0) {
+      progress(`send path: ${STARTS} conversation starts (after ${WARMUP_STARTS} warm-up)`);
+      paths.push(await measureStarts(h, { staffToken, patientIds }, STARTS, WARMUP_STARTS));
+    }
+
+    // (b) broadcasts
+    const repo = new DynamoDirectoryRepository();
+    const results: BroadcastResult[] = [];
+    let offset = 0;
+    for (const n of BROADCASTS) {
+      progress(`broadcast: creating ${n} patients through DynamoDirectoryRepository.createPatient (24 in parallel)`);
+      const r = await measureBroadcast(
+        h,
+        {
+          practiceId,
+          staffToken,
+          dynamoEndpoint: runtime.endpoints.dynamodb,
+          tableName: runtime.tableName,
+          createPatient: (p, patient) => repo.createPatient(p, patient as never),
+          broadcastKey: keys.broadcast,
+        },
+        n,
+        offset,
+        DEADLINE_MS,
+      );
+      offset += n;
+      progress(`broadcast to ${n}: ${r.cut ?? `done in ${(r.toDoneMs / 1000).toFixed(1)} s`}`);
+      results.push(r);
+      if (r.cut) break; // the rest of a cut broadcast is still running: nothing later would be fair
+    }
+
+    progress('stopping the local runtime');
+    await stopRuntime();
+    return report(machine, date, paths, results, bundles);
+  } finally {
+    await stopRuntime();
+  }
+}
+
+function report(
+  machine: ReturnType<typeof describeMachine>,
+  date: string,
+  paths: PathResult[],
+  broadcasts: BroadcastResult[],
+  bundles: BundleSize[],
+): string {
+  const out: string[] = [];
+  out.push(`## Benchmark run ${date.slice(0, 10)}`, '');
+  out.push(
+    `Machine: ${machine.cpuModel}, ${machine.nproc} CPUs (nproc), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.os}. ` +
+      `Run started ${date}. Local runtime: DynamoDB Local (in memory), s3rver, aws-ses-v2-local, local SMS outbox, stream poller, all in one process with the API.`,
+    '',
+  );
+
+  out.push('### (a) Send path through the local HTTP API (one request at a time)', '');
+  out.push(
+    table(
+      ['Operation', 'Requests', 'p50 ms', 'p99 ms', 'mean ms', 'DynamoDB calls / request (API)', 'by command', 'capacity units / request (API)'],
+      paths.map((p) => [
+        p.name,
+        String(p.requests),
+        num(p.p50, 1),
+        num(p.p99, 1),
+        num(p.mean, 1),
+        num(total(p.api.calls) / p.requests),
+        breakdown(p.api.calls, p.requests),
+        capacity(p.api.capacityUnits, p.api.calls, p.requests),
+      ]),
+    ),
+    '',
+  );
+  out.push(
+    table(
+      ['Operation', 'Messages', 'SMS sent', 'dispatcher DynamoDB calls / message', 'by command', 'dispatcher capacity units / message', 'total calls / message (API + dispatcher)', 'total capacity units / message'],
+      paths.map((p) => [
+        p.name,
+        String(p.requests),
+        String(p.sent),
+        num(total(p.dispatch.calls) / p.requests),
+        breakdown(p.dispatch.calls, p.requests),
+        capacity(p.dispatch.capacityUnits, p.dispatch.calls, p.requests),
+        num((total(p.api.calls) + total(p.dispatch.calls)) / p.requests),
+        num((total(p.api.capacityUnits) + total(p.dispatch.capacityUnits)) / p.requests),
+      ]),
+    ),
+    '',
+  );
+  out.push(
+    `Latency is measured by the client around each HTTP call (request to parsed body), after ${WARMUP_REPLIES} warm-up replies / ${WARMUP_STARTS} warm-up starts. ` +
+      'The stream poller is paused while the requests run (`POST /dev/stream {paused:true}`), so the API columns hold only the API handler\'s own calls; ' +
+      'it is then resumed and the dispatcher\'s calls for the same messages are counted until every SMS is in the outbox and the counters are quiet. ' +
+      'Capacity units are what DynamoDB Local returned for `ReturnConsumedCapacity: TOTAL` (read + write units together).',
+    '',
+  );
+
+  out.push('### (b) Broadcasts over SMS', '');
+  out.push(
+    table(
+      ['Recipients', 'POST latency ms', 'POST\'s own DynamoDB calls', 'POST → done', 'DynamoDB calls / recipient', 'by command', 'capacity units / recipient', 'provider calls / recipient', 'final counts'],
+      broadcasts.map((b) => {
+        const settled = b.cut ? Math.max(1, b.recipients - (b.counts?.['queued'] ?? b.recipients)) : b.recipients;
+        return [
+          String(b.recipients),
+          num(b.apiMs, 0),
+          `${total(b.api.calls)} (${breakdown(b.api.calls, 1)})`,
+          b.cut ? `**${b.cut}**` : `${num(b.toDoneMs / 1000, 1)} s (${num(b.recipients / (b.toDoneMs / 1000), 0)} recipients/s)`,
+          num(total(b.all.calls) / settled),
+          breakdown(b.all.calls, settled),
+          capacity(b.all.capacityUnits, b.all.calls, settled),
+          num(b.providerCalls / settled),
+          b.counts ? `${b.status}: ${Object.entries(b.counts).map(([k, v]) => `${k} ${v}`).join(', ')}` : b.status,
+        ];
+      }),
+    ),
+    '',
+  );
+  const cut = broadcasts.find((b) => b.cut);
+  out.push(
+    `Patients were created in-process through \`DynamoDirectoryRepository.createPatient\` (one TransactWriteItems per patient, 24 in parallel; ${broadcasts
+      .map((b) => `${b.recipients} in ${num(b.setupMs / 1000, 1)} s`)
+      .join(', ')}), not through the HTTP API, and are not counted. ` +
+      'Each broadcast names its patients in `audience.patientIds`. "POST → done" runs from sending the POST until the broadcast item says `done` ' +
+      '(every delivery settled), polled every 200 ms with a separate, uncounted DynamoDB client. ' +
+      'Calls per recipient = every counted DynamoDB call from the POST to done (the API call, the fan-out consumer and the dispatcher) ÷ recipients; ' +
+      'provider calls = local outbox entries ÷ recipients. The stream poller is paused during the POST so its own calls can be read separately, and resumed as soon as it answers.' +
+      (cut ? ` The ${cut.recipients}-recipient run was cut at its deadline (BENCH_DEADLINE_MINUTES); its per-recipient numbers are over the recipients settled by then.` : ''),
+    '',
+  );
+
+  out.push('### (c) Lambda bundle sizes', '');
+  out.push(
+    table(
+      ['Function', 'Kind', 'Entry', 'Bytes', 'KiB', 'largest parts (KiB)'],
+      bundles.map((b) => [
+        b.name,
+        b.kind,
+        `\`${b.entry}\``,
+        String(b.bytes),
+        num(b.bytes / 1024, 1),
+        b.largest.map((l) => `${l.what} ${num(l.bytes / 1024, 0)}`).join(', '),
+      ]),
+    ),
+    '',
+  );
+  out.push(
+    'esbuild as lib/constructs/handler-function.ts configures CDK\'s NodejsFunction: bundle, minify, platform node, format esm, target node22, ' +
+      'main fields module,main, the createRequire banner, nothing external (AWS SDK bundled). Bytes of the .mjs file; the source map is not counted.',
+    '',
+  );
+  return out.join('\n');
+}
+
+/** Capacity per unit with its breakdown; a command that was called but reported 0 units shows as 0. */
+function capacity(units: Record<string, number>, calls: Record<string, number>, per: number): string {
+  if (Object.keys(units).length === 0) return 'n/a (DynamoDB Local reported no capacity)';
+  const all = { ...Object.fromEntries(Object.keys(calls).map((k) => [k, 0])), ...units };
+  return `${num(total(units) / per)} (${breakdown(all, per)})`;
+}
+
+try {
+  const markdown = await main();
+  process.stdout.write(`${markdown}\n`);
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,120 @@
+/**
+ * The send path through the local HTTP API, one request at a time: staff replies in an SMS
+ * conversation, and staff starting SMS conversations with patients. While the requests run the
+ * stream poller is paused, so the counters hold only the API's own DynamoDB calls; afterwards it
+ * is resumed and the dispatcher's calls for the same messages are counted separately.
+ */
+import type { Call } from './api.js';
+import { expectStatus } from './api.js';
+import { diff, percentile, total, type CallStats } from './stats.js';
+
+export interface Harness {
+  call: Call;
+  stats: () => CallStats;
+  outboxCount: () => number;
+  /** Resolves when `done()` holds; throws after `ms`. */
+  until: (done: () => boolean | Promise<boolean>, what: string, ms: number) => Promise<void>;
+}
+
+export interface PathResult {
+  name: string;
+  requests: number;
+  api: CallStats;
+  dispatch: CallStats;
+  latencies: number[];
+  p50: number;
+  p99: number;
+  mean: number;
+  /** SMS in the local outbox for these messages (should equal `requests`). */
+  sent: number;
+}
+
+/** Waits until the counters stop moving for `quietMs` (the dispatcher has finished its writes). */
+export async function settle(h: Harness, quietMs = 750): Promise<void> {
+  let last = total(h.stats().calls);
+  let since = Date.now();
+  await h.until(
+    () => {
+      const now = total(h.stats().calls);
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return Date.now() - since >= quietMs;
+    },
+    'the DynamoDB counters to settle',
+    120_000,
+  );
+}
+
+async function measure(h: Harness, name: string, requests: number, send: (i: number) => Promise<number>): Promise<PathResult> {
+  await h.call('POST', '/dev/stream', { body: { paused: true } });
+  const outboxBefore = h.outboxCount();
+  const before = h.stats();
+  const latencies: number[] = [];
+  let api: CallStats;
+  try {
+    for (let i = 0; i < requests; i++) latencies.push(await send(i));
+  } finally {
+    api = diff(h.stats(), before);
+    await h.call('POST', '/dev/stream', { body: { paused: false } });
+  }
+  const dispatchBefore = h.stats();
+  await h.until(() => h.outboxCount() - outboxBefore >= requests, `${requests} SMS in the outbox`, 300_000);
+  await settle(h);
+  const dispatch = diff(h.stats(), dispatchBefore);
+  return {
+    name,
+    requests,
+    api,
+    dispatch,
+    latencies,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+    sent: h.outboxCount() - outboxBefore,
+  };
+}
+
+export interface SendPathSetup {
+  staffToken: string;
+  /** Patients with phones; the first one has the conversation the replies go to. */
+  patientIds: string[];
+}
+
+export async function measureReplies(h: Harness, s: SendPathSetup, requests: number, warmup: number): Promise<PathResult> {
+  const start = await h.call('POST', '/v1/conversations', {
+    token: s.staffToken,
+    body: { channel: 'sms', participants: [{ type: 'patient', id: s.patientIds[0] }], body: 'Your appointment is confirmed.' },
+  });
+  expectStatus(start, 201, 'start the reply conversation');
+  const conversationId = start.body.conversation.id as string;
+  const reply = async (i: number) => {
+    const res = await h.call('POST', `/v1/conversations/${conversationId}/messages`, {
+      token: s.staffToken,
+      body: { body: `Reminder ${i}: please arrive ten minutes early.` },
+    });
+    expectStatus(res, 201, 'reply');
+    return res.ms;
+  };
+  for (let i = 0; i < warmup; i++) await reply(-1 - i);
+  await settle(h);
+  return measure(h, `reply (POST /v1/conversations/{id}/messages), SMS`, requests, reply);
+}
+
+export async function measureStarts(h: Harness, s: SendPathSetup, requests: number, warmup: number): Promise<PathResult> {
+  const ids = s.patientIds.slice(1);
+  if (ids.length < requests + warmup) throw new Error('not enough patients for the conversation starts');
+  let next = 0;
+  const startOne = async () => {
+    const res = await h.call('POST', '/v1/conversations', {
+      token: s.staffToken,
+      body: { channel: 'sms', participants: [{ type: 'patient', id: ids[next++] }], body: 'Hello from the practice: please call us back.' },
+    });
+    expectStatus(res, 201, 'start a conversation');
+    return res.ms;
+  };
+  for (let i = 0; i < warmup; i++) await startOne();
+  await settle(h);
+  return measure(h, `conversation start (POST /v1/conversations), SMS`, requests, startOne);
+}
