@@ -78,3 +78,20 @@ export function expectProblem(res: ApiResponse, status: number, code: string) {
     throw new Error(`expected problem+json, got ${res.headers.get('content-type')}`);
   }
 }
+
+/** Polls `read` until `done` holds (at most `ms`); the last value is in the error otherwise. */
+export async function eventually<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms; last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+/** What the local runtime handed to a provider for one recipient, newest first. */
+export async function outbox(channel: string, to: string): Promise<{ to: string; subject?: string; body: string; providerMessageId: string }[]> {
+  return (await call('GET', `/dev/outbox?channel=${channel}&to=${encodeURIComponent(to)}`)).body;
+}

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, newPractice } from './api-client.js';
+import { type Actor, type ApiResponse, call, newPractice, eventually } from './api-client.js';
 
 // Small helpers local to this file (api-client.ts belongs to the foundation).
 type Practice = Awaited<ReturnType<typeof newPractice>>;
@@ -229,17 +229,6 @@ describe('Blocks: unblocking takes effect at once', () => {
   });
 });
 
-/** Polls `read` until `done` holds (at most `ms`); the last value is in the error otherwise. */
-async function eventually<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms; last seen ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
 
 async function outbox(channel: string, to: string): Promise<{ to: string; subject?: string; body: string }[]> {
   const res = await call('GET', `/dev/outbox?channel=${channel}&to=${encodeURIComponent(to)}`);

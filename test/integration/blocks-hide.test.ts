@@ -4,23 +4,12 @@
  * includeHidden=true, and turning it off or unblocking shows them again.
  */
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
+import { type Actor, type ApiResponse, call, expectProblem, newPractice, eventually } from './api-client.js';
 
 // Small helpers local to this file (api-client.ts belongs to the foundation).
 const pt = (a: Actor) => ({ type: 'patient', id: a.id });
 const BODY = 'Hello, this is a message from the practice.';
 
-/** Polls `read` until `done` holds (at most `ms`); the last value is in the error otherwise. */
-async function eventually<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms; last seen ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
 
 async function ok(res: Promise<ApiResponse>, what: string): Promise<any> {
   const r = await res;

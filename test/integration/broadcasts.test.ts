@@ -1,19 +1,9 @@
 /** Broadcasts through the HTTP API: exclusions counted at once, fan-out and delivery in the background. */
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, newPractice } from './api-client.js';
+import { call, expectProblem, newPractice, eventually, outbox } from './api-client.js';
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const freshPhone = () => `+1202555${String(1000 + Math.floor(Math.random() * 9000))}`;
-const outbox = async (channel: string, to: string) => (await call('GET', `/dev/outbox?channel=${channel}&to=${encodeURIComponent(to)}`)).body as { body: string }[];
 
 describe('Broadcasts', () => {
   it('a broadcast to a group leaves out a blocked member and a chat-disabled patient, counts both, and delivers to the rest', async () => {
@@ -38,11 +28,7 @@ describe('Broadcasts', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ id: expect.any(String), recipients: 2, excluded: { blocked: 1, chatDisabled: 1, noAddress: 1 } });
 
-    const done = await eventually(
-      () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }),
-      (r) => r.body.status === 'done',
-      'the broadcast to finish',
-    );
+    const done = await eventually('the broadcast to finish', () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }), (r) => r.body.status === 'done');
     expect(done.body.counts).toMatchObject({ queued: 0, sent: 2, failed: 0 });
     expect(await outbox('sms', phones[0]!)).toHaveLength(1);
     expect(await outbox('sms', phones[1]!)).toHaveLength(1);
@@ -60,13 +46,13 @@ describe('Broadcasts', () => {
       body: { channel: 'portal', subject: 'Holiday hours', body: 'We are closed on Friday.', audience: { patientIds: [a.id, b.id] } },
     });
     expect(res.status).toBe(202);
-    const inboxA = await eventually(() => call('GET', '/v1/conversations', { token: a.token }), (r) => r.body.items.length === 1, "a's inbox");
+    const inboxA = await eventually("a's inbox", () => call('GET', '/v1/conversations', { token: a.token }), (r) => r.body.items.length === 1);
     const conv = inboxA.body.items[0];
     expect(conv.participants.map((x: { id: string }) => x.id).sort()).toEqual([a.id, staff.id].sort());
     const view = await call('GET', `/v1/conversations/${conv.id}`, { token: a.token });
     expect(view.body.replyPolicy).toEqual({ canReply: false, reason: 'reply_not_allowed' });
     expectProblem(await call('POST', `/v1/conversations/${conv.id}/messages`, { token: a.token, body: { body: 'Thanks, noted that!' } }), 403, 'reply_not_allowed');
-    await eventually(() => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }), (r) => r.body.status === 'done', 'done');
+    await eventually('done', () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }), (r) => r.body.status === 'done');
     expect((await call('GET', '/v1/conversations', { token: staff.token })).body.items).toHaveLength(0);
   });
 

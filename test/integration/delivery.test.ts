@@ -4,20 +4,7 @@
  * emulator. Faults are aimed at one recipient so parallel tests never meet them.
  */
 import { describe, expect, it } from 'vitest';
-import { call, newPractice } from './api-client.js';
-
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const outbox = async (channel: string, to: string) =>
-  (await call('GET', `/dev/outbox?channel=${channel}&to=${encodeURIComponent(to)}`)).body as { body: string; subject?: string; providerMessageId: string }[];
+import { call, newPractice, eventually, outbox } from './api-client.js';
 
 /** A fresh US number per test, so outbox counts of parallel tests never mix. */
 const freshPhone = () => `+1202555${String(1000 + Math.floor(Math.random() * 9000))}`;
@@ -44,16 +31,12 @@ describe('Outbound delivery', () => {
       body: { channel: 'portal', subject: 'Lab results', participants: [{ type: 'patient', id: patient.id }], body: `${secret}, please call us.` },
     });
     expect(res.status).toBe(201);
-    const mails = await eventually(() => outbox('email', email), (m) => m.length > 0, 'the notification email');
+    const mails = await eventually('the notification email', () => outbox('email', email), (m) => m.length > 0);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.body).not.toContain(secret);
     expect(mails[0]!.subject).not.toContain('Lab results');
     expect(mails[0]!.body).toMatch(/sign in to the patient portal/i);
-    const deliveries = await eventually(
-      () => deliveryOf(staff.token, res.body.conversation.id),
-      (ds) => ds.find((d) => d.purpose === 'notification')?.status === 'sent',
-      'the notification delivery to be sent',
-    );
+    const deliveries = await eventually('the notification delivery to be sent', () => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds.find((d) => d.purpose === 'notification')?.status === 'sent');
     expect(deliveries.find((d) => d.channel === 'portal')?.status).toBe('delivered');
   });
 
@@ -64,7 +47,7 @@ describe('Outbound delivery', () => {
       token: staff.token,
       body: { channel: 'sms', participants: [{ type: 'patient', id: patient.id }], body: 'Reminder: cleaning tomorrow 10:00' },
     });
-    await eventually(() => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent', 'sent');
+    await eventually('sent', () => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent');
     const sms = await outbox('sms', phone);
     expect(sms).toHaveLength(1);
     expect(sms[0]!.body).toBe('Reminder: cleaning tomorrow 10:00');
@@ -87,7 +70,7 @@ describe('Outbound delivery', () => {
     } finally {
       await call('POST', '/dev/stream', { body: { paused: false } });
     }
-    await eventually(() => deliveryOf(staff.token, conversationId), (ds) => ds[0]?.status === 'blocked', 'blocked at dispatch');
+    await eventually('blocked at dispatch', () => deliveryOf(staff.token, conversationId), (ds) => ds[0]?.status === 'blocked');
     expect(await outbox('sms', phone)).toHaveLength(0);
   });
 
@@ -101,7 +84,7 @@ describe('Outbound delivery', () => {
       token: staff.token,
       body: { channel: 'sms', participants: [{ type: 'patient', id: patient.id }], body: 'Retried until it goes' },
     });
-    await eventually(() => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent', 'sent after retries');
+    await eventually('sent after retries', () => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent');
     expect(await outbox('sms', phone)).toHaveLength(1);
   });
 
@@ -113,7 +96,7 @@ describe('Outbound delivery', () => {
       token: staff.token,
       body: { channel: 'sms', participants: [{ type: 'patient', id: patient.id }], body: 'This one cannot go' },
     });
-    const ds = await eventually(() => deliveryOf(staff.token, res.body.conversation.id), (d) => d[0]?.status === 'failed', 'failed');
+    const ds = await eventually('failed', () => deliveryOf(staff.token, res.body.conversation.id), (d) => d[0]?.status === 'failed');
     expect(ds[0]!.error).toBe('invalid_parameter');
     expect(await outbox('sms', phone)).toHaveLength(0);
   });
@@ -126,12 +109,12 @@ describe('Outbound delivery', () => {
       token: staff.token,
       body: { channel: 'sms', participants: [{ type: 'patient', id: patient.id }], body: 'Sent once, then the process died' },
     });
-    await eventually(() => outbox('sms', phone), (m) => m.length === 1, 'the one send');
+    await eventually('the one send', () => outbox('sms', phone), (m) => m.length === 1);
     // The stream record is retried (the crash failed it); a second send must not happen. Send a
     // later message to the same number and wait for it: by then every retry of the first is done.
     const later = await call('POST', `/v1/conversations/${res.body.conversation.id}/messages`, { token: staff.token, body: { body: 'A later message' } });
     expect(later.status).toBe(201);
-    await eventually(() => outbox('sms', phone), (m) => m.some((x) => x.body === 'A later message'), 'the later message');
+    await eventually('the later message', () => outbox('sms', phone), (m) => m.some((x) => x.body === 'A later message'));
     // Records of one conversation share a shard and are handled in order, retries included: once
     // the later message is out, the crashed record has had every retry it will get.
     const sent = await outbox('sms', phone);
@@ -148,7 +131,7 @@ describe('Outbound delivery', () => {
       token: staff.token,
       body: { channel: 'whatsapp', participants: [{ type: 'patient', id: patient.id }], body: 'Hello on WhatsApp' },
     });
-    await eventually(() => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent', 'sent');
+    await eventually('sent', () => deliveryOf(staff.token, res.body.conversation.id), (ds) => ds[0]?.status === 'sent');
     expect(await outbox('whatsapp', whatsapp)).toHaveLength(1);
     expect(await outbox('whatsapp', phone)).toHaveLength(0);
   });
