@@ -1,6 +1,6 @@
 /** Broadcasts and their recipient chunks in the single table. */
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { BroadcastCounts, BroadcastRecipient, BroadcastRecord, BroadcastRepository } from '../../app/broadcasts.js';
+import type { BroadcastCounts, BroadcastRecipient, BroadcastRecord, BroadcastRepository } from '../../use-cases/broadcasts.js';
 import { dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 

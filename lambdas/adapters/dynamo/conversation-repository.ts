@@ -29,8 +29,8 @@ import {
   type PartyRef,
   type SendPlan,
   type StateRecord,
-} from '../../app/conversation-ports.js';
-import type { Page, PageRequest } from '../../app/directory-ports.js';
+} from '../../use-cases/conversation-ports.js';
+import type { Page, PageRequest } from '../../use-cases/directory-ports.js';
 import { batchDeleteAll, batchGetAll, dynamo, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';

@@ -1,7 +1,7 @@
 /** Delivery state for the dispatcher: conditional moves of the delivery item, and what it sends. */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { Claim, DeliveryStore, QueuedDelivery } from '../../app/dispatch.js';
+import type { Claim, DeliveryStore, QueuedDelivery } from '../../use-cases/dispatch.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 

@@ -19,7 +19,7 @@ import type {
   PatientRecord,
   PracticeSettingsRecord,
   StaffRecord,
-} from '../../app/directory-ports.js';
+} from '../../use-cases/directory-ports.js';
 import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';

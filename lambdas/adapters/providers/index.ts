@@ -6,7 +6,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ProviderChannel, ProviderSender, SendResult } from '../../app/delivery-ports.js';
+import type { ProviderChannel, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
 import { LocalOutboxSender } from './local-outbox.js';
 import { SecretTokenProvider } from './secret-token.js';
 import { SesEmailSender } from './ses-email.js';

@@ -8,7 +8,7 @@
  * module in one process still share it); it is not shared across processes or vitest workers.
  */
 import { monotonicFactory } from 'ulid';
-import type { OutboundMessage, ProviderChannel, ProviderSender, SendResult } from '../../app/delivery-ports.js';
+import type { OutboundMessage, ProviderChannel, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
 
 export type LocalOutboxChannel = Exclude<ProviderChannel, 'email'>;
 

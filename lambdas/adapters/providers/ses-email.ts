@@ -7,7 +7,7 @@
  * message tag (it comes back in every SES event) so an event can always be matched to its delivery.
  */
 import { SendEmailCommand, type SendEmailCommandInput, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { OutboundMessage, ProviderSender, SendResult } from '../../app/delivery-ports.js';
+import type { OutboundMessage, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
 import { classifyAwsError, failure, type ErrorTable } from './aws-errors.js';
 
 export interface SesEmailSenderOptions {

@@ -23,7 +23,7 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../app/delivery-ports.js';
+import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../use-cases/delivery-ports.js';
 import { classifyAwsError, failure, type ErrorTable } from './aws-errors.js';
 
 export interface SnsSmsSenderOptions {

@@ -10,7 +10,7 @@
  * titles, messages or HTTP status), then by HTTP status. Meta's `message` and
  * `error_data.details` are never read into a reason: they can name the recipient.
  */
-import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../app/delivery-ports.js';
+import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../use-cases/delivery-ports.js';
 import type { AccessTokenSource } from './secret-token.js';
 
 export interface WhatsAppCloudSenderOptions {

@@ -1,5 +1,5 @@
 /** Blocked contacts: parse, call the use case, answer. */
-import * as uc from '../../app/blocks.js';
+import * as uc from '../../use-cases/blocks.js';
 import { bodyOf, httpHandler, paramOf, queryOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, noContent, ok } from '../../http/responses.js';

@@ -1,5 +1,5 @@
 /** Broadcasts: parse, call the use case, answer. */
-import * as uc from '../../app/broadcasts.js';
+import * as uc from '../../use-cases/broadcasts.js';
 import { bodyOf, httpHandler, paramOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { accepted, ok } from '../../http/responses.js';

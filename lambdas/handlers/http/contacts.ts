@@ -1,7 +1,7 @@
 /** Contacts, groups and chat settings: parse, call the use case, answer. */
-import * as chat from '../../app/chat-settings.js';
-import * as uc from '../../app/contacts.js';
-import { contactFieldErrors } from '../../app/directory.js';
+import * as chat from '../../use-cases/chat-settings.js';
+import * as uc from '../../use-cases/contacts.js';
+import { contactFieldErrors } from '../../use-cases/directory.js';
 import { bodyOf, httpHandler, paramOf, queryOf, type Request } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, ok } from '../../http/responses.js';

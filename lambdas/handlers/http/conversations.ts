@@ -1,5 +1,5 @@
 /** Conversations, messages, notes, call logs and correspondence: parse, call the use case, answer. */
-import * as uc from '../../app/conversations.js';
+import * as uc from '../../use-cases/conversations.js';
 import { bodyOf, httpHandler, paramOf, queryOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, noContent, ok } from '../../http/responses.js';

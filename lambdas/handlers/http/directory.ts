@@ -1,5 +1,5 @@
 /** Practice settings, staff and patients: parse, call the use case, answer. */
-import * as uc from '../../app/directory.js';
+import * as uc from '../../use-cases/directory.js';
 import { bodyOf, httpHandler, paramOf, queryOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, ok } from '../../http/responses.js';

@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { applyBlockVisibility } from '../../app/block-visibility.js';
+import { applyBlockVisibility } from '../../use-cases/block-visibility.js';
 import { blockFrom } from '../../adapters/dynamo/block-repository.js';
 import { logger } from '../../http/logger.js';
 import { conversationDeps } from '../http/wiring.js';

@@ -3,7 +3,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { fanOutChunk, type BroadcastRecipient, type BroadcastRecord } from '../../app/broadcasts.js';
+import { fanOutChunk, type BroadcastRecipient, type BroadcastRecord } from '../../use-cases/broadcasts.js';
 import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
 import { logger } from '../../http/logger.js';
 import { blockDeps, conversationDeps } from '../http/wiring.js';

@@ -7,7 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dispatchDelivery, type DispatchDeps, type QueuedDelivery } from '../../app/dispatch.js';
+import { dispatchDelivery, type DispatchDeps, type QueuedDelivery } from '../../use-cases/dispatch.js';
 import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
 import { DynamoDeliveryStore } from '../../adapters/dynamo/delivery-repository.js';
 import { createSenders } from '../../adapters/providers/index.js';
