@@ -5,7 +5,7 @@ import { idempotent } from '../../http/idempotency.js';
 import { created, noContent, ok } from '../../http/responses.js';
 import * as s from '../../http/schemas/blocks.js';
 import { PageOnlyQuery } from '../../http/schemas/conversations.js';
-import { blockDeps as deps, callerDirectory } from './wiring.js';
+import { blockDeps as deps, callerDirectory } from '../../wiring.js';
 
 export const handler = httpHandler(
   {

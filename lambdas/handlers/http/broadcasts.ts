@@ -4,7 +4,7 @@ import { bodyOf, httpHandler, paramOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { accepted, ok } from '../../http/responses.js';
 import * as s from '../../http/schemas/broadcasts.js';
-import { broadcastDeps as deps, callerDirectory } from './wiring.js';
+import { broadcastDeps as deps, callerDirectory } from '../../wiring.js';
 
 export const handler = httpHandler(
   {

@@ -7,7 +7,7 @@ import { idempotent } from '../../http/idempotency.js';
 import { created, ok } from '../../http/responses.js';
 import * as s from '../../http/schemas/contacts.js';
 import { PageOnlyQuery } from '../../http/schemas/conversations.js';
-import { callerDirectory, chatSettingsDeps, contactDeps as deps } from './wiring.js';
+import { callerDirectory, chatSettingsDeps, contactDeps as deps } from '../../wiring.js';
 
 const addressFields = { email: ['email'], phone: ['primaryPhone', 'secondaryPhone'] } as const;
 const regionOf = async (req: Request) => (await deps.directory.getSettings(req.caller.practiceId)).defaultRegion;

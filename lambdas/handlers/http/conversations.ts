@@ -4,7 +4,7 @@ import { bodyOf, httpHandler, paramOf, queryOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, noContent, ok } from '../../http/responses.js';
 import * as s from '../../http/schemas/conversations.js';
-import { callerDirectory, conversationDeps as deps } from './wiring.js';
+import { callerDirectory, conversationDeps as deps } from '../../wiring.js';
 
 export const handler = httpHandler(
   {

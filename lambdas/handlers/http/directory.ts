@@ -4,7 +4,7 @@ import { bodyOf, httpHandler, paramOf, queryOf } from '../../http/handler.js';
 import { idempotent } from '../../http/idempotency.js';
 import { created, ok } from '../../http/responses.js';
 import * as s from '../../http/schemas/directory.js';
-import { callerDirectory, directoryDeps as deps } from './wiring.js';
+import { callerDirectory, directoryDeps as deps } from '../../wiring.js';
 
 const regionOf = async (practiceId: string) => deps.directory.getSettings(practiceId);
 

@@ -10,7 +10,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { applyBlockVisibility } from '../../use-cases/block-visibility.js';
 import { blockFrom } from '../../adapters/dynamo/block-repository.js';
 import { logger } from '../../http/logger.js';
-import { conversationDeps } from '../http/wiring.js';
+import { conversationDeps } from '../../wiring.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

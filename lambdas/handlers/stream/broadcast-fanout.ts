@@ -6,7 +6,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { fanOutChunk, type BroadcastRecipient, type BroadcastRecord } from '../../use-cases/broadcasts.js';
 import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
 import { logger } from '../../http/logger.js';
-import { blockDeps, conversationDeps } from '../http/wiring.js';
+import { blockDeps, conversationDeps } from '../../wiring.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const broadcasts = new DynamoBroadcastRepository();
