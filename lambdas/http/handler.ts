@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
-import { logger } from './logger.js';
+import { logger } from '../logger.js';
 import { problemErrors } from './problem.js';
 import type { HttpResponse } from './responses.js';
 import { parseJsonBody, validate } from './validation.js';

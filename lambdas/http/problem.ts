@@ -5,7 +5,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors.js';
-import { logger } from './logger.js';
+import { logger } from '../logger.js';
 import type { HttpResponse } from './responses.js';
 
 const PROBLEM_BASE = 'https://docs.practice-messaging.dev/problems/';

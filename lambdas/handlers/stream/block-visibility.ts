@@ -9,7 +9,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { applyBlockVisibility } from '../../use-cases/block-visibility.js';
 import { blockFrom } from '../../adapters/dynamo/block-repository.js';
-import { logger } from '../../http/logger.js';
+import { logger } from '../../logger.js';
 import { conversationDeps } from '../../wiring.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

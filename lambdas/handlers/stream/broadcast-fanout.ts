@@ -5,7 +5,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { fanOutChunk, type BroadcastRecipient, type BroadcastRecord } from '../../use-cases/broadcasts.js';
 import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repository.js';
-import { logger } from '../../http/logger.js';
+import { logger } from '../../logger.js';
 import { blockDeps, conversationDeps } from '../../wiring.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

@@ -12,7 +12,7 @@ import { DynamoBroadcastRepository } from '../../adapters/dynamo/broadcast-repos
 import { DynamoDeliveryStore } from '../../adapters/dynamo/delivery-repository.js';
 import { createSenders } from '../../adapters/providers/index.js';
 import { config } from '../../config.js';
-import { logger } from '../../http/logger.js';
+import { logger } from '../../logger.js';
 
 const broadcasts = new DynamoBroadcastRepository();
 
