@@ -22,6 +22,8 @@ const Env = z.object({
   WHATSAPP_TOKEN_SECRET_ID: z.string().optional(),
   /** Attempts of one delivery before it ends as failed. */
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** A delivery `sending` for longer than this is taken as crashed mid-send (ends `outcome_unknown`). */
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().default(5 * 60),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
 });

@@ -64,3 +64,34 @@ export const callerDirectory = (): CallerDirectory => ({
     return p ? { name: p.name, role: 'patient', permissions: [] } : null;
   },
 });
+
+// Stream consumers ---------------------------------------------------------------------------
+// (section owned with the stream handlers; its imports are kept here, beside what uses them)
+import type { DispatchDeps } from './use-cases/dispatch.js';
+import type { VisibilityDeps } from './use-cases/block-visibility.js';
+import { DynamoDeliveryStore } from './adapters/dynamo/delivery-repository.js';
+import { createSenders } from './adapters/providers/index.js';
+import { config } from './config.js';
+
+/** hideExisting off the stream: the conversations and directory the HTTP use cases use. */
+export const visibilityDeps: VisibilityDeps = { conversations: conversationDeps.conversations, directory: conversationDeps.directory };
+
+/** The dispatcher: the delivery store, one sender per channel, and broadcast counting. */
+export const dispatchDeps: DispatchDeps = {
+  store: new DynamoDeliveryStore(),
+  senders: createSenders({
+    mode: config.PROVIDER_MODE,
+    region: config.AWS_REGION,
+    ...(config.SES_ENDPOINT ? { sesEndpoint: config.SES_ENDPOINT } : {}),
+    sesFromAddress: config.SES_FROM_ADDRESS,
+    ...(config.SES_CONFIGURATION_SET ? { sesConfigurationSet: config.SES_CONFIGURATION_SET } : {}),
+    ...(config.SMS_ORIGINATION_NUMBER ? { smsOriginationNumber: config.SMS_ORIGINATION_NUMBER } : {}),
+    ...(config.WHATSAPP_PHONE_NUMBER_ID ? { whatsappPhoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID } : {}),
+    ...(config.WHATSAPP_TOKEN_SECRET_ID ? { whatsappTokenSecretId: config.WHATSAPP_TOKEN_SECRET_ID } : {}),
+  }),
+  now: () => new Date(),
+  maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+  leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+  broadcastSettled: (practiceId, broadcastId, status) =>
+    broadcastDeps.broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
+};

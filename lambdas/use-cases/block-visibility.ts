@@ -14,6 +14,13 @@ export interface VisibilityDeps {
   directory: DirectoryRepository;
 }
 
+/** One change of a block, as the table's stream reports it: the block before (null when new) and after. */
+export interface BlockChange {
+  practiceId: string;
+  before: BlockRecord | null;
+  after: BlockRecord;
+}
+
 export const hides = (b: Pick<BlockRecord, 'status' | 'hideExisting'> | null): boolean =>
   b !== null && b.status === 'active' && b.hideExisting;
 
@@ -28,9 +35,7 @@ export function channelsOfAddress(p: PatientRecord, block: Pick<BlockRecord, 'ty
 
 export async function applyBlockVisibility(
   deps: VisibilityDeps,
-  practiceId: string,
-  before: BlockRecord | null,
-  after: BlockRecord,
+  { practiceId, before, after }: BlockChange,
 ): Promise<'hidden' | 'shown' | 'unchanged'> {
   const wasHiding = hides(before);
   const isHiding = hides(after);

@@ -1,45 +1,43 @@
 /**
- * Port between the dispatcher and the outbound providers (SES, SNS, WhatsApp Cloud API, the
- * local outbox). The dispatcher decides *whether* to send (block and suppression checks, the
- * `queued → sending → sent` conditional updates); a sender only hands one message to one
- * provider and says how that went.
+ * The delivery store: the port between the dispatcher and the table that holds deliveries (the
+ * transactional outbox), the blocklist and the suppressions. The provider side (SES, SNS,
+ * WhatsApp) is in `provider-ports.ts`.
  */
+import type { ProviderChannel } from './provider-ports.js';
 
-export type ProviderChannel = 'email' | 'sms' | 'whatsapp';
-
-export interface OutboundMessage {
-  /** Stable id of the delivery item; used as the provider idempotency/dedupe token where the provider supports one, and in logs. */
-  deliveryId: string;
-  channel: ProviderChannel;
-  /** Email address or E.164 number. */
-  to: string;
-  /** Email only. */
-  subject?: string;
-  text: string;
+/** A delivery item as the stream hands it to the dispatcher (new, status `queued`). */
+export interface QueuedDelivery {
+  practiceId: string;
+  conversationId: string;
+  messageId: string;
+  /** Sort key of the delivery item: its id within the conversation partition. */
+  sk: string;
+  channel: ProviderChannel | 'portal' | 'call';
+  address: string | null;
+  purpose: 'message' | 'notification';
+  broadcastId?: string;
 }
 
-/**
- * The outcome of one send.
- * - `ok: true`: the provider accepted the message; record `providerMessageId` before anything else.
- * - `retryable: true`: nothing is known to be wrong with this message; try again later (throttling,
- *   provider outage, network, and conditions of our own account or configuration that an operator
- *   fixes: those should end in the dead-letter queue and be redriven, not be marked `failed`).
- *   `network_error` and `timeout` are ambiguous: the provider may have accepted the message.
- * - `retryable: false`: this message to this recipient will never succeed as it is; mark `failed`
- *   (or `suppressed` when `reason` is {@link REASON_OPTED_OUT}).
- *
- * `reason` is short machine-ish text (`throttled`, `message_rejected`, `whatsapp_131026_undeliverable`)
- * and never contains PHI: never the address, the body, or a provider's free-text error message.
- */
-export type SendResult =
-  | { ok: true; providerMessageId: string }
-  | { ok: false; retryable: boolean; reason: string };
+/** The result of `queued → sending`: the attempt number, or the status found instead. */
+export type Claim = { claimed: true; attempt: number } | { claimed: false; status: string; sendingSince?: string };
 
-/** The recipient has opted out with the provider; the dispatcher marks the delivery `suppressed`. */
-export const REASON_OPTED_OUT = 'opted_out';
+/** How a claimed delivery ends. */
+export type DeliveryEnd =
+  | { status: 'sent'; providerMessageId: string }
+  | { status: 'failed' | 'blocked' | 'suppressed'; error?: string };
 
-export interface ProviderSender {
-  readonly channel: ProviderChannel;
-  /** Never throws for a provider or network failure: every outcome is a {@link SendResult}. */
-  send(message: OutboundMessage): Promise<SendResult>;
+export type AddressBarrier = 'blocked' | 'suppressed';
+
+export interface DeliveryStore {
+  /** queued → sending; returns the attempt number, or the current status when not queued. */
+  claim(d: QueuedDelivery, at: string): Promise<Claim>;
+  /** sending → a final status (sent with the provider id, failed, blocked, suppressed). */
+  finish(d: QueuedDelivery, outcome: DeliveryEnd, at: string): Promise<void>;
+  /** sending → queued again, to be retried. */
+  release(d: QueuedDelivery, reason: string): Promise<void>;
+  /** Is the address blocked or suppressed right now? One BatchGetItem for both. */
+  barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null>;
+  suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
+  /** What to send: the message body (and the conversation subject for email); null once deleted. */
+  content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null>;
 }

@@ -6,39 +6,13 @@
  * `sending` (a crash after the provider may have taken it) is never sent again: it ends as
  * `failed` with `outcome_unknown` once its lease has run out (at most once, never twice).
  */
-import type { OutboundMessage, ProviderChannel, ProviderSender, SendResult } from './delivery-ports.js';
-import { REASON_OPTED_OUT } from './delivery-ports.js';
-
-export interface QueuedDelivery {
-  practiceId: string;
-  conversationId: string;
-  messageId: string;
-  /** Sort key of the delivery item: its id within the conversation partition. */
-  sk: string;
-  channel: ProviderChannel | 'portal' | 'call';
-  address: string | null;
-  purpose: 'message' | 'notification';
-  broadcastId?: string;
-}
-
-export type Claim = { claimed: true; attempt: number } | { claimed: false; status: string; sendingSince?: string };
-
-export interface DeliveryStore {
-  /** queued → sending; returns the attempt number, or the current status when not queued. */
-  claim(d: QueuedDelivery, at: string): Promise<Claim>;
-  /** sending → a final status (sent with the provider id, failed, blocked, suppressed). */
-  finish(d: QueuedDelivery, outcome: { status: 'sent'; providerMessageId: string } | { status: 'failed' | 'blocked' | 'suppressed'; error?: string }, at: string): Promise<void>;
-  /** sending → queued again, to be retried. */
-  release(d: QueuedDelivery, reason: string): Promise<void>;
-  /** Is the address blocked or suppressed right now? One BatchGetItem for both. */
-  barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<'blocked' | 'suppressed' | null>;
-  suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
-  content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null>;
-}
+import type { DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
+import { REASON_OPTED_OUT } from './provider-ports.js';
 
 export interface DispatchDeps {
   store: DeliveryStore;
-  senders: Record<ProviderChannel, ProviderSender>;
+  senders: ChannelSenders;
   now: () => Date;
   maxAttempts: number;
   /** A delivery `sending` for longer than this is taken as crashed mid-send. */

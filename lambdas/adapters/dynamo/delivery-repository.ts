@@ -1,7 +1,7 @@
 /** Delivery state for the dispatcher: conditional moves of the delivery item, and what it sends. */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { Claim, DeliveryStore, QueuedDelivery } from '../../use-cases/dispatch.js';
+import type { AddressBarrier, Claim, DeliveryEnd, DeliveryStore, QueuedDelivery } from '../../use-cases/delivery-ports.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -38,7 +38,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async finish(
     d: QueuedDelivery,
-    outcome: { status: 'sent'; providerMessageId: string } | { status: 'failed' | 'blocked' | 'suppressed'; error?: string },
+    outcome: DeliveryEnd,
     at: string,
   ): Promise<void> {
     const sent = outcome.status === 'sent';
@@ -91,7 +91,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       });
   }
 
-  async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<'blocked' | 'suppressed' | null> {
+  async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null> {
     const block = keys.blockedAddress(practiceId, type, value);
     const suppression = keys.suppression(practiceId, type, value);
     const items = await batchGetAll([block, suppression]);

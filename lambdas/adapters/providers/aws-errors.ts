@@ -9,7 +9,7 @@
  * Only error *names*, fault kinds and status codes are read: never `message`, which can echo the
  * recipient's address (SES "Email address is not verified: …", SNS "Invalid parameter: PhoneNumber …").
  */
-import type { SendResult } from '../../use-cases/delivery-ports.js';
+import type { SendResult } from '../../use-cases/provider-ports.js';
 
 export interface Classification {
   retryable: boolean;

@@ -6,7 +6,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ProviderChannel, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
+import type { ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
 import { LocalOutboxSender } from './local-outbox.js';
 import { SecretTokenProvider } from './secret-token.js';
 import { SesEmailSender } from './ses-email.js';
@@ -32,7 +32,7 @@ export interface SendersDeps {
 }
 
 /** A channel the stage has not configured: every send fails permanently, nothing is called. */
-class UnconfiguredSender implements ProviderSender {
+class UnconfiguredSender implements ChannelSender {
   constructor(readonly channel: ProviderChannel) {}
   async send(): Promise<SendResult> {
     return { ok: false, retryable: false, reason: 'channel_not_configured' };
@@ -42,7 +42,7 @@ class UnconfiguredSender implements ProviderSender {
 /** Static credentials the emulators accept (they ignore signatures). */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Record<ProviderChannel, ProviderSender> {
+export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Record<ProviderChannel, ChannelSender> {
   if (config.mode === 'local') {
     const ses = new SESv2Client({
       region: config.region,
@@ -69,7 +69,7 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
     client: new SNSClient({ region: config.region }),
     ...(config.smsOriginationNumber ? { originationNumber: config.smsOriginationNumber } : {}),
   });
-  let whatsapp: ProviderSender = new UnconfiguredSender('whatsapp');
+  let whatsapp: ChannelSender = new UnconfiguredSender('whatsapp');
   if (config.whatsappPhoneNumberId && config.whatsappTokenSecretId) {
     const token = new SecretTokenProvider({
       client: new SecretsManagerClient({ region: config.region }),

@@ -8,7 +8,7 @@
  * module in one process still share it); it is not shared across processes or vitest workers.
  */
 import { monotonicFactory } from 'ulid';
-import type { OutboundMessage, ProviderChannel, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
+import type { OutboundMessage, ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
 
 export type LocalOutboxChannel = Exclude<ProviderChannel, 'email'>;
 
@@ -42,7 +42,7 @@ function store(): Store {
 /** Monotonic, so ids sort in send order even within one millisecond. */
 const nextId = monotonicFactory();
 
-export class LocalOutboxSender implements ProviderSender {
+export class LocalOutboxSender implements ChannelSender {
   constructor(readonly channel: LocalOutboxChannel) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {

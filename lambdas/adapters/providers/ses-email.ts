@@ -7,7 +7,7 @@
  * message tag (it comes back in every SES event) so an event can always be matched to its delivery.
  */
 import { SendEmailCommand, type SendEmailCommandInput, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { OutboundMessage, ProviderSender, SendResult } from '../../use-cases/delivery-ports.js';
+import type { OutboundMessage, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
 import { classifyAwsError, failure, type ErrorTable } from './aws-errors.js';
 
 export interface SesEmailSenderOptions {
@@ -53,7 +53,7 @@ export function sesTagValue(value: string): string {
   return clean.length > 0 ? clean : 'none';
 }
 
-export class SesEmailSender implements ProviderSender {
+export class SesEmailSender implements ChannelSender {
   readonly channel = 'email' as const;
   private readonly client: SESv2Client;
   private readonly fromAddress: string;

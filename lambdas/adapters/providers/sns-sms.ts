@@ -23,7 +23,7 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../use-cases/delivery-ports.js';
+import { REASON_OPTED_OUT, type OutboundMessage, type ChannelSender, type SendResult } from '../../use-cases/provider-ports.js';
 import { classifyAwsError, failure, type ErrorTable } from './aws-errors.js';
 
 export interface SnsSmsSenderOptions {
@@ -68,7 +68,7 @@ function stringAttribute(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: value };
 }
 
-export class SnsSmsSender implements ProviderSender {
+export class SnsSmsSender implements ChannelSender {
   readonly channel = 'sms' as const;
   private readonly client: SNSClient;
   private readonly attributes: Record<string, MessageAttributeValue>;

@@ -10,7 +10,7 @@
  * titles, messages or HTTP status), then by HTTP status. Meta's `message` and
  * `error_data.details` are never read into a reason: they can name the recipient.
  */
-import { REASON_OPTED_OUT, type OutboundMessage, type ProviderSender, type SendResult } from '../../use-cases/delivery-ports.js';
+import { REASON_OPTED_OUT, type OutboundMessage, type ChannelSender, type SendResult } from '../../use-cases/provider-ports.js';
 import type { AccessTokenSource } from './secret-token.js';
 
 export interface WhatsAppCloudSenderOptions {
@@ -114,7 +114,7 @@ function messageId(body: unknown): string | undefined {
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
-export class WhatsAppCloudSender implements ProviderSender {
+export class WhatsAppCloudSender implements ChannelSender {
   readonly channel = 'whatsapp' as const;
   private readonly url: string;
   private readonly accessToken: AccessTokenSource;

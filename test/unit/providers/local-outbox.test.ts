@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { OutboundMessage } from '../../../lambdas/use-cases/provider-ports.js';
 import {
   clearLocalFaults,
   clearLocalOutbox,

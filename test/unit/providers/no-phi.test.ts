@@ -6,7 +6,7 @@ import * as sesModule from '@aws-sdk/client-sesv2';
 import * as snsModule from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import type { OutboundMessage, SendResult } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { OutboundMessage, SendResult } from '../../../lambdas/use-cases/provider-ports.js';
 import { SesEmailSender } from '../../../lambdas/adapters/providers/ses-email.js';
 import { SnsSmsSender } from '../../../lambdas/adapters/providers/sns-sms.js';
 import { WhatsAppCloudSender } from '../../../lambdas/adapters/providers/whatsapp-cloud.js';

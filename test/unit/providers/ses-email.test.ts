@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { OutboundMessage } from '../../../lambdas/use-cases/provider-ports.js';
 import { SesEmailSender, sesTagValue } from '../../../lambdas/adapters/providers/ses-email.js';
 
 const ses = mockClient(SESv2Client);

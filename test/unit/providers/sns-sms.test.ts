@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { OutboundMessage } from '../../../lambdas/use-cases/provider-ports.js';
 import { SnsSmsSender, type SnsSmsSenderOptions } from '../../../lambdas/adapters/providers/sns-sms.js';
 
 const sns = mockClient(SNSClient);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { OutboundMessage } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { OutboundMessage } from '../../../lambdas/use-cases/provider-ports.js';
 import { WhatsAppCloudSender, type WhatsAppCloudSenderOptions } from '../../../lambdas/adapters/providers/whatsapp-cloud.js';
 
 const message: OutboundMessage = {

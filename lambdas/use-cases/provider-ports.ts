@@ -1,0 +1,48 @@
+/**
+ * Provider ports: between the dispatcher and the outbound providers (SES, SNS, WhatsApp Cloud API, the
+ * local outbox). The dispatcher decides *whether* to send (block and suppression checks, the
+ * `queued → sending → sent` conditional updates); a sender only hands one message to one
+ * provider and says how that went.
+ */
+
+export type ProviderChannel = 'email' | 'sms' | 'whatsapp';
+
+export interface OutboundMessage {
+  /** Stable id of the delivery item; used as the provider idempotency/dedupe token where the provider supports one, and in logs. */
+  deliveryId: string;
+  channel: ProviderChannel;
+  /** Email address or E.164 number. */
+  to: string;
+  /** Email only. */
+  subject?: string;
+  text: string;
+}
+
+/**
+ * The outcome of one send.
+ * - `ok: true`: the provider accepted the message; record `providerMessageId` before anything else.
+ * - `retryable: true`: nothing is known to be wrong with this message; try again later (throttling,
+ *   provider outage, network, and conditions of our own account or configuration that an operator
+ *   fixes: those should end in the dead-letter queue and be redriven, not be marked `failed`).
+ *   `network_error` and `timeout` are ambiguous: the provider may have accepted the message.
+ * - `retryable: false`: this message to this recipient will never succeed as it is; mark `failed`
+ *   (or `suppressed` when `reason` is {@link REASON_OPTED_OUT}).
+ *
+ * `reason` is short machine-ish text (`throttled`, `message_rejected`, `whatsapp_131026_undeliverable`)
+ * and never contains PHI: never the address, the body, or a provider's free-text error message.
+ */
+export type SendResult =
+  | { ok: true; providerMessageId: string }
+  | { ok: false; retryable: boolean; reason: string };
+
+/** The recipient has opted out with the provider; the dispatcher marks the delivery `suppressed`. */
+export const REASON_OPTED_OUT = 'opted_out';
+
+export interface ChannelSender {
+  readonly channel: ProviderChannel;
+  /** Never throws for a provider or network failure: every outcome is a {@link SendResult}. */
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** One sender per channel, as the dispatcher holds them. */
+export type ChannelSenders = Record<ProviderChannel, ChannelSender>;
