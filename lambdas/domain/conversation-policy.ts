@@ -4,7 +4,7 @@
  * reports `replyPolicy` from the same function that enforces replies, so they cannot disagree.
  */
 import type { Caller, Role } from './caller.js';
-import { DomainError, forbidden, validationFailed } from './errors.js';
+import { ConversationRuleBroken, DomainError, ReplyRefused, conflict, forbidden, validationFailed } from './errors.js';
 
 export const channels = ['portal', 'email', 'sms', 'whatsapp', 'call'] as const;
 export type Channel = (typeof channels)[number];
@@ -33,11 +33,12 @@ export interface PatientFacts {
 
 export const MAX_PARTICIPANTS = 15;
 
-const rule = (detail: string) =>
-  new DomainError({ status: 403, code: 'conversation_rule', title: 'Not allowed to start this conversation', detail });
+const rule = (detail: string) => new ConversationRuleBroken(detail);
 
-export const chatUnavailable = (name: string) =>
-  new DomainError({ status: 422, code: 'chat_disabled', title: 'Chat is unavailable', detail: `Chat is unavailable for ${name}` });
+export const chatUnavailable = (name: string) => new DomainError('recipient_chat_disabled', `Chat is unavailable for ${name}`);
+
+export const conversationExists = (detail: string, existingConversationId: string | null) =>
+  conflict('conversation_exists', detail, { existingConversationId });
 
 // ------------------------------------------------------------------ starting
 
@@ -70,13 +71,7 @@ export function assertMayStart(f: StartFacts): void {
       for (const p of patients) {
         const existing = f.existingWithPatient.get(p.id);
         if (existing) {
-          throw new DomainError({
-            status: 409,
-            code: 'conversation_exists',
-            title: 'Conversation exists',
-            detail: `A conversation between you and ${p.name} already exists; continue it instead.`,
-            extra: { existingConversationId: existing },
-          });
+          throw conversationExists(`A conversation between you and ${p.name} already exists; continue it instead.`, existing);
         }
       }
       return;
@@ -114,12 +109,7 @@ export function assertValidContent(c: BodyRules): void {
   }
   if (errors.length > 0) throw validationFailed(errors);
   if (c.channel === 'sms' && c.attachmentIds.length > 0) {
-    throw new DomainError({
-      status: 400,
-      code: 'attachments_not_allowed',
-      title: 'Attachments not allowed',
-      detail: 'SMS messages cannot carry attachments.',
-    });
+    throw new DomainError('attachments_not_allowed', 'SMS messages cannot carry attachments.');
   }
 }
 
@@ -142,12 +132,8 @@ export function assertReachable(channel: Channel, patients: readonly PatientFact
   const what = { email: 'an email address', sms: 'a phone number', whatsapp: 'a WhatsApp number or phone' }[channel];
   for (const p of patients) {
     if (channelAddress(channel, p) === null) {
-      throw new DomainError({
-        status: 422,
-        code: 'channel_unavailable',
-        title: 'Channel unavailable',
-        detail: `${p.name} has no ${what} on file, so ${channel} cannot reach them.`,
-        extra: { patientId: p.id },
+      throw new DomainError('channel_unavailable', `${p.name} has no ${what} on file, so ${channel} cannot reach them.`, {
+        data: { patientId: p.id },
       });
     }
   }
@@ -155,22 +141,22 @@ export function assertReachable(channel: Channel, patients: readonly PatientFact
 
 /** Staff composing to a patient whose chat is off (422); a patient whose chat is off sending (403). */
 export function assertChatAvailable(sender: Caller, kind: ConversationKind, patients: readonly PatientFacts[]): void {
+  const error = chatRefusal(sender, kind, patients);
+  if (error) throw error;
+}
+
+function chatRefusal(sender: Caller, kind: ConversationKind, patients: readonly PatientFacts[]): DomainError | null {
   if (sender.kind === 'patient') {
     const me = patients.find((p) => p.id === sender.id);
     const allowed = kind === 'community' ? me?.communityChat : me?.directMessaging;
     if (me && allowed === false) {
-      throw new DomainError({
-        status: 403,
-        code: 'chat_disabled',
-        title: 'Chat is disabled',
-        detail: 'Chat is disabled for you in this conversation; you can still read it.',
-      });
+      return new DomainError('chat_disabled', 'Chat is disabled for you in this conversation; you can still read it.');
     }
-    return;
+    return null;
   }
-  if (kind !== 'direct') return; // community: muted patients read but do not post
+  if (kind !== 'direct') return null; // community: muted patients read but do not post
   const off = patients.find((p) => !p.directMessaging);
-  if (off) throw chatUnavailable(off.name);
+  return off ? chatUnavailable(off.name) : null;
 }
 
 // ------------------------------------------------------------------ replying
@@ -184,12 +170,22 @@ export interface ReplyFacts {
   patients: readonly PatientFacts[];
 }
 
-export type ReplyVerdict = { canReply: true } | { canReply: false; reason: string; error: DomainError };
+/** The public reason `replyPolicy` reports; the same answer's `code` when the reply is sent anyway. */
+export type ReplyRefusalReason = 'not_a_participant' | 'reply_not_allowed' | 'forbidden' | 'patient_inactive' | 'chat_disabled';
 
-const refuse = (code: string, detail: string, status = 403): ReplyVerdict => ({
+export type ReplyVerdict = { canReply: true } | { canReply: false; reason: ReplyRefusalReason; error: DomainError };
+
+const refusals = {
+  not_a_participant: 'reply_not_a_participant',
+  reply_not_allowed: 'reply_not_allowed',
+  forbidden: 'reply_forbidden',
+  patient_inactive: 'patient_inactive',
+} as const;
+
+const refuse = (reason: keyof typeof refusals, detail: string): ReplyVerdict => ({
   canReply: false,
-  reason: code,
-  error: new DomainError({ status, code, title: 'Reply not allowed', detail }),
+  reason,
+  error: new ReplyRefused(refusals[reason], detail),
 });
 
 /** May the caller send into this conversation? The first rule that refuses decides. */
@@ -215,24 +211,15 @@ export function replyVerdict(f: ReplyFacts): ReplyVerdict {
       return refuse('patient_inactive', 'Inactive patients cannot send to a conversation that includes a provider.');
     }
   }
-  try {
-    assertChatAvailable(caller, f.kind, f.patients);
-  } catch (e) {
-    if (e instanceof DomainError) return { canReply: false, reason: e.code, error: e };
-    throw e;
-  }
+  const chatOff = chatRefusal(caller, f.kind, f.patients);
+  if (chatOff) return { canReply: false, reason: 'chat_disabled', error: chatOff };
   return { canReply: true };
 }
 
 export function assertMayRead(caller: Caller, participants: readonly Party[]): void {
   if (caller.role === 'admin') return;
   if (!participants.some((p) => p.id === caller.id && p.type === caller.kind)) {
-    throw new DomainError({
-      status: 403,
-      code: 'not_a_participant',
-      title: 'Not a participant',
-      detail: 'Only participants may read or reply to this conversation.',
-    });
+    throw new DomainError('not_a_participant', 'Only participants may read or reply to this conversation.');
   }
 }
 
@@ -246,12 +233,7 @@ export function directionOf(author: Caller | Party, participants: readonly Party
 /** Only staff delete, and only an outbound message they wrote. */
 export function assertMayDeleteMessage(caller: Caller, message: { author: { type: string; id: string }; direction: string }): void {
   if (caller.kind !== 'staff' || message.author.type !== 'staff' || message.author.id !== caller.id || message.direction === 'inbound') {
-    throw new DomainError({
-      status: 403,
-      code: 'delete_not_allowed',
-      title: 'Delete not allowed',
-      detail: 'Staff may delete only messages they wrote.',
-    });
+    throw new DomainError('delete_not_allowed', 'Staff may delete only messages they wrote.');
   }
 }
 
@@ -260,24 +242,14 @@ export function assertMayDeleteConversation(caller: Caller, createdBy: { type: s
   const startedByStaff = createdBy.type === 'staff';
   const allowed = startedByStaff && caller.kind === 'staff' && (caller.id === createdBy.id || caller.role === 'admin');
   if (!allowed) {
-    throw new DomainError({
-      status: 403,
-      code: 'delete_not_allowed',
-      title: 'Delete not allowed',
-      detail: 'Only a conversation started by staff can be deleted, by that staff member or an admin.',
-    });
+    throw new DomainError('delete_not_allowed', 'Only a conversation started by staff can be deleted, by that staff member or an admin.');
   }
 }
 
 export function assertNoteAllowed(participants: readonly Party[]): string {
   const patients = participants.filter((p) => p.type === 'patient');
   if (patients.length !== 1) {
-    throw new DomainError({
-      status: 422,
-      code: 'note_not_allowed',
-      title: 'Note not allowed',
-      detail: 'A quick note can be saved only from a conversation with exactly one patient.',
-    });
+    throw new DomainError('note_not_allowed', 'A quick note can be saved only from a conversation with exactly one patient.');
   }
   return (patients[0] as Party).id;
 }

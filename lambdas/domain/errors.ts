@@ -1,60 +1,119 @@
 /**
- * One error model. Every rule that refuses something throws a DomainError carrying the HTTP
- * status and a stable machine `code` from API.md; the problem+json middleware is the only
- * place that turns it into a response body. Nothing here does I/O.
+ * One error model. Every rule that refuses something throws a DomainError carrying a stable
+ * `kind` (one per broken rule and answer), a human `detail` and the data the answer needs.
+ * Nothing here knows HTTP: `lambdas/http/problem.ts` alone maps a kind to its status, title
+ * and public code. Nothing here does I/O.
  */
 export interface FieldError {
   path: string;
   message: string;
 }
 
+export type ErrorKind =
+  // 400
+  | 'validation_failed'
+  | 'attachments_not_allowed'
+  | 'attachment_not_ready'
+  // 401
+  | 'unauthorized'
+  // 403
+  | 'forbidden'
+  | 'unknown_caller'
+  | 'conversation_rule'
+  | 'chat_disabled'
+  | 'not_a_participant'
+  | 'reply_not_a_participant'
+  | 'reply_not_allowed'
+  | 'reply_forbidden'
+  | 'patient_inactive'
+  | 'delete_not_allowed'
+  // 404
+  | 'not_found'
+  | 'route_not_found'
+  // 409
+  | 'conversation_exists'
+  | 'already_blocked'
+  | 'block_not_active'
+  | 'concurrent_update'
+  | 'contact_blocked'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
+  // 422
+  | 'recipient_chat_disabled'
+  | 'channel_unavailable'
+  | 'note_not_allowed'
+  // 500
+  | 'internal_error';
+
+/** The kinds `conflict()` builds: a state that forbids the change right now. */
+export type ConflictKind =
+  | 'conversation_exists'
+  | 'already_blocked'
+  | 'block_not_active'
+  | 'concurrent_update'
+  | 'contact_blocked'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress';
+
+export interface DomainErrorOptions {
+  /** Extra members of the problem document, e.g. `{ existingConversationId }`. */
+  data?: Record<string, unknown>;
+  errors?: FieldError[];
+}
+
 export class DomainError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
+  readonly kind: ErrorKind;
   readonly detail: string;
-  /** Extra members of the problem document, e.g. `existingConversationId`. */
-  readonly extra: Record<string, unknown>;
+  /** Extra members of the problem document, e.g. `{ existingConversationId }`. */
+  readonly data: Record<string, unknown>;
   readonly errors?: FieldError[];
 
-  constructor(args: {
-    status: number;
-    code: string;
-    title: string;
-    detail?: string;
-    extra?: Record<string, unknown>;
-    errors?: FieldError[];
-  }) {
-    super(args.detail ?? args.title);
+  constructor(kind: ErrorKind, detail: string, options: DomainErrorOptions = {}) {
+    super(detail);
     this.name = 'DomainError';
-    this.status = args.status;
-    this.code = args.code;
-    this.title = args.title;
-    this.detail = args.detail ?? args.title;
-    this.extra = args.extra ?? {};
-    if (args.errors) this.errors = args.errors;
+    this.kind = kind;
+    this.detail = detail;
+    this.data = options.data ?? {};
+    if (options.errors) this.errors = options.errors;
+  }
+}
+
+/** A conversation start that the who-may-message-whom rules refuse. */
+export class ConversationRuleBroken extends DomainError {
+  constructor(detail: string) {
+    super('conversation_rule', detail);
+    this.name = 'ConversationRuleBroken';
+  }
+}
+
+/** A reply the reply rules refuse; `canReply: false` reports the same error's public code. */
+export class ReplyRefused extends DomainError {
+  constructor(kind: 'reply_not_a_participant' | 'reply_not_allowed' | 'reply_forbidden' | 'patient_inactive', detail: string) {
+    super(kind, detail);
+    this.name = 'ReplyRefused';
   }
 }
 
 export const validationFailed = (errors: FieldError[], detail = 'The request is invalid.') =>
-  new DomainError({ status: 400, code: 'validation_failed', title: 'Validation failed', detail, errors });
+  new DomainError('validation_failed', detail, { errors });
 
-export const notFound = (what: string) =>
-  new DomainError({ status: 404, code: 'not_found', title: 'Not found', detail: `${what} was not found.` });
+export const notFound = (what: string) => new DomainError('not_found', `${what} was not found.`);
 
-export const forbidden = (detail: string) =>
-  new DomainError({ status: 403, code: 'forbidden', title: 'Forbidden', detail });
+export const routeNotFound = () => new DomainError('route_not_found', 'No such route.');
 
-export const unauthorized = (detail = 'A valid bearer token is required.') =>
-  new DomainError({ status: 401, code: 'unauthorized', title: 'Unauthorized', detail });
+export const forbidden = (detail: string) => new DomainError('forbidden', detail);
+
+export const unauthorized = (detail = 'A valid bearer token is required.') => new DomainError('unauthorized', detail);
 
 export const unknownCaller = () =>
-  new DomainError({
-    status: 403,
-    code: 'unknown_caller',
-    title: 'Unknown caller',
-    detail: 'The caller is not in the practice directory with the role its token claims.',
-  });
+  new DomainError('unknown_caller', 'The caller is not in the practice directory with the role its token claims.');
 
-export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new DomainError({ status: 409, code, title: 'Conflict', detail, ...(extra ? { extra } : {}) });
+export const conflict = (kind: ConflictKind, detail: string, data?: Record<string, unknown>) =>
+  new DomainError(kind, detail, data ? { data } : {});
+
+/** The record changed between read and conditional write too often; the client should retry. */
+export const concurrentUpdate = (detail = 'The record changed while it was being updated; read it again and retry.') =>
+  conflict('concurrent_update', detail);
+
+export const internalError = () =>
+  new DomainError('internal_error', 'Something went wrong on our side. The request can be retried.');

@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
-import { DomainError, type FieldError } from '../domain/errors.js';
+import { routeNotFound, type FieldError } from '../domain/errors.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
 import { logger } from '../logger.js';
 import { problemErrors } from './problem.js';
@@ -46,9 +46,6 @@ function baseRequest(event: APIGatewayProxyEventV2): PublicRequest {
     body: parseJsonBody(event.body, event.isBase64Encoded),
   };
 }
-
-const routeNotFound = () =>
-  new DomainError({ status: 404, code: 'route_not_found', title: 'Not found', detail: 'No such route.' });
 
 function chain(inner: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()

@@ -6,7 +6,7 @@
 import { ulid } from 'ulid';
 import { requirePermission, type Caller } from '../domain/caller.js';
 import { normalizeEmail, normalizePhone } from '../domain/contact-address.js';
-import { DomainError, conflict, notFound, validationFailed } from '../domain/errors.js';
+import { concurrentUpdate, conflict, notFound, validationFailed } from '../domain/errors.js';
 import type { ConversationRepository } from './conversation-ports.js';
 import type { BlockList } from './conversations.js';
 import type { BlockReminderReader, BlockedContactView } from './directory.js';
@@ -254,9 +254,9 @@ export async function getBlock(deps: BlockDeps, caller: Caller, id: string): Pro
 }
 
 const notActive = () =>
-  new DomainError({ status: 409, code: 'block_not_active', title: 'Conflict', detail: 'This block has been lifted; block the address again instead.' });
+  conflict('block_not_active', 'This block has been lifted; block the address again instead.');
 const concurrent = () =>
-  new DomainError({ status: 409, code: 'concurrent_update', title: 'Conflict', detail: 'The block changed while it was being updated; read it again and retry.' });
+  concurrentUpdate('The block changed while it was being updated; read it again and retry.');
 
 export async function updateBlock(deps: BlockDeps, caller: Caller, id: string, input: BlockOptions): Promise<BlockView> {
   requirePermission(caller, 'manage_contacts');

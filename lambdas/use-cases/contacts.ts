@@ -6,7 +6,7 @@
 import { ulid } from 'ulid';
 import { requirePermission, type Caller } from '../domain/caller.js';
 import type { PartialChatSettings } from '../domain/chat-settings.js';
-import { DomainError, notFound, validationFailed } from '../domain/errors.js';
+import { concurrentUpdate, conflict, notFound, validationFailed } from '../domain/errors.js';
 import type { AddressType, BlockEvent, Person } from './block-ports.js';
 import { blockAddress, normalizeAddress, unblock, type BlockDeps } from './blocks.js';
 import type {
@@ -41,14 +41,6 @@ export function addressesOf(c: Pick<ContactRecord, 'email' | 'primaryPhone' | 's
   return [...out.values()];
 }
 const keyOf = (a: Address) => `${a.type}:${a.value}`;
-
-const concurrentUpdate = () =>
-  new DomainError({
-    status: 409,
-    code: 'concurrent_update',
-    title: 'Conflict',
-    detail: 'The record changed while it was being updated; read it again and retry.',
-  });
 
 function later(previous: string, now: Date): string {
   return new Date(Math.max(now.getTime(), Date.parse(previous) + 1)).toISOString();
@@ -199,12 +191,7 @@ export async function listContacts(
 // ------------------------------------------------------------------ PATCH /v1/contacts/{id}
 
 const contactBlocked = () =>
-  new DomainError({
-    status: 409,
-    code: 'contact_blocked',
-    title: 'Conflict',
-    detail: 'The contact is blocked; unblock it (POST /v1/contacts/{id}/unblock) before changing its status.',
-  });
+  conflict('contact_blocked', 'The contact is blocked; unblock it (POST /v1/contacts/{id}/unblock) before changing its status.');
 
 export async function updateContact(
   deps: ContactDeps,

@@ -18,6 +18,7 @@ import {
   assertValidContent,
   assertChatAvailable,
   channelAddress,
+  conversationExists,
   directionOf,
   replyVerdict,
   requireSendPermission,
@@ -238,11 +239,7 @@ async function assertAttachments(deps: ConversationDeps, caller: Caller, channel
   const ready = await deps.attachments.readyFor(caller, ids);
   const missing = ids.filter((id) => !ready.has(id));
   if (missing.length > 0) {
-    throw new DomainError({
-      status: 400,
-      code: 'attachment_not_ready',
-      title: 'Attachment not ready',
-      detail: 'Only your own attachments whose upload is complete can be attached.',
+    throw new DomainError('attachment_not_ready', 'Only your own attachments whose upload is complete can be attached.', {
       errors: missing.map((id) => ({ path: `attachmentIds.${ids.indexOf(id)}`, message: 'Not a ready attachment of yours' })),
     });
   }
@@ -368,13 +365,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   } catch (error) {
     if (error instanceof PairTaken) {
       const existing = await deps.conversations.pairConversation(caller.practiceId, error.providerId, error.patientId);
-      throw new DomainError({
-        status: 409,
-        code: 'conversation_exists',
-        title: 'Conversation exists',
-        detail: 'A conversation between you and this patient already exists; continue it instead.',
-        extra: { existingConversationId: existing },
-      });
+      throw conversationExists('A conversation between you and this patient already exists; continue it instead.', existing);
     }
     throw error;
   }
@@ -510,12 +501,7 @@ async function ownState(deps: ConversationDeps, caller: Caller, c: ConversationR
   assertMayRead(caller, c.participants);
   const state = await deps.conversations.state(caller.practiceId, c.id, selfParty(caller));
   if (!state) {
-    throw new DomainError({
-      status: 403,
-      code: 'not_a_participant',
-      title: 'Not a participant',
-      detail: 'Read and archive state is kept for participants only.',
-    });
+    throw new DomainError('not_a_participant', 'Read and archive state is kept for participants only.');
   }
   return state;
 }

@@ -6,7 +6,7 @@ import { ulid } from 'ulid';
 import { requireRole, requireStaff, type Caller, type Permission, type StaffRole } from '../domain/caller.js';
 import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/chat-settings.js';
 import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
-import { DomainError, notFound, validationFailed, type FieldError } from '../domain/errors.js';
+import { concurrentUpdate, notFound, validationFailed, type FieldError } from '../domain/errors.js';
 import type { DirectoryRepository, Page, PageRequest, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
 import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
 
@@ -64,14 +64,6 @@ const phoneOrNull = (v: string | null | undefined, region: string) => {
   if (!r.ok) throw validationFailed([{ path: 'phone', message: r.message }]);
   return r.e164;
 };
-
-const concurrentUpdate = () =>
-  new DomainError({
-    status: 409,
-    code: 'concurrent_update',
-    title: 'Conflict',
-    detail: 'The record changed while it was being updated; read it again and retry.',
-  });
 
 // ---------------------------------------------------------------- settings
 

@@ -9,16 +9,9 @@ import {
   type PatientFacts,
 } from '../../lambdas/domain/conversation-policy.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
+import { caller } from './helpers.js';
+import { problemCatalogue, publicCode } from '../../lambdas/http/problem.js';
 
-const caller = (role: Role, over: Partial<Caller> = {}): Caller => ({
-  practiceId: 'p',
-  id: `${role}-me`,
-  role,
-  kind: role === 'patient' ? 'patient' : 'staff',
-  name: role,
-  permissions: ['send_messages'],
-  ...over,
-});
 const party = (role: Role, id = `${role}-1`): Party => ({ type: role === 'patient' ? 'patient' : 'staff', id, name: id, role });
 const facts = (id: string, over: Partial<PatientFacts> = {}): PatientFacts => ({
   id,
@@ -37,7 +30,7 @@ function startCode(initiator: Caller, target: Party, existing = new Map<string, 
     assertMayStart({ initiator, kind: 'direct', channel: 'portal', others: [target], existingWithPatient: existing });
     return 'allowed';
   } catch (e) {
-    return (e as DomainError).code;
+    return publicCode((e as DomainError).kind);
   }
 }
 
@@ -75,16 +68,16 @@ describe('Domain: who may start a conversation (one test per cell)', () => {
       });
       expect.unreachable();
     } catch (e) {
-      expect((e as DomainError).status).toBe(409);
-      expect((e as DomainError).code).toBe('conversation_exists');
-      expect((e as DomainError).extra).toEqual({ existingConversationId: 'conv-1' });
+      expect(problemCatalogue[(e as DomainError).kind].status).toBe(409);
+      expect((e as DomainError).kind).toBe('conversation_exists');
+      expect((e as DomainError).data).toEqual({ existingConversationId: 'conv-1' });
     }
   });
 
   it('a patient starts in the portal only, and never a community chat', () => {
     const base = { initiator: caller('patient'), others: [party('receptionist')], existingWithPatient: new Map() };
-    expect(() => assertMayStart({ ...base, kind: 'direct', channel: 'sms' })).toThrowError(expect.objectContaining({ code: 'conversation_rule' }));
-    expect(() => assertMayStart({ ...base, kind: 'community', channel: 'portal' })).toThrowError(expect.objectContaining({ code: 'conversation_rule' }));
+    expect(() => assertMayStart({ ...base, kind: 'direct', channel: 'sms' })).toThrowError(expect.objectContaining({ kind: 'conversation_rule' }));
+    expect(() => assertMayStart({ ...base, kind: 'community', channel: 'portal' })).toThrowError(expect.objectContaining({ kind: 'conversation_rule' }));
   });
 });
 
@@ -92,17 +85,17 @@ describe('Domain: content rules', () => {
   const ok = { channel: 'portal' as const, subject: 'Hello', body: 'Ten chars!', attachmentIds: [] };
   it('portal and email need a subject and 10 characters; sms needs 1', () => {
     expect(() => assertValidContent(ok)).not.toThrow();
-    expect(() => assertValidContent({ ...ok, subject: undefined })).toThrowError(expect.objectContaining({ code: 'validation_failed' }));
-    expect(() => assertValidContent({ ...ok, body: 'too short' })).toThrowError(expect.objectContaining({ code: 'validation_failed' }));
+    expect(() => assertValidContent({ ...ok, subject: undefined })).toThrowError(expect.objectContaining({ kind: 'validation_failed' }));
+    expect(() => assertValidContent({ ...ok, body: 'too short' })).toThrowError(expect.objectContaining({ kind: 'validation_failed' }));
     expect(() => assertValidContent({ ...ok, channel: 'sms', subject: undefined, body: 'k' })).not.toThrow();
-    expect(() => assertValidContent({ ...ok, channel: 'sms', body: 'x'.repeat(10_001) })).toThrowError(expect.objectContaining({ code: 'validation_failed' }));
+    expect(() => assertValidContent({ ...ok, channel: 'sms', body: 'x'.repeat(10_001) })).toThrowError(expect.objectContaining({ kind: 'validation_failed' }));
   });
   it('SMS carries no attachments', () => {
-    expect(() => assertValidContent({ ...ok, channel: 'sms', attachmentIds: ['a'] })).toThrowError(expect.objectContaining({ code: 'attachments_not_allowed' }));
+    expect(() => assertValidContent({ ...ok, channel: 'sms', attachmentIds: ['a'] })).toThrowError(expect.objectContaining({ kind: 'attachments_not_allowed' }));
   });
   it('a channel must reach every patient, naming the one it cannot', () => {
     expect(() => assertReachable('email', [facts('a'), facts('b', { email: null })])).toThrowError(
-      expect.objectContaining({ code: 'channel_unavailable', extra: { patientId: 'b' } }),
+      expect.objectContaining({ kind: 'channel_unavailable', data: { patientId: 'b' } }),
     );
     expect(() => assertReachable('whatsapp', [facts('a', { whatsapp: null })])).not.toThrow();
     expect(() => assertReachable('whatsapp', [facts('a', { whatsapp: null, phone: null })])).toThrow();

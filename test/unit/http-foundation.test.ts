@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { hasPermission, type Caller } from '../../lambdas/domain/caller.js';
+import { hasPermission } from '../../lambdas/domain/caller.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../lambdas/adapters/dynamo/cursor.js';
 import { toProblem } from '../../lambdas/http/problem.js';
 import { validate } from '../../lambdas/http/validation.js';
+import { caller } from './helpers.js';
 
 process.env.TABLE_NAME ??= 'unit';
 const { canonicalJson } = await import('../../lambdas/http/idempotency.js');
-
-const caller = (over: Partial<Caller>): Caller => ({
-  practiceId: 'p',
-  id: 'c',
-  role: 'receptionist',
-  kind: 'staff',
-  name: null,
-  permissions: [],
-  ...over,
-});
 
 describe('Validation', () => {
   const schema = z.strictObject({ name: z.string(), age: z.number().int() });
@@ -29,7 +20,7 @@ describe('Validation', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
       const err = e as DomainError;
-      expect(err.code).toBe('validation_failed');
+      expect(err.kind).toBe('validation_failed');
       expect(err.errors?.map((x) => x.path).sort()).toEqual(['age', 'extra', 'more', 'name']);
     }
   });
@@ -43,7 +34,7 @@ describe('Validation', () => {
 
 describe('Problem documents', () => {
   it('keep the code and detail of a domain error', () => {
-    const res = toProblem(new DomainError({ status: 409, code: 'conversation_exists', title: 'Conflict', detail: 'd', extra: { existingConversationId: 'c1' } }));
+    const res = toProblem(new DomainError('conversation_exists', 'd', { data: { existingConversationId: 'c1' } }));
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body as string)).toMatchObject({ code: 'conversation_exists', status: 409, detail: 'd', existingConversationId: 'c1' });
@@ -58,9 +49,9 @@ describe('Problem documents', () => {
 
 describe('Permissions', () => {
   it('an admin holds every permission; others hold what their record lists', () => {
-    expect(hasPermission(caller({ role: 'admin' }), 'manage_contacts')).toBe(true);
-    expect(hasPermission(caller({}), 'send_messages')).toBe(false);
-    expect(hasPermission(caller({ permissions: ['send_messages'] }), 'send_messages')).toBe(true);
+    expect(hasPermission(caller('admin', { permissions: [] }), 'manage_contacts')).toBe(true);
+    expect(hasPermission(caller('receptionist', { permissions: [] }), 'send_messages')).toBe(false);
+    expect(hasPermission(caller('receptionist', { permissions: ['send_messages'] }), 'send_messages')).toBe(true);
   });
 });
 
