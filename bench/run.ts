@@ -57,7 +57,9 @@ async function main(): Promise<string> {
   try {
     runtime = await startLocal({ port: 0, dynamoPort: 0, s3Port: 0, sesPort: 0, seed: false, logLevel: 'ERROR' });
     // Imported after start-up: these modules read their configuration (table, endpoint) at load.
-    const { dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
+    const { countConsumedCapacity, dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
+    // Measurement is attached here, never in production: counts calls and asks for consumed capacity.
+    countConsumedCapacity();
     const { localOutboxEntries } = await import('../lambdas/adapters/providers/local-outbox.js');
     const { DynamoDirectoryRepository } = await import('../lambdas/adapters/dynamo/directory-repository.js');
     const { keys } = await import('../lambdas/adapters/dynamo/keys.js');

@@ -21,10 +21,11 @@ export const dynamo = DynamoDBDocumentClient.from(
 export const tableName = config.TABLE_NAME;
 
 /**
- * DynamoDB calls made by this process, per command, with the capacity units DynamoDB reported
- * (every command that accepts it asks for `ReturnConsumedCapacity: TOTAL`). Read by the
- * benchmark (`npm run bench`); process-wide on `globalThis`, so every copy of this module in
- * one process counts into the same place. Names and numbers only: no keys, no items.
+ * DynamoDB calls made by this process, per command, with the capacity units DynamoDB reported.
+ * Counted only on clients that {@link countConsumedCapacity} was attached to (the benchmark and
+ * tests that need it); production never attaches it, so no call asks for consumed capacity.
+ * Process-wide on `globalThis`, so every copy of this module in one process counts into the
+ * same place. Names and numbers only: no keys, no items.
  */
 export interface DynamoCallStats {
   /** Calls per command name (`PutItem`, `TransactWriteItems`, ...); retries inside one send count once. */
@@ -34,10 +35,9 @@ export interface DynamoCallStats {
 }
 
 const STATS_KEY = Symbol.for('practice-messaging.dynamo-call-stats');
-const stats = (): DynamoCallStats => {
-  const holder = globalThis as unknown as Record<symbol, DynamoCallStats | undefined>;
-  return (holder[STATS_KEY] ??= { calls: {}, capacityUnits: {} });
-};
+const COUNTING_KEY = Symbol.for('practice-messaging.count-consumed-capacity');
+const processWide = globalThis as unknown as Record<symbol, unknown>;
+const stats = (): DynamoCallStats => (processWide[STATS_KEY] ??= { calls: {}, capacityUnits: {} }) as DynamoCallStats;
 
 /** A copy of the counters. */
 export const dynamoCallStats = (): DynamoCallStats => ({ calls: { ...stats().calls }, capacityUnits: { ...stats().capacityUnits } });
@@ -54,24 +54,37 @@ const REPORTS_CAPACITY = new Set([
 ]);
 
 type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+const MIDDLEWARE_NAME = 'countConsumedCapacity';
 
-dynamo.middlewareStack.add(
-  (next, context) => async (args) => {
-    const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-    const s = stats();
-    s.calls[command] = (s.calls[command] ?? 0) + 1;
-    const input = args.input as Record<string, unknown>;
-    const asks = REPORTS_CAPACITY.has(command);
-    const result = await next(asks && input.ReturnConsumedCapacity === undefined ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args);
-    const consumed = (result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity;
-    if (consumed) {
-      const units = (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-      s.capacityUnits[command] = (s.capacityUnits[command] ?? 0) + units;
-    }
-    return result;
-  },
-  { step: 'initialize', name: 'callCounter' },
-);
+/**
+ * Counts every call of `client` (default: this module's client) and asks DynamoDB for
+ * `ReturnConsumedCapacity: TOTAL` on each command that accepts it, adding the units to
+ * {@link dynamoCallStats}. Also marks the process, so a copy of this module loaded later counts
+ * too. Safe to call twice. For the benchmark and tests only.
+ */
+export function countConsumedCapacity(client: Pick<DynamoDBDocumentClient, 'middlewareStack'> = dynamo): void {
+  processWide[COUNTING_KEY] = true;
+  if (client.middlewareStack.identify().some((entry) => entry.startsWith(`${MIDDLEWARE_NAME} `))) return;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const s = stats();
+      s.calls[command] = (s.calls[command] ?? 0) + 1;
+      const input = args.input as Record<string, unknown>;
+      const asks = REPORTS_CAPACITY.has(command) && input['ReturnConsumedCapacity'] === undefined;
+      const result = await next(asks ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args);
+      const consumed = (result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity;
+      if (consumed) {
+        const units = (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        s.capacityUnits[command] = (s.capacityUnits[command] ?? 0) + units;
+      }
+      return result;
+    },
+    { step: 'initialize', name: MIDDLEWARE_NAME },
+  );
+}
+
+if (processWide[COUNTING_KEY] === true) countConsumedCapacity(dynamo);
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
