@@ -5,10 +5,9 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
 import { LocalOutboxSender } from './local-outbox.js';
-import { SecretTokenProvider } from './secret-token.js';
+import { secretToken } from './secret-token.js';
 import { SesEmailSender } from './ses-email.js';
 import { SnsSmsSender } from './sns-sms.js';
 import { WhatsAppCloudSender } from './whatsapp-cloud.js';
@@ -71,13 +70,9 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
   });
   let whatsapp: ChannelSender = new UnconfiguredSender('whatsapp');
   if (config.whatsappPhoneNumberId && config.whatsappTokenSecretId) {
-    const token = new SecretTokenProvider({
-      client: new SecretsManagerClient({ region: config.region }),
-      secretId: config.whatsappTokenSecretId,
-    });
     whatsapp = new WhatsAppCloudSender({
       phoneNumberId: config.whatsappPhoneNumberId,
-      accessToken: token.accessToken,
+      accessToken: secretToken({ secretId: config.whatsappTokenSecretId }),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
   }
