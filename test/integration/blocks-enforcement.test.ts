@@ -1,46 +1,17 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, newPractice, eventually } from './api-client.js';
-
-// Small helpers local to this file (api-client.ts belongs to the foundation).
-type Practice = Awaited<ReturnType<typeof newPractice>>;
-const pt = (a: Actor) => ({ type: 'patient', id: a.id });
-const BODY = 'Hello, this is a message from the practice.';
-
-async function gb(p: Practice) {
-  const res = await call('PATCH', '/v1/settings/practice', { token: p.admin.token, body: { defaultRegion: 'GB' } });
-  if (res.status !== 200) throw new Error(`settings: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-async function blocked(token: string, body: Record<string, unknown>): Promise<any> {
-  const res = await call('POST', '/v1/blocks', { token, body });
-  if (res.status !== 201) throw new Error(`block: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function unblock(token: string, id: string) {
-  const res = await call('DELETE', `/v1/blocks/${id}`, { token });
-  if (res.status !== 204) throw new Error(`unblock: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-function start(token: string, body: Record<string, unknown>): Promise<ApiResponse> {
-  return call('POST', '/v1/conversations', { token, body });
-}
-
-function reply(token: string, conversationId: string, body = BODY): Promise<ApiResponse> {
-  return call('POST', `/v1/conversations/${conversationId}/messages`, { token, body: { body } });
-}
+import { type Actor, call, newPractice, eventually } from './api-client.js';
+import { BODY, messages, portal as portalTo, pt, reply, start } from './conversation-helpers.js';
+import { blocked, setRegionGB, unblock } from './fixtures.js';
 
 async function storedMessage(token: string, conversationId: string, messageId: string): Promise<any> {
-  const res = await call('GET', `/v1/conversations/${conversationId}/messages?limit=100`, { token });
-  if (res.status !== 200) throw new Error(`messages: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items.find((m: { id: string }) => m.id === messageId);
+  return (await messages(token, conversationId)).find((m: { id: string }) => m.id === messageId);
 }
 
 const email = (patient: Actor) => ({ channel: 'email', subject: 'Your appointment', participants: [pt(patient)], body: BODY });
 const sms = (...patients: Actor[]) => ({ channel: 'sms', participants: patients.map(pt), body: BODY });
 const whatsapp = (patient: Actor) => ({ channel: 'whatsapp', participants: [pt(patient)], body: BODY });
-const portal = (patient: Actor) => ({ channel: 'portal', subject: 'Checking in', participants: [pt(patient)], body: BODY });
+const portal = (patient: Actor) => portalTo([pt(patient)]);
 
 describe('Blocks: sending to a blocked address', () => {
   it('an email to a patient whose email is blocked is stored with a blocked delivery and a recipient_blocked warning', async () => {
@@ -64,7 +35,7 @@ describe('Blocks: sending to a blocked address', () => {
 
   it('an SMS to a number blocked in another spelling is stored with a blocked delivery and a warning', async () => {
     const p = await newPractice();
-    await gb(p);
+    await setRegionGB(p);
     const sender = await p.staff('receptionist');
     const patient = await p.patient({ phone: '+447700900123' });
     await blocked(p.admin.token, { type: 'phone', value: '07700 900123' });

@@ -4,34 +4,21 @@
  * includeHidden=true, and turning it off or unblocking shows them again.
  */
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice, eventually } from './api-client.js';
+import { call, expectProblem, newPractice, eventually } from './api-client.js';
+import { BODY, inboxIds, pt, started } from './conversation-helpers.js';
+import { blocked, succeeded } from './fixtures.js';
 
-// Small helpers local to this file (api-client.ts belongs to the foundation).
-const pt = (a: Actor) => ({ type: 'patient', id: a.id });
-const BODY = 'Hello, this is a message from the practice.';
-
-
-async function ok(res: Promise<ApiResponse>, what: string): Promise<any> {
-  const r = await res;
-  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-async function started(token: string, body: Record<string, unknown>): Promise<string> {
-  return (await ok(call('POST', '/v1/conversations', { token, body }), 'start')).conversation.id;
-}
+/** The id of a conversation that must start. */
+const startedId = async (token: string, body: Record<string, unknown>): Promise<string> => (await started(token, body)).conversation.id;
 
 /** Conversation ids in the caller's inbox (all statuses but archived). */
-async function inbox(token: string, includeHidden = false): Promise<string[]> {
-  const body = await ok(call('GET', `/v1/conversations?limit=100${includeHidden ? '&includeHidden=true' : ''}`, { token }), 'inbox');
-  return body.items.map((c: { id: string }) => c.id);
-}
+const inbox = (token: string, includeHidden = false): Promise<string[]> => inboxIds(token, includeHidden ? 'includeHidden=true' : '');
 
 /** Conversation ids of the messages in the patient's correspondence. */
 async function correspondence(token: string, patientId: string, includeHidden = false): Promise<string[]> {
-  const body = await ok(
-    call('GET', `/v1/patients/${patientId}/correspondence?limit=100${includeHidden ? '&includeHidden=true' : ''}`, { token }),
+  const body = await succeeded(
     'correspondence',
+    call('GET', `/v1/patients/${patientId}/correspondence?limit=100${includeHidden ? '&includeHidden=true' : ''}`, { token }),
   );
   return body.items.map((m: { conversationId: string }) => m.conversationId);
 }
@@ -42,27 +29,25 @@ async function scene() {
   const m = await p.staff('receptionist', ['manage_contacts']);
   const sender = await p.staff('receptionist');
   const patient = await p.patient({ name: 'Hidden Hal', email: 'hal@example.com', phone: '+12025550801' });
-  const email = await started(sender.token, { channel: 'email', subject: 'Email one', participants: [pt(patient)], body: BODY });
-  const sms = await started(sender.token, { channel: 'sms', participants: [pt(patient)], body: BODY });
-  const whatsapp = await started(sender.token, { channel: 'whatsapp', participants: [pt(patient)], body: BODY });
-  const portal = await started(sender.token, { channel: 'portal', subject: 'Portal one', participants: [pt(patient)], body: BODY });
+  const email = await startedId(sender.token, { channel: 'email', subject: 'Email one', participants: [pt(patient)], body: BODY });
+  const sms = await startedId(sender.token, { channel: 'sms', participants: [pt(patient)], body: BODY });
+  const whatsapp = await startedId(sender.token, { channel: 'whatsapp', participants: [pt(patient)], body: BODY });
+  const portal = await startedId(sender.token, { channel: 'portal', subject: 'Portal one', participants: [pt(patient)], body: BODY });
   return { p, m, sender, patient, conv: { email, sms, whatsapp, portal } };
 }
-
-const block = (token: string, body: Record<string, unknown>) => ok(call('POST', '/v1/blocks', { token, body }), 'block');
 
 describe('Blocks: hideExisting hides existing messages', () => {
   it("a block with hideExisting on a patient's email takes their email conversations out of staff inboxes, and nothing else", async () => {
     const { m, sender, conv } = await scene();
     expect((await inbox(sender.token)).sort()).toEqual(Object.values(conv).sort());
-    await block(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
+    await blocked(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
     const after = await eventually('the email conversation leaves the inbox', () => inbox(sender.token), (ids) => !ids.includes(conv.email));
     expect(after.sort()).toEqual([conv.sms, conv.whatsapp, conv.portal].sort());
   });
 
   it("the hidden messages leave the patient's correspondence; messages on other channels stay, with the reminder", async () => {
     const { m, sender, patient, conv } = await scene();
-    const b = await block(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
+    const b = await blocked(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
     const after = await eventually(
       'the email messages leave the correspondence',
       () => correspondence(sender.token, patient.id),
@@ -75,7 +60,7 @@ describe('Blocks: hideExisting hides existing messages', () => {
 
   it("a phone block with hideExisting hides the patient's SMS and WhatsApp (sent to that phone) conversations, not email or portal", async () => {
     const { m, sender, patient, conv } = await scene();
-    await block(m.token, { type: 'phone', value: '(202) 555-0801', hideExisting: true });
+    await blocked(m.token, { type: 'phone', value: '(202) 555-0801', hideExisting: true });
     const after = await eventually(
       'the SMS and WhatsApp conversations leave the inbox',
       () => inbox(sender.token),
@@ -92,9 +77,9 @@ describe('Blocks: hideExisting hides existing messages', () => {
 
   it('switching hideExisting on for an existing block hides them', async () => {
     const { m, sender, conv } = await scene();
-    const b = await block(m.token, { type: 'email', value: 'hal@example.com' });
+    const b = await blocked(m.token, { type: 'email', value: 'hal@example.com' });
     expect(await inbox(sender.token)).toContain(conv.email);
-    await ok(call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: true } }), 'patch');
+    await succeeded('patch', call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: true } }));
     await eventually('the email conversation leaves the inbox', () => inbox(sender.token), (ids) => !ids.includes(conv.email));
   });
 
@@ -102,9 +87,9 @@ describe('Blocks: hideExisting hides existing messages', () => {
     const { p, m, sender, patient, conv } = await scene();
     // a second patient whose block does hide: once it has, the stream has had its chance at both
     const other = await p.patient({ email: 'other.hal@example.com' });
-    const otherEmail = await started(sender.token, { channel: 'email', subject: 'Other', participants: [pt(other)], body: BODY });
-    await block(m.token, { type: 'email', value: 'hal@example.com' });
-    await block(m.token, { type: 'email', value: 'other.hal@example.com', hideExisting: true });
+    const otherEmail = await startedId(sender.token, { channel: 'email', subject: 'Other', participants: [pt(other)], body: BODY });
+    await blocked(m.token, { type: 'email', value: 'hal@example.com' });
+    await blocked(m.token, { type: 'email', value: 'other.hal@example.com', hideExisting: true });
     await eventually('the other patient’s email conversation leaves the inbox', () => inbox(sender.token), (ids) => !ids.includes(otherEmail));
     expect(await inbox(sender.token)).toContain(conv.email);
     expect(await correspondence(sender.token, patient.id)).toContain(conv.email);
@@ -114,8 +99,8 @@ describe('Blocks: hideExisting hides existing messages', () => {
 describe('Blocks: hidden messages stay stored', () => {
   it('admins still list hidden conversations and messages with includeHidden=true', async () => {
     const { p, m, patient, conv } = await scene();
-    const adminEmail = await started(p.admin.token, { channel: 'email', subject: 'From the admin', participants: [pt(patient)], body: BODY });
-    await block(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
+    const adminEmail = await startedId(p.admin.token, { channel: 'email', subject: 'From the admin', participants: [pt(patient)], body: BODY });
+    await blocked(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
     await eventually('the admin’s email conversation leaves the admin inbox', () => inbox(p.admin.token), (ids) => !ids.includes(adminEmail));
     expect(await inbox(p.admin.token, true)).toContain(adminEmail);
 
@@ -138,9 +123,9 @@ describe('Blocks: hidden messages stay stored', () => {
 describe('Blocks: hidden messages come back', () => {
   it('turning hideExisting off shows them again in the inbox and the correspondence', async () => {
     const { m, sender, patient, conv } = await scene();
-    const b = await block(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
+    const b = await blocked(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
     await eventually('the email conversation leaves the inbox', () => inbox(sender.token), (ids) => !ids.includes(conv.email));
-    await ok(call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: false } }), 'patch');
+    await succeeded('patch', call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: false } }));
     await eventually('the email conversation comes back to the inbox', () => inbox(sender.token), (ids) => ids.includes(conv.email));
     await eventually('the email messages come back to the correspondence', () => correspondence(sender.token, patient.id), (ids) => ids.includes(conv.email));
     expect((await call('GET', `/v1/blocks/${b.id}`, { token: m.token })).body).toMatchObject({ hideExisting: false, status: 'active' });
@@ -148,7 +133,7 @@ describe('Blocks: hidden messages come back', () => {
 
   it('unblocking shows them again', async () => {
     const { m, sender, patient, conv } = await scene();
-    const b = await block(m.token, { type: 'phone', value: '+12025550801', hideExisting: true });
+    const b = await blocked(m.token, { type: 'phone', value: '+12025550801', hideExisting: true });
     await eventually('the SMS conversation leaves the inbox', () => inbox(sender.token), (ids) => !ids.includes(conv.sms));
     expect((await call('DELETE', `/v1/blocks/${b.id}`, { token: m.token })).status).toBe(204);
     await eventually('the SMS and WhatsApp conversations come back', () => inbox(sender.token), (ids) => ids.includes(conv.sms) && ids.includes(conv.whatsapp));
@@ -158,9 +143,9 @@ describe('Blocks: hidden messages come back', () => {
   it('a message shown again keeps its place and content', async () => {
     const { m, sender, patient, conv } = await scene();
     const before = (await call('GET', `/v1/patients/${patient.id}/correspondence?limit=100`, { token: sender.token })).body.items;
-    const b = await block(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
+    const b = await blocked(m.token, { type: 'email', value: 'hal@example.com', hideExisting: true });
     await eventually('the email messages leave the correspondence', () => correspondence(sender.token, patient.id), (ids) => !ids.includes(conv.email));
-    await ok(call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: false } }), 'patch');
+    await succeeded('patch', call('PATCH', `/v1/blocks/${b.id}`, { token: m.token, body: { hideExisting: false } }));
     await eventually('the email messages come back', () => correspondence(sender.token, patient.id), (ids) => ids.includes(conv.email));
     const after = (await call('GET', `/v1/patients/${patient.id}/correspondence?limit=100`, { token: sender.token })).body.items;
     expect(after.map((x: { id: string; body: string }) => [x.id, x.body])).toEqual(before.map((x: { id: string; body: string }) => [x.id, x.body]));

@@ -1,52 +1,14 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-
-// Small helpers local to this file (api-client.ts belongs to the foundation).
-type Practice = Awaited<ReturnType<typeof newPractice>>;
-const pt = (a: Actor) => ({ type: 'patient', id: a.id });
-const BODY = 'Hello, this is a message from the practice.';
-
-async function gb(p: Practice) {
-  const res = await call('PATCH', '/v1/settings/practice', { token: p.admin.token, body: { defaultRegion: 'GB' } });
-  if (res.status !== 200) throw new Error(`settings: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-/** A receptionist allowed to manage blocks (and nothing else). */
-const manager = (p: Practice, extra: Record<string, unknown> = {}) => p.staff('receptionist', ['manage_contacts'], extra);
-
-function postBlock(token: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
-  return call('POST', '/v1/blocks', { token, body, ...(headers ? { headers } : {}) });
-}
-
-async function blocked(token: string, body: Record<string, unknown>): Promise<any> {
-  const res = await postBlock(token, body);
-  if (res.status !== 201) throw new Error(`block: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+import { call, expectProblem, newPractice } from './api-client.js';
+import { BODY, pt, started } from './conversation-helpers.js';
+import { after, blocked, errorPaths, manager, postBlock, type Practice, setRegionGB, succeeded } from './fixtures.js';
 
 async function listIds(token: string, query = ''): Promise<string[]> {
-  const res = await call('GET', `/v1/blocks${query ? `?${query}` : ''}`, { token });
-  if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items.map((b: { id: string }) => b.id);
+  const body = await succeeded('list', call('GET', `/v1/blocks${query ? `?${query}` : ''}`, { token }), 200);
+  return body.items.map((b: { id: string }) => b.id);
 }
 
-async function started(token: string, body: Record<string, unknown>): Promise<{ conversation: any; message: any }> {
-  const res = await call('POST', '/v1/conversations', { token, body });
-  if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/** Waits (bounded) until the server clock has moved past `iso`, so the next record is strictly later. */
-async function after(iso: string) {
-  const deadline = Date.now() + 2_000;
-  while (Date.now() <= Date.parse(iso) + 1) {
-    if (Date.now() > deadline) throw new Error(`clock did not pass ${iso}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-const errorPaths = (res: ApiResponse): string[] => (res.body?.errors ?? []).map((e: { path: string }) => e.path);
 const dayOf = (iso: string) => iso.slice(0, 10);
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
@@ -85,7 +47,7 @@ describe('Blocks: creating a block', () => {
 
   it('three spellings of one UK mobile are one block: the second and third answer 409 already_blocked naming the first', async () => {
     const p = await newPractice();
-    await gb(p);
+    await setRegionGB(p);
     const m = await manager(p);
     const first = await postBlock(m.token, { type: 'phone', value: '+44 7700 900123' });
     expect(first.status).toBe(201);
@@ -112,14 +74,14 @@ describe('Blocks: creating a block', () => {
     const m = await manager(p);
     const us = await blocked(m.token, { type: 'phone', value: '(202) 555-0143' });
     expect(us.value).toBe('+12025550143');
-    await gb(p);
+    await setRegionGB(p);
     const uk = await blocked(m.token, { type: 'phone', value: '07700 900555' });
     expect(uk.value).toBe('+447700900555');
   });
 
   it('refuses an email or phone that is not one with 400 validation_failed naming value', async () => {
     const p = await newPractice();
-    await gb(p);
+    await setRegionGB(p);
     const m = await manager(p);
     for (const body of [
       { type: 'email', value: 'not-an-email' },
@@ -144,7 +106,7 @@ describe('Blocks: creating a block', () => {
 
   it('links the block to the patient who has the address (email, phone or WhatsApp) when patientId is omitted', async () => {
     const p = await newPractice();
-    await gb(p);
+    await setRegionGB(p);
     const m = await manager(p);
     const ann = await p.patient({ name: 'Ann Email', email: 'Ann.Email@Example.com' });
     const bob = await p.patient({ name: 'Bob Phone', phone: '07700 900200' });
@@ -550,7 +512,7 @@ describe('Blocks: stats', () => {
 describe('Blocks: from the patient record', () => {
   it('blocks the chosen methods saved on the patient, each linked to the patient', async () => {
     const p = await newPractice();
-    await gb(p);
+    await setRegionGB(p);
     const m = await manager(p);
     const pat = await p.patient({ name: 'Rhys Record', email: 'Rhys@Example.com', phone: '07700 900401', whatsapp: '07700 900402' });
     const res = await call('POST', `/v1/patients/${pat.id}/blocks`, {

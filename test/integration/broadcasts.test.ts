@@ -1,9 +1,7 @@
 /** Broadcasts through the HTTP API: exclusions counted at once, fan-out and delivery in the background. */
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, newPractice, eventually, outbox } from './api-client.js';
-
-
-const freshPhone = () => `+1202555${String(1000 + Math.floor(Math.random() * 9000))}`;
+import { freshPhone } from './fixtures.js';
 
 describe('Broadcasts', () => {
   it('a broadcast to a group leaves out a blocked member and a chat-disabled patient, counts both, and delivers to the rest', async () => {

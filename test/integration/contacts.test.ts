@@ -1,23 +1,6 @@
-import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-
-type Practice = Awaited<ReturnType<typeof newPractice>>;
-
-/** A receptionist allowed to manage contacts (and nothing else). */
-const manager = (p: Practice) => p.staff('receptionist', ['manage_contacts']);
-
-async function contact(token: string, body: Record<string, unknown>): Promise<any> {
-  const res = await call('POST', '/v1/contacts', { token, body });
-  if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function group(token: string, name = `Group ${ulid().slice(-5)}`): Promise<any> {
-  const res = await call('POST', '/v1/groups', { token, body: { name } });
-  if (res.status !== 201) throw new Error(`group: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+import { after, contact, group, manager, succeeded } from './fixtures.js';
 
 async function list(token: string, query: Record<string, string>): Promise<ApiResponse> {
   return call('GET', `/v1/contacts?${new URLSearchParams(query).toString()}`, { token });
@@ -25,18 +8,7 @@ async function list(token: string, query: Record<string, string>): Promise<ApiRe
 const names = (res: ApiResponse): string[] => res.body.items.map((c: { name: string }) => c.name).sort();
 
 async function activeBlocksOf(token: string, contactId: string): Promise<any[]> {
-  const res = await call('GET', `/v1/blocks?contactId=${contactId}`, { token });
-  if (res.status !== 200) throw new Error(`blocks: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items;
-}
-
-/** Waits (bounded) until the clock has moved past `iso`, so the next write is strictly later. */
-async function after(iso: string) {
-  const deadline = Date.now() + 2_000;
-  while (Date.now() <= Date.parse(iso) + 1) {
-    if (Date.now() > deadline) throw new Error(`clock did not pass ${iso}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  return (await succeeded('blocks', call('GET', `/v1/blocks?contactId=${contactId}`, { token }), 200)).items;
 }
 
 describe('Contacts: permissions', () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-
-import { BODY, portal, pt, st, started } from './conversation-helpers.js';
-async function reply(token: string, conversationId: string, body = BODY): Promise<any> {
-  const res = await call('POST', `/v1/conversations/${conversationId}/messages`, { token, body: { body } });
-  if (res.status !== 201) throw new Error(`reply: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+import { type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
+import { BODY, inboxIds, portal, pt, replied, st, started } from './conversation-helpers.js';
+import { succeeded } from './fixtures.js';
 
 async function statusOf(token: string, conversationId: string): Promise<string> {
-  const res = await call('GET', `/v1/conversations/${conversationId}`, { token });
-  if (res.status !== 200) throw new Error(`get: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.status;
+  return (await succeeded('get', call('GET', `/v1/conversations/${conversationId}`, { token }), 200)).status;
 }
 
 async function markRead(token: string, conversationId: string) {
@@ -28,13 +21,6 @@ async function inbox(token: string, query = ''): Promise<ApiResponse> {
   return call('GET', `/v1/conversations${query ? `?${query}` : ''}`, { token });
 }
 
-/** Ids of the caller's inbox for a query, first page of up to 100. */
-async function ids(token: string, query = ''): Promise<string[]> {
-  const res = await inbox(token, query ? `${query}&limit=100` : 'limit=100');
-  if (res.status !== 200) throw new Error(`inbox ${query}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items.map((c: { id: string }) => c.id);
-}
-
 describe('Per-participant state', () => {
   it('a new conversation is unread for the recipient, read after POST /read, replied after their own reply, and unread again for the other side', async () => {
     const p = await newPractice();
@@ -47,7 +33,7 @@ describe('Per-participant state', () => {
     await markRead(patient.token, id);
     expect(await statusOf(patient.token, id)).toBe('read');
 
-    await reply(patient.token, id);
+    await replied(patient.token, id);
     expect(await statusOf(patient.token, id)).toBe('replied');
     expect(await statusOf(receptionist.token, id)).toBe('unread');
 
@@ -55,7 +41,7 @@ describe('Per-participant state', () => {
     expect(await statusOf(receptionist.token, id)).toBe('read');
     expect(await statusOf(patient.token, id)).toBe('replied');
 
-    await reply(receptionist.token, id);
+    await replied(receptionist.token, id);
     expect(await statusOf(receptionist.token, id)).toBe('replied');
     expect(await statusOf(patient.token, id)).toBe('unread');
   });
@@ -80,12 +66,12 @@ describe('Per-participant state', () => {
     expect(starred.status).toBe(200);
     expect((await call('GET', `/v1/conversations/${conversation.id}`, { token: receptionist.token })).body.starred).toBe(true);
     expect((await call('GET', `/v1/conversations/${conversation.id}`, { token: patient.token })).body.starred).toBe(false);
-    expect(await ids(receptionist.token, 'starred=true')).toEqual([conversation.id]);
-    expect(await ids(patient.token, 'starred=true')).toEqual([]);
+    expect(await inboxIds(receptionist.token, 'starred=true')).toEqual([conversation.id]);
+    expect(await inboxIds(patient.token, 'starred=true')).toEqual([]);
 
     await patch(receptionist.token, conversation.id, { starred: false });
     expect((await call('GET', `/v1/conversations/${conversation.id}`, { token: receptionist.token })).body.starred).toBe(false);
-    expect(await ids(receptionist.token, 'starred=true')).toEqual([]);
+    expect(await inboxIds(receptionist.token, 'starred=true')).toEqual([]);
   });
 
   it('archiving hides a conversation from the default inbox for the caller only; un-archiving brings it back as read', async () => {
@@ -98,19 +84,19 @@ describe('Per-participant state', () => {
     const archived = await patch(receptionist.token, id, { archived: true });
     expect(archived.status).toBe(200);
     expect(await statusOf(receptionist.token, id)).toBe('archived');
-    expect(await ids(receptionist.token)).toEqual([]);
-    expect(await ids(receptionist.token, 'status=archived')).toEqual([id]);
+    expect(await inboxIds(receptionist.token)).toEqual([]);
+    expect(await inboxIds(receptionist.token, 'status=archived')).toEqual([id]);
     // Other filters do not reveal archived conversations either.
-    expect(await ids(receptionist.token, `patientId=${patient.id}`)).toEqual([]);
-    expect(await ids(receptionist.token, 'channel=portal')).toEqual([]);
+    expect(await inboxIds(receptionist.token, `patientId=${patient.id}`)).toEqual([]);
+    expect(await inboxIds(receptionist.token, 'channel=portal')).toEqual([]);
     // The patient's inbox is untouched.
-    expect(await ids(patient.token)).toEqual([id]);
+    expect(await inboxIds(patient.token)).toEqual([id]);
     expect(await statusOf(patient.token, id)).toBe('unread');
 
     expect((await patch(receptionist.token, id, { archived: false })).status).toBe(200);
     expect(await statusOf(receptionist.token, id)).toBe('read');
-    expect(await ids(receptionist.token)).toEqual([id]);
-    expect(await ids(receptionist.token, 'status=archived')).toEqual([]);
+    expect(await inboxIds(receptionist.token)).toEqual([id]);
+    expect(await inboxIds(receptionist.token, 'status=archived')).toEqual([]);
   });
 
   it('a new message from the patient brings an archived conversation back as unread', async () => {
@@ -119,13 +105,13 @@ describe('Per-participant state', () => {
     const patient = await p.patient();
     const { conversation } = await started(receptionist.token, portal([pt(patient)]));
     await patch(receptionist.token, conversation.id, { archived: true, starred: true });
-    expect(await ids(receptionist.token)).toEqual([]);
+    expect(await inboxIds(receptionist.token)).toEqual([]);
 
-    await reply(patient.token, conversation.id, 'Are you still there?');
+    await replied(patient.token, conversation.id, 'Are you still there?');
     expect(await statusOf(receptionist.token, conversation.id)).toBe('unread');
-    expect(await ids(receptionist.token)).toEqual([conversation.id]);
-    expect(await ids(receptionist.token, 'status=unread')).toEqual([conversation.id]);
-    expect(await ids(receptionist.token, 'status=archived')).toEqual([]);
+    expect(await inboxIds(receptionist.token)).toEqual([conversation.id]);
+    expect(await inboxIds(receptionist.token, 'status=unread')).toEqual([conversation.id]);
+    expect(await inboxIds(receptionist.token, 'status=archived')).toEqual([]);
   });
 
   it('refuses an unknown field or a non-boolean in PATCH, and a non-participant cannot change state', async () => {
@@ -161,12 +147,12 @@ describe('Inbox: filters', () => {
 
   it('lists only the caller’s own conversations, newest activity first', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token)).toEqual([w.bInbound, w.staffOnly, w.aEmail, w.bSms, w.aPortal]);
-    expect(await ids(w.alice.token)).toEqual([w.aEmail, w.aPortal]);
-    expect(await ids(w.bruno.token)).toEqual([w.bInbound, w.bSms]);
-    expect(await ids(w.provider.token)).toEqual([w.staffOnly]);
+    expect(await inboxIds(w.receptionist.token)).toEqual([w.bInbound, w.staffOnly, w.aEmail, w.bSms, w.aPortal]);
+    expect(await inboxIds(w.alice.token)).toEqual([w.aEmail, w.aPortal]);
+    expect(await inboxIds(w.bruno.token)).toEqual([w.bInbound, w.bSms]);
+    expect(await inboxIds(w.provider.token)).toEqual([w.staffOnly]);
     const outsider = await w.p.staff('biller');
-    expect(await ids(outsider.token)).toEqual([]);
+    expect(await inboxIds(outsider.token)).toEqual([]);
     const res = await inbox(w.receptionist.token);
     expect(res.body.nextCursor).toBeNull();
     expect(res.body.items[0]).toMatchObject({ id: w.bInbound, channel: 'portal', subject: 'Prescription refill', status: 'unread', starred: false });
@@ -174,10 +160,10 @@ describe('Inbox: filters', () => {
 
   it('filters by patientId', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token, `patientId=${w.alice.id}`)).toEqual([w.aEmail, w.aPortal]);
-    expect(await ids(w.receptionist.token, `patientId=${w.bruno.id}`)).toEqual([w.bInbound, w.bSms]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${w.alice.id}`)).toEqual([w.aEmail, w.aPortal]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${w.bruno.id}`)).toEqual([w.bInbound, w.bSms]);
     const stranger = await w.p.patient();
-    expect(await ids(w.receptionist.token, `patientId=${stranger.id}`)).toEqual([]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${stranger.id}`)).toEqual([]);
   });
 
   it('patientId finds a conversation with two patients under either of them', async () => {
@@ -187,74 +173,74 @@ describe('Inbox: filters', () => {
     const b = await p.patient();
     const c = await p.patient();
     const { conversation } = await started(receptionist.token, portal([pt(a), pt(b)]));
-    expect(await ids(receptionist.token, `patientId=${a.id}`)).toEqual([conversation.id]);
-    expect(await ids(receptionist.token, `patientId=${b.id}`)).toEqual([conversation.id]);
-    expect(await ids(receptionist.token, `patientId=${c.id}`)).toEqual([]);
+    expect(await inboxIds(receptionist.token, `patientId=${a.id}`)).toEqual([conversation.id]);
+    expect(await inboxIds(receptionist.token, `patientId=${b.id}`)).toEqual([conversation.id]);
+    expect(await inboxIds(receptionist.token, `patientId=${c.id}`)).toEqual([]);
   });
 
   it('filters by channel', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token, 'channel=sms')).toEqual([w.bSms]);
-    expect(await ids(w.receptionist.token, 'channel=email')).toEqual([w.aEmail]);
-    expect(await ids(w.receptionist.token, 'channel=whatsapp')).toEqual([]);
-    expect(await ids(w.receptionist.token, 'channel=portal')).toEqual([w.bInbound, w.staffOnly, w.aPortal]);
+    expect(await inboxIds(w.receptionist.token, 'channel=sms')).toEqual([w.bSms]);
+    expect(await inboxIds(w.receptionist.token, 'channel=email')).toEqual([w.aEmail]);
+    expect(await inboxIds(w.receptionist.token, 'channel=whatsapp')).toEqual([]);
+    expect(await inboxIds(w.receptionist.token, 'channel=portal')).toEqual([w.bInbound, w.staffOnly, w.aPortal]);
   });
 
   it('filters by the direction of the latest message', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token, 'direction=inbound')).toEqual([w.bInbound]);
-    const outbound = await ids(w.receptionist.token, 'direction=outbound');
+    expect(await inboxIds(w.receptionist.token, 'direction=inbound')).toEqual([w.bInbound]);
+    const outbound = await inboxIds(w.receptionist.token, 'direction=outbound');
     expect(outbound).toEqual(expect.arrayContaining([w.aEmail, w.bSms, w.aPortal]));
     expect(outbound).not.toContain(w.bInbound);
 
     // The receptionist answers Bruno: now outbound. Alice writes back on her portal thread: now inbound.
-    await reply(w.receptionist.token, w.bInbound);
-    await reply(w.alice.token, w.aPortal, 'I have a question about that bill');
-    expect(await ids(w.receptionist.token, 'direction=inbound')).toEqual([w.aPortal]);
-    const after = await ids(w.receptionist.token, 'direction=outbound');
+    await replied(w.receptionist.token, w.bInbound);
+    await replied(w.alice.token, w.aPortal, 'I have a question about that bill');
+    expect(await inboxIds(w.receptionist.token, 'direction=inbound')).toEqual([w.aPortal]);
+    const after = await inboxIds(w.receptionist.token, 'direction=outbound');
     expect(after).toEqual(expect.arrayContaining([w.bInbound, w.aEmail, w.bSms]));
     expect(after).not.toContain(w.aPortal);
   });
 
   it('filters by the caller’s status', async () => {
     const w = await world();
-    expect(await ids(w.alice.token, 'status=unread')).toEqual([w.aEmail, w.aPortal]);
+    expect(await inboxIds(w.alice.token, 'status=unread')).toEqual([w.aEmail, w.aPortal]);
     await markRead(w.alice.token, w.aPortal);
-    expect(await ids(w.alice.token, 'status=unread')).toEqual([w.aEmail]);
-    expect(await ids(w.alice.token, 'status=read')).toEqual([w.aPortal]);
-    await reply(w.alice.token, w.aEmail, 'Monday works for me, thanks');
-    expect(await ids(w.alice.token, 'status=unread')).toEqual([]);
-    expect(await ids(w.alice.token, 'status=replied')).toEqual([w.aEmail]);
-    expect(await ids(w.alice.token, 'status=read')).toEqual([w.aPortal]);
+    expect(await inboxIds(w.alice.token, 'status=unread')).toEqual([w.aEmail]);
+    expect(await inboxIds(w.alice.token, 'status=read')).toEqual([w.aPortal]);
+    await replied(w.alice.token, w.aEmail, 'Monday works for me, thanks');
+    expect(await inboxIds(w.alice.token, 'status=unread')).toEqual([]);
+    expect(await inboxIds(w.alice.token, 'status=replied')).toEqual([w.aEmail]);
+    expect(await inboxIds(w.alice.token, 'status=read')).toEqual([w.aPortal]);
     // For the receptionist Alice's reply is unread.
-    expect(await ids(w.receptionist.token, 'status=unread')).toEqual([w.aEmail, w.bInbound]);
+    expect(await inboxIds(w.receptionist.token, 'status=unread')).toEqual([w.aEmail, w.bInbound]);
   });
 
   it('filters starred=true', async () => {
     const w = await world();
     await patch(w.receptionist.token, w.bSms, { starred: true });
     await patch(w.receptionist.token, w.staffOnly, { starred: true });
-    expect(await ids(w.receptionist.token, 'starred=true')).toEqual([w.staffOnly, w.bSms]);
-    expect(await ids(w.provider.token, 'starred=true')).toEqual([]);
+    expect(await inboxIds(w.receptionist.token, 'starred=true')).toEqual([w.staffOnly, w.bSms]);
+    expect(await inboxIds(w.provider.token, 'starred=true')).toEqual([]);
   });
 
   it('q finds conversations by subject and by participant name', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token, 'q=billing')).toEqual([w.aPortal]);
-    expect(await ids(w.receptionist.token, 'q=appointment')).toEqual([w.aEmail]);
-    expect(await ids(w.receptionist.token, 'q=quintero')).toEqual([w.aEmail, w.aPortal]);
-    expect(await ids(w.receptionist.token, 'q=lindqvist')).toEqual([w.bInbound, w.bSms]);
-    expect(await ids(w.receptionist.token, 'q=wexley')).toEqual([w.staffOnly]);
-    expect(await ids(w.receptionist.token, 'q=zzzznothing')).toEqual([]);
+    expect(await inboxIds(w.receptionist.token, 'q=billing')).toEqual([w.aPortal]);
+    expect(await inboxIds(w.receptionist.token, 'q=appointment')).toEqual([w.aEmail]);
+    expect(await inboxIds(w.receptionist.token, 'q=quintero')).toEqual([w.aEmail, w.aPortal]);
+    expect(await inboxIds(w.receptionist.token, 'q=lindqvist')).toEqual([w.bInbound, w.bSms]);
+    expect(await inboxIds(w.receptionist.token, 'q=wexley')).toEqual([w.staffOnly]);
+    expect(await inboxIds(w.receptionist.token, 'q=zzzznothing')).toEqual([]);
     // The patient searching finds only their own.
-    expect(await ids(w.alice.token, 'q=lindqvist')).toEqual([]);
+    expect(await inboxIds(w.alice.token, 'q=lindqvist')).toEqual([]);
   });
 
   it('combines filters', async () => {
     const w = await world();
-    expect(await ids(w.receptionist.token, `patientId=${w.alice.id}&channel=email`)).toEqual([w.aEmail]);
-    expect(await ids(w.receptionist.token, `patientId=${w.bruno.id}&direction=inbound`)).toEqual([w.bInbound]);
-    expect(await ids(w.receptionist.token, `patientId=${w.bruno.id}&status=unread`)).toEqual([w.bInbound]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${w.alice.id}&channel=email`)).toEqual([w.aEmail]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${w.bruno.id}&direction=inbound`)).toEqual([w.bInbound]);
+    expect(await inboxIds(w.receptionist.token, `patientId=${w.bruno.id}&status=unread`)).toEqual([w.bInbound]);
   });
 
   it('refuses unknown filter values and unknown parameters', async () => {
@@ -272,10 +258,10 @@ describe('Inbox: order and pagination', () => {
     const patient = await p.patient();
     const made: string[] = [];
     for (let i = 0; i < 3; i++) made.push((await started(receptionist.token, portal([pt(patient)], { subject: `Topic ${i}` }))).conversation.id);
-    expect(await ids(patient.token)).toEqual([made[2], made[1], made[0]]);
-    await reply(patient.token, made[0]!);
-    expect(await ids(patient.token)).toEqual([made[0], made[2], made[1]]);
-    expect(await ids(receptionist.token)).toEqual([made[0], made[2], made[1]]);
+    expect(await inboxIds(patient.token)).toEqual([made[2], made[1], made[0]]);
+    await replied(patient.token, made[0]!);
+    expect(await inboxIds(patient.token)).toEqual([made[0], made[2], made[1]]);
+    expect(await inboxIds(receptionist.token)).toEqual([made[0], made[2], made[1]]);
   });
 
   it('pages with a cursor, newest activity first, each conversation once', async () => {
@@ -284,7 +270,7 @@ describe('Inbox: order and pagination', () => {
     const patient = await p.patient();
     const made: string[] = [];
     for (let i = 0; i < 5; i++) made.push((await started(receptionist.token, portal([pt(patient)], { subject: `Page ${i}` }))).conversation.id);
-    await reply(receptionist.token, made[1]!);
+    await replied(receptionist.token, made[1]!);
     const expected = [made[1], made[4], made[3], made[2], made[0]];
 
     const pages: string[][] = [];

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
+import { BODY, messages, portal, pt, replied, st, started } from './conversation-helpers.js';
 
-import { BODY, portal, pt, st, started } from './conversation-helpers.js';
-async function reply(token: string, conversationId: string, body = BODY): Promise<any> {
-  const res = await call('POST', `/v1/conversations/${conversationId}/messages`, { token, body: { body } });
-  if (res.status !== 201) throw new Error(`reply: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function messageIds(token: string, conversationId: string): Promise<string[]> {
-  const res = await call('GET', `/v1/conversations/${conversationId}/messages?limit=100`, { token });
-  if (res.status !== 200) throw new Error(`messages: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items.map((m: { id: string }) => m.id);
-}
+const messageIds = async (token: string, conversationId: string): Promise<string[]> =>
+  (await messages(token, conversationId)).map((m: { id: string }) => m.id);
 
 const note = (token: string, conversationId: string, text: unknown): Promise<ApiResponse> =>
   call('POST', `/v1/conversations/${conversationId}/notes`, { token, body: { text } });
@@ -219,7 +210,7 @@ describe('Correspondence', () => {
     await started(receptionist.token, portal([st(provider)], { subject: 'Staff only' }));
     const c = await started(receptionist.token, { channel: 'email', subject: 'Email hello', participants: [pt(patient)], body: BODY });
     expected.push(c.message.id);
-    expected.push((await reply(patient.token, a.conversation.id, 'Patient replying on portal')).id);
+    expected.push((await replied(patient.token, a.conversation.id, 'Patient replying on portal')).id);
     const d = await started(provider.token, { channel: 'whatsapp', participants: [pt(patient)], body: 'WhatsApp hello' });
     expected.push(d.message.id);
     const logged = await callLog(receptionist.token, patient.id);
@@ -251,8 +242,8 @@ describe('Correspondence', () => {
     const receptionist = await p.staff('receptionist');
     const patient = await p.patient({ phone: '+12025550153' });
     const { conversation, message } = await started(receptionist.token, { channel: 'sms', participants: [pt(patient)], body: 'one' });
-    const two = await reply(patient.token, conversation.id, 'two');
-    const three = await reply(receptionist.token, conversation.id, 'three');
+    const two = await replied(patient.token, conversation.id, 'two');
+    const three = await replied(receptionist.token, conversation.id, 'three');
     const first = await call('GET', `/v1/patients/${patient.id}/correspondence?limit=2`, { token: receptionist.token });
     expect(first.body.items.map((m: { id: string }) => m.id)).toEqual([three.id, two.id]);
     const rest = await call('GET', `/v1/patients/${patient.id}/correspondence?limit=2&cursor=${first.body.nextCursor}`, {
@@ -282,7 +273,7 @@ describe('Deleting messages', () => {
     const receptionist = await p.staff('receptionist');
     const patient = await p.patient();
     const { conversation, message } = await started(receptionist.token, portal([pt(patient)]));
-    const second = await reply(receptionist.token, conversation.id, 'Sent to the wrong patient, sorry');
+    const second = await replied(receptionist.token, conversation.id, 'Sent to the wrong patient, sorry');
     const res = await call('DELETE', `/v1/conversations/${conversation.id}/messages/${second.id}`, { token: receptionist.token });
     expect(res.status).toBe(204);
     expect(await messageIds(receptionist.token, conversation.id)).toEqual([message.id]);
@@ -299,7 +290,7 @@ describe('Deleting messages', () => {
     const biller = await p.staff('biller');
     const patient = await p.patient();
     const { conversation, message } = await started(receptionist.token, portal([pt(patient), st(biller)]));
-    const inbound = await reply(patient.token, conversation.id, 'This one is from the patient');
+    const inbound = await replied(patient.token, conversation.id, 'This one is from the patient');
     const del = (token: string, id: string) => call('DELETE', `/v1/conversations/${conversation.id}/messages/${id}`, { token });
 
     expectProblem(await del(biller.token, message.id), 403, 'delete_not_allowed');
@@ -327,7 +318,7 @@ describe('Deleting conversations', () => {
     const receptionist = await p.staff('receptionist');
     const patient = await p.patient();
     const { conversation } = await started(receptionist.token, portal([pt(patient)]));
-    await reply(patient.token, conversation.id, 'A reply before deletion');
+    await replied(patient.token, conversation.id, 'A reply before deletion');
     const res = await call('DELETE', `/v1/conversations/${conversation.id}`, { token: receptionist.token });
     expect(res.status).toBe(204);
     for (const actor of [receptionist, patient, p.admin]) {

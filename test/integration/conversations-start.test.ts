@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-
-import { BODY, portal, pt, st } from './conversation-helpers.js';
-
-function start(token: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse> {
-  return call('POST', '/v1/conversations', { token, body, ...(headers ? { headers } : {}) });
-}
-
-async function started(token: string, body: unknown): Promise<{ conversation: any; message: any }> {
-  const res = await start(token, body);
-  if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-function errorPaths(res: ApiResponse): string[] {
-  return (res.body?.errors ?? []).map((e: { path: string }) => e.path);
-}
+import { type Actor, call, expectProblem, newPractice } from './api-client.js';
+import { BODY, portal, pt, st, start, started } from './conversation-helpers.js';
+import { errorPaths } from './fixtures.js';
 
 describe('Starting a conversation: the answer', () => {
   it('answers 201 with the conversation (as GET shows it) and the first message, the caller added as a participant', async () => {

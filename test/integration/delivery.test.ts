@@ -5,9 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call, newPractice, eventually, outbox } from './api-client.js';
-
-/** A fresh US number per test, so outbox counts of parallel tests never mix. */
-const freshPhone = () => `+1202555${String(1000 + Math.floor(Math.random() * 9000))}`;
+import { freshPhone } from './fixtures.js';
 
 async function setup(patientExtra: Record<string, unknown>) {
   const p = await newPractice();

@@ -1,41 +1,16 @@
-import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type Actor, call, expectProblem, newPractice } from './api-client.js';
+import { portal, pt, start } from './conversation-helpers.js';
+import { after, group, type Practice, succeeded } from './fixtures.js';
 
-type Practice = Awaited<ReturnType<typeof newPractice>>;
-
-async function group(token: string, name = `Group ${ulid().slice(-5)}`): Promise<any> {
-  const res = await call('POST', '/v1/groups', { token, body: { name } });
-  if (res.status !== 201) throw new Error(`group: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function addMembers(token: string, groupId: string, body: Record<string, unknown>): Promise<any> {
-  const res = await call('POST', `/v1/groups/${groupId}/members`, { token, body });
-  if (res.status !== 200) throw new Error(`members: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const addMembers = (token: string, groupId: string, body: Record<string, unknown>): Promise<any> =>
+  succeeded('members', call('POST', `/v1/groups/${groupId}/members`, { token, body }), 200);
 
 async function effective(p: Practice, patient: Actor): Promise<any> {
-  const res = await call('GET', `/v1/patients/${patient.id}`, { token: p.admin.token });
-  if (res.status !== 200) throw new Error(`patient: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.effectiveChat;
+  return (await succeeded('patient', call('GET', `/v1/patients/${patient.id}`, { token: p.admin.token }), 200)).effectiveChat;
 }
 
-const startDirect = (token: string, patient: Actor) =>
-  call('POST', '/v1/conversations', {
-    token,
-    body: { channel: 'portal', subject: 'Hello', participants: [{ type: 'patient', id: patient.id }], body: 'Hello from the practice.' },
-  });
-
-/** Waits (bounded) until the clock has moved past `iso`, so the next write is strictly later. */
-async function after(iso: string) {
-  const deadline = Date.now() + 2_000;
-  while (Date.now() <= Date.parse(iso) + 1) {
-    if (Date.now() > deadline) throw new Error(`clock did not pass ${iso}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const startDirect = (token: string, patient: Actor) => start(token, portal([pt(patient)], { subject: 'Hello', body: 'Hello from the practice.' }));
 
 describe('Groups', () => {
   it('creates, reads and lists groups by name', async () => {
