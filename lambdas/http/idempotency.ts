@@ -1,21 +1,47 @@
 /**
  * Idempotency-Key on creating POSTs: the same key with the same body within the TTL returns
- * the first answer and creates nothing new; with a different body, 409 idempotency_key_reused.
- *
- * Records live in the practice's own key space (`P#<practice>#IDEM#<caller>#<route>#<key>`),
- * not in Powertools' single static partition, so one busy practice cannot heat a partition
- * shared by all. Flow: a conditional Put claims the key; the route runs; the answer is stored.
- * A failure releases the key, so a corrected retry with the same key is possible.
+ * the first answer and creates nothing new; with a different body, 409 idempotency_key_reused;
+ * while the first is still running, 409 idempotency_in_progress. Flow: the store claims the key;
+ * the route runs; the answer is stored. A failure releases the key, so a corrected retry with the
+ * same key is possible. The store is a port: DynamoDB in production
+ * (adapters/dynamo/idempotency-store.ts), in memory in unit tests.
  */
 import { createHash } from 'node:crypto';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, validationFailed } from '../domain/errors.js';
 import { config } from '../config.js';
-import { dynamo, tableName } from '../adapters/dynamo/client.js';
-import { keys } from '../adapters/dynamo/keys.js';
-import type { Request } from './handler.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import type { HttpResponse } from './responses.js';
+
+/** One key of one caller on one route (and path): the practice owns it. */
+export interface IdempotencyKey {
+  practiceId: string;
+  /** Hash of caller, route, path parameters and the Idempotency-Key. */
+  scope: string;
+}
+
+/** A live record found when claiming: the body it was claimed for, and its answer once done. */
+export interface IdempotencyRecord {
+  bodyHash: string;
+  response: HttpResponse | null;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key unless a live (unexpired at `now`) record holds it; returns that record then. Times in epoch seconds. */
+  claim(key: IdempotencyKey, bodyHash: string, now: number, expiresAt: number): Promise<IdempotencyRecord | null>;
+  /** Stores the answer of the claimed key. */
+  complete(key: IdempotencyKey, response: HttpResponse): Promise<void>;
+  /** Forgets the claimed key (the route failed). */
+  release(key: IdempotencyKey): Promise<void>;
+}
+
+/** What idempotency reads of a request. */
+export interface IdempotentRequest {
+  headers: Record<string, string>;
+  caller: { id: string; practiceId: string };
+  routeKey: string;
+  params: Record<string, string>;
+  body: unknown;
+}
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -33,55 +59,49 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-export async function idempotent(req: Request, run: () => Promise<HttpResponse>): Promise<HttpResponse> {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return run();
-  if (!KEY.test(key)) {
-    throw validationFailed([{ path: 'Idempotency-Key', message: 'Must be 1-255 visible ASCII characters' }]);
-  }
-  const scope = sha256([req.caller.id, req.routeKey, canonicalJson(req.params), key].join('\u0000'));
-  const itemKey = keys.idempotency(req.caller.practiceId, scope);
-  const bodyHash = sha256(canonicalJson(req.body ?? null));
-  const now = Math.floor(Date.now() / 1000);
-
-  try {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...itemKey, type: 'Idempotency', state: 'in_progress', bodyHash, ttl: now + config.IDEMPOTENCY_TTL_SECONDS },
-        ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const old = (error.Item ?? {}) as Record<string, { S?: string; N?: string }>;
-    if (old['bodyHash']?.S !== bodyHash) {
-      throw conflict('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-    }
-    if (old['state']?.S !== 'done' || !old['response']?.S) {
-      throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
-    }
-    return JSON.parse(old['response'].S) as HttpResponse;
-  }
-
-  let response: HttpResponse;
-  try {
-    response = await run();
-  } catch (error) {
-    await dynamo.send(new DeleteCommand({ TableName: tableName, Key: itemKey }));
-    throw error;
-  }
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: itemKey,
-      UpdateExpression: 'SET #state = :done, #response = :response',
-      ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-      ExpressionAttributeValues: { ':done': 'done', ':response': JSON.stringify(response) },
-    }),
-  );
-  return response;
+export interface IdempotencyOptions {
+  ttlSeconds: number;
+  /** Clock in epoch milliseconds, for tests. */
+  now?: () => number;
 }
+
+/** `idempotent(req, run)` over a given store. */
+export function idempotency(store: IdempotencyStore, { ttlSeconds, now = Date.now }: IdempotencyOptions) {
+  return async function idempotent<R extends IdempotentRequest>(req: R, run: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const key = req.headers['idempotency-key'];
+    if (key === undefined) return run();
+    if (!KEY.test(key)) {
+      throw validationFailed([{ path: 'Idempotency-Key', message: 'Must be 1-255 visible ASCII characters' }]);
+    }
+    const claimed: IdempotencyKey = {
+      practiceId: req.caller.practiceId,
+      scope: sha256([req.caller.id, req.routeKey, canonicalJson(req.params), key].join('\u0000')),
+    };
+    const bodyHash = sha256(canonicalJson(req.body ?? null));
+    const seconds = Math.floor(now() / 1000);
+
+    const existing = await store.claim(claimed, bodyHash, seconds, seconds + ttlSeconds);
+    if (existing) {
+      if (existing.bodyHash !== bodyHash) {
+        throw conflict('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+      }
+      if (!existing.response) {
+        throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+      }
+      return existing.response;
+    }
+
+    let response: HttpResponse;
+    try {
+      response = await run();
+    } catch (error) {
+      await store.release(claimed);
+      throw error;
+    }
+    await store.complete(claimed, response);
+    return response;
+  };
+}
+
+/** Idempotency on the table, remembered for IDEMPOTENCY_TTL_SECONDS. */
+export const idempotent = idempotency(new DynamoIdempotencyStore(), { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });

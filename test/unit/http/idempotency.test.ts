@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DomainError } from '../../../lambdas/domain/errors.js';
+import type { HttpResponse } from '../../../lambdas/http/responses.js';
+
+process.env.TABLE_NAME ??= 'unit';
+const { idempotency } = await import('../../../lambdas/http/idempotency.js');
+type Store = import('../../../lambdas/http/idempotency.js').IdempotencyStore;
+type Key = import('../../../lambdas/http/idempotency.js').IdempotencyKey;
+
+/** The store as DynamoDB keeps it: one record per key, claimable again once expired. */
+class InMemoryIdempotencyStore implements Store {
+  readonly records = new Map<string, { bodyHash: string; expiresAt: number; response: HttpResponse | null }>();
+  private id = (k: Key) => `${k.practiceId}|${k.scope}`;
+  async claim(k: Key, bodyHash: string, now: number, expiresAt: number) {
+    const old = this.records.get(this.id(k));
+    if (old && old.expiresAt >= now) return { bodyHash: old.bodyHash, response: old.response };
+    this.records.set(this.id(k), { bodyHash, expiresAt, response: null });
+    return null;
+  }
+  async complete(k: Key, response: HttpResponse) {
+    const r = this.records.get(this.id(k));
+    if (r) r.response = response;
+  }
+  async release(k: Key) {
+    this.records.delete(this.id(k));
+  }
+}
+
+const TTL = 60;
+let store: InMemoryIdempotencyStore;
+let clock: number;
+let idempotent: ReturnType<typeof idempotency>;
+
+const request = (over: { key?: string; body?: unknown; callerId?: string; params?: Record<string, string> } = {}) => ({
+  headers: over.key === undefined ? {} : { 'idempotency-key': over.key },
+  caller: { id: over.callerId ?? 'staff-1', practiceId: 'practice-1' },
+  routeKey: 'POST /v1/conversations',
+  params: over.params ?? {},
+  body: over.body ?? { to: 'patient-1', text: 'hello' },
+});
+
+const answer = (id: string): HttpResponse => ({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+
+const kindOf = async (p: Promise<unknown>) => {
+  const error = await p.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DomainError);
+  return (error as DomainError).kind;
+};
+
+describe('Idempotency-Key', () => {
+  beforeEach(() => {
+    store = new InMemoryIdempotencyStore();
+    clock = 1_800_000_000_000;
+    idempotent = idempotency(store, { ttlSeconds: TTL, now: () => clock });
+  });
+
+  it('the same key with the same body returns the first answer and runs nothing again', async () => {
+    const run = vi.fn(async () => answer(`c-${run.mock.calls.length}`));
+    const first = await idempotent(request({ key: 'k1' }), run);
+    const again = await idempotent(request({ key: 'k1', body: { text: 'hello', to: 'patient-1' } }), run);
+    expect(again).toEqual(first);
+    expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it('the same key with a different body is idempotency_key_reused', async () => {
+    await idempotent(request({ key: 'k1' }), async () => answer('c-1'));
+    const run = vi.fn(async () => answer('c-2'));
+    expect(await kindOf(idempotent(request({ key: 'k1', body: { to: 'patient-1', text: 'other' } }), run))).toBe('idempotency_key_reused');
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('a second request while the first is still running is idempotency_in_progress', async () => {
+    let finish!: (r: HttpResponse) => void;
+    const first = idempotent(request({ key: 'k1' }), () => new Promise<HttpResponse>((resolve) => (finish = resolve)));
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    expect(await kindOf(idempotent(request({ key: 'k1' }), async () => answer('c-2')))).toBe('idempotency_in_progress');
+    finish(answer('c-1'));
+    expect(await first).toEqual(answer('c-1'));
+  });
+
+  it('a failure releases the key: a corrected retry with the same key runs', async () => {
+    const failure = new Error('boom');
+    await expect(idempotent(request({ key: 'k1' }), async () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(store.records.size).toBe(0);
+    expect(await idempotent(request({ key: 'k1' }), async () => answer('c-2'))).toEqual(answer('c-2'));
+  });
+
+  it('keys are scoped to the caller and the path, and forgotten after the TTL', async () => {
+    await idempotent(request({ key: 'k1' }), async () => answer('c-1'));
+    expect(await idempotent(request({ key: 'k1', callerId: 'staff-2' }), async () => answer('c-2'))).toEqual(answer('c-2'));
+    expect(await idempotent(request({ key: 'k1', params: { id: 'x' } }), async () => answer('c-3'))).toEqual(answer('c-3'));
+    clock += (TTL + 1) * 1000;
+    expect(await idempotent(request({ key: 'k1' }), async () => answer('c-4'))).toEqual(answer('c-4'));
+  });
+
+  it('without a key the route just runs; a malformed key is a validation error', async () => {
+    const run = vi.fn(async () => answer('c'));
+    await idempotent(request(), run);
+    await idempotent(request(), run);
+    expect(run).toHaveBeenCalledTimes(2);
+    expect(store.records.size).toBe(0);
+    expect(await kindOf(idempotent(request({ key: 'has space' }), run))).toBe('validation_failed');
+  });
+});
