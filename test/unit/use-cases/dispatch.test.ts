@@ -1,0 +1,201 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { dispatchDelivery, PORTAL_NOTIFICATION, RetryLater, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
+import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
+import { InMemoryDeliveryStore, scriptedSenders } from './dispatch-fakes.js';
+
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const LEASE_MS = 5 * 60_000;
+
+let store: InMemoryDeliveryStore;
+let senders: ReturnType<typeof scriptedSenders>;
+let clock: number;
+let settled: ReturnType<typeof vi.fn<NonNullable<DispatchDeps['broadcastSettled']>>>;
+let deps: DispatchDeps;
+
+const sms = (over: Partial<QueuedDelivery> = {}): QueuedDelivery => ({
+  practiceId: 'practice-1',
+  conversationId: 'conv-1',
+  messageId: 'msg-1',
+  sk: 'MSG#msg-1#D#0',
+  channel: 'sms',
+  address: '+15555550123',
+  purpose: 'message',
+  ...over,
+});
+
+beforeEach(() => {
+  store = new InMemoryDeliveryStore();
+  senders = scriptedSenders();
+  clock = NOW;
+  settled = vi.fn(async () => {});
+  deps = { store, senders, now: () => new Date(clock), maxAttempts: 3, leaseMs: LEASE_MS, broadcastSettled: settled };
+});
+
+describe('Dispatch: claim', () => {
+  it('claims a queued delivery (queued → sending), sends it once and records the provider id', async () => {
+    const d = store.add(sms());
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(senders.sms.sent).toEqual([{ deliveryId: 'conv-1/MSG#msg-1#D#0', channel: 'sms', to: '+15555550123', text: 'Your results are ready.' }]);
+    expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: 'pm-1' });
+  });
+
+  it('a redelivered stream record loses the claim: nothing is sent twice', async () => {
+    const d = store.add(sms());
+    await dispatchDelivery(deps, d);
+    expect(await dispatchDelivery(deps, d)).toBe('skipped');
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('of two concurrent claims of one delivery, one sends and the other skips', async () => {
+    const d = store.add(sms());
+    const outcomes = await Promise.all([dispatchDelivery(deps, d), dispatchDelivery(deps, d)]);
+    expect(outcomes.sort()).toEqual(['sent', 'skipped']);
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('portal and call deliveries, and deliveries without an address, are not the dispatcher\'s: skipped, not claimed', async () => {
+    const portal = store.add(sms({ channel: 'portal', address: null, sk: 'D#portal' }));
+    const noAddress = store.add(sms({ address: null, sk: 'D#none' }));
+    expect(await dispatchDelivery(deps, portal)).toBe('skipped');
+    expect(await dispatchDelivery(deps, noAddress)).toBe('skipped');
+    expect(store.stored(portal)?.status).toBe('queued');
+    expect(store.stored(noAddress)?.status).toBe('queued');
+  });
+});
+
+describe('Dispatch: lease (a crash after the hand-over is never re-sent)', () => {
+  it('a delivery found sending within its lease is left alone and not re-sent', async () => {
+    const sendingAt = new Date(NOW - LEASE_MS + 1000).toISOString();
+    const d = store.add(sms(), { status: 'sending', attempts: 1, sendingAt });
+    expect(await dispatchDelivery(deps, d)).toBe('skipped');
+    expect(senders.sms.sent).toHaveLength(0);
+    expect(store.stored(d)).toMatchObject({ status: 'sending', sendingAt });
+  });
+
+  it('past its lease it ends failed with outcome_unknown, still not re-sent', async () => {
+    const d = store.add(sms(), { status: 'sending', attempts: 1, sendingAt: new Date(NOW - LEASE_MS - 1).toISOString() });
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(senders.sms.sent).toHaveLength(0);
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+  });
+
+  it('a sender that throws (crash mid-send) leaves the delivery sending; a retry of the record does not send again', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(new Error('process died'));
+    await expect(dispatchDelivery(deps, d)).rejects.toThrow('process died');
+    expect(store.stored(d)?.status).toBe('sending');
+    expect(await dispatchDelivery(deps, d)).toBe('skipped');
+    clock += LEASE_MS + 1;
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(senders.sms.sent).toHaveLength(1);
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+  });
+});
+
+describe('Dispatch: blocks and opt-outs at dispatch time', () => {
+  it('an address blocked after the message was queued is blocked at dispatch: nothing sent', async () => {
+    const d = store.add(sms());
+    store.block('practice-1', 'phone', '+15555550123');
+    expect(await dispatchDelivery(deps, d)).toBe('blocked');
+    expect(senders.sms.sent).toHaveLength(0);
+    expect(store.stored(d)?.status).toBe('blocked');
+  });
+
+  it('an email block applies to email only; a phone block to SMS and WhatsApp', async () => {
+    store.block('practice-1', 'phone', '+15555550123');
+    const email = store.add(sms({ channel: 'email', address: '+15555550123', sk: 'D#e' }));
+    const whatsapp = store.add(sms({ channel: 'whatsapp', sk: 'D#w' }));
+    expect(await dispatchDelivery(deps, email)).toBe('sent');
+    expect(await dispatchDelivery(deps, whatsapp)).toBe('blocked');
+  });
+
+  it('a provider opt-out suppresses the address: this delivery and the next ones end suppressed', async () => {
+    const first = store.add(sms());
+    senders.sms.answer({ ok: false, retryable: false, reason: 'opted_out' });
+    expect(await dispatchDelivery(deps, first)).toBe('suppressed');
+    expect(store.stored(first)).toMatchObject({ status: 'suppressed', error: 'opted_out' });
+    expect(store.suppressions.get('practice-1|phone:+15555550123')).toBe('opted_out');
+
+    const next = store.add(sms({ messageId: 'msg-2', sk: 'MSG#msg-2#D#0' }));
+    expect(await dispatchDelivery(deps, next)).toBe('suppressed');
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+});
+
+describe('Dispatch: content', () => {
+  it('a portal notification carries the no-content notice, never the message', async () => {
+    const d = store.add(sms({ channel: 'email', address: 'pat@example.com', purpose: 'notification' }));
+    store.messages.clear();
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(senders.email.sent[0]).toMatchObject({ subject: PORTAL_NOTIFICATION.subject, text: PORTAL_NOTIFICATION.text });
+  });
+
+  it('an email takes the conversation subject; a message deleted before it went out fails message_deleted', async () => {
+    const d = store.add(sms({ channel: 'email', address: 'pat@example.com' }));
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(senders.email.sent[0]).toMatchObject({ subject: 'Results', text: 'Your results are ready.' });
+
+    const gone = store.add(sms({ messageId: 'msg-gone', sk: 'D#gone' }));
+    store.messages.delete('msg-gone');
+    expect(await dispatchDelivery(deps, gone)).toBe('failed');
+    expect(store.stored(gone)).toMatchObject({ status: 'failed', error: 'message_deleted' });
+    expect(senders.sms.sent).toHaveLength(0);
+  });
+});
+
+describe('Dispatch: retries', () => {
+  it('a retryable failure releases the delivery and asks for a retry; the retry sends it once', async () => {
+    const d = store.add(sms());
+    senders.sms.answer({ ok: false, retryable: true, reason: 'throttled' });
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    expect(store.stored(d)).toMatchObject({ status: 'queued', lastError: 'throttled' });
+
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(senders.sms.sent).toHaveLength(2);
+    expect(await dispatchDelivery(deps, d)).toBe('skipped');
+  });
+
+  it('retries end at maxAttempts: failed with retries_exhausted', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, reason: 'throttled' })));
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(store.stored(d)).toMatchObject({ status: 'failed', attempts: 3, error: 'retries_exhausted:throttled' });
+  });
+
+  it('a permanent failure fails at once with the provider\'s reason', async () => {
+    const d = store.add(sms());
+    senders.sms.answer({ ok: false, retryable: false, reason: 'invalid_number' });
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(store.stored(d)).toMatchObject({ status: 'failed', attempts: 1, error: 'invalid_number' });
+  });
+});
+
+describe('Dispatch: broadcast counters', () => {
+  it('each settled broadcast delivery is counted once on its broadcast, by outcome', async () => {
+    const sent = store.add(sms({ broadcastId: 'b-1', sk: 'D#1' }));
+    const blocked = store.add(sms({ broadcastId: 'b-1', sk: 'D#2', address: '+15555550999' }));
+    store.block('practice-1', 'phone', '+15555550999');
+    await dispatchDelivery(deps, sent);
+    await dispatchDelivery(deps, blocked);
+    await dispatchDelivery(deps, sent); // redelivered: skipped, not counted
+    expect(settled.mock.calls).toEqual([
+      ['practice-1', 'b-1', 'sent'],
+      ['practice-1', 'b-1', 'blocked'],
+    ]);
+  });
+
+  it('a retry is not counted until the delivery settles; a delivery outside a broadcast is never counted', async () => {
+    const d = store.add(sms({ broadcastId: 'b-1' }));
+    senders.sms.answer({ ok: false, retryable: true, reason: 'throttled' });
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    expect(settled).not.toHaveBeenCalled();
+    await dispatchDelivery(deps, d);
+    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', 'sent']]);
+
+    await dispatchDelivery(deps, store.add(sms({ sk: 'D#plain' })));
+    expect(settled).toHaveBeenCalledTimes(1);
+  });
+});
