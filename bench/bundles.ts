@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { handlerEntries } from '../lib/routes.js';
+import { functionEntries } from '../lib/routes.js';
 import { streamConsumers } from '../lib/stream-consumers.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -42,7 +42,7 @@ export async function measureBundles(): Promise<BundleSize[]> {
   const out = mkdtempSync(join(tmpdir(), 'practice-messaging-bundles-'));
   try {
     const entries = [
-      ...Object.entries(handlerEntries).map(([name, entry]) => ({ name, entry, kind: 'http' as const })),
+      ...Object.entries(functionEntries).map(([name, entry]) => ({ name, entry, kind: 'http' as const })),
       ...streamConsumers.map((c) => ({ name: c.name, entry: c.entry, kind: 'stream' as const })),
     ];
     const sizes: BundleSize[] = [];

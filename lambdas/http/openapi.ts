@@ -1,21 +1,57 @@
-/** The OpenAPI 3.1 document, generated from lib/routes.ts and the zod schemas in operations.ts. */
+/**
+ * The OpenAPI 3.1 document, generated from the route records (lambdas/http/routes/) and the
+ * error catalogue (problem.ts): the schemas are the objects requests are validated with, the
+ * statuses those the errors are answered with, so the document cannot drift from the code.
+ */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { routes, routeKey } from '../../lib/routes.js';
-import { operations } from './operations.js';
+import type { ErrorKind } from '../domain/errors.js';
+import { problemCatalogue, publicCode } from './problem.js';
+import { pathParamNames, type RouteAuth } from './route-record.js';
+import { routes, type Route } from './routes/index.js';
 import { Problem } from './schemas/common.js';
 import { z } from './schemas/zod.js';
 
-const commonErrors: Record<number, string[]> = {
-  400: ['validation_failed'],
-  401: ['unauthorized'],
-  403: ['unknown_caller', 'forbidden'],
-  404: ['not_found'],
+/** What every route of an auth kind may answer, beside its own errors. */
+const commonErrors: Record<RouteAuth, readonly ErrorKind[]> = {
+  jwt: ['validation_failed', 'unauthorized', 'unknown_caller', 'forbidden', 'not_found'],
+  webhook: ['unauthorized'],
+  none: [],
 };
 
-let cached: object | undefined;
+function errorKinds(route: Route): ErrorKind[] {
+  const kinds: ErrorKind[] = [...commonErrors[route.auth], ...(route.errors ?? [])];
+  if (route.body || route.query) kinds.push('validation_failed');
+  if (route.idempotent) kinds.push('validation_failed', 'idempotency_key_reused', 'idempotency_in_progress');
+  return kinds;
+}
 
-export function openApiDocument(): object {
-  if (cached) return cached;
+/** Problem responses by status, each listing the public codes it can carry. */
+function problemResponses(route: Route): Record<string, unknown> {
+  const codes = new Map<number, Set<string>>();
+  for (const kind of errorKinds(route)) {
+    const { status } = problemCatalogue[kind];
+    codes.set(status, (codes.get(status) ?? new Set()).add(publicCode(kind)));
+  }
+  const responses: Record<string, unknown> = {};
+  for (const [status, set] of [...codes].sort(([a], [b]) => a - b)) {
+    responses[status] = {
+      description: `Problem; code one of: ${[...set].join(', ')}`,
+      content: { 'application/problem+json': { schema: Problem } },
+    };
+  }
+  return responses;
+}
+
+/** API Gateway's own answer when a stage's throttling limit is reached, before any function runs. */
+const throttled = {
+  description: 'Too many requests (API Gateway throttling)',
+  content: { 'application/json': { schema: z.object({ message: z.string() }).openapi('GatewayMessage') } },
+};
+
+let cached: Record<string, unknown> | undefined;
+
+export function openApiDocument(): { openapi: string } & Record<string, unknown> {
+  if (cached) return cached as { openapi: string } & Record<string, unknown>;
   const registry = new OpenAPIRegistry();
   registry.register('Problem', Problem);
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -26,60 +62,47 @@ export function openApiDocument(): object {
   });
 
   for (const route of routes) {
-    const op = operations[routeKey(route)];
-    if (!op) throw new Error(`No operation is described for ${routeKey(route)}`);
-    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-    const errors: Record<number, string[]> = route.auth === 'jwt' ? { ...commonErrors } : {};
-    for (const [status, codes] of Object.entries(op.errors ?? {})) {
-      errors[Number(status)] = [...(errors[Number(status)] ?? []), ...codes];
-    }
-    if (op.idempotent) errors[409] = [...(errors[409] ?? []), 'idempotency_key_reused', 'idempotency_in_progress'];
-
-    const responses: Record<string, unknown> = {
-      [op.success.status]: op.success.schema
-        ? { description: op.success.description ?? 'Success', content: { 'application/json': { schema: op.success.schema } } }
-        : { description: op.success.description ?? 'No content' },
-    };
-    for (const [status, codes] of Object.entries(errors)) {
-      responses[status] = {
-        description: `Problem; code one of: ${codes.join(', ')}`,
-        content: { 'application/problem+json': { schema: Problem } },
-      };
-    }
-
+    const params = pathParamNames(route.path);
+    const success = route.success.schema
+      ? { description: route.success.description ?? 'Success', content: { 'application/json': { schema: route.success.schema } } }
+      : { description: route.success.description ?? 'No content' };
     registry.registerPath({
+      operationId: route.operationId,
       method: route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete',
       path: route.path,
-      summary: op.summary,
-      tags: [op.tag],
-      ...(route.auth === 'jwt' ? { security: [{ [bearer.name]: [] }] } : {}),
+      summary: route.summary,
+      tags: [route.tag],
+      // Webhooks prove themselves with a provider signature; public routes need nothing.
+      security: route.auth === 'jwt' ? [{ [bearer.name]: [] }] : [],
       request: {
-        ...(pathParams.length > 0
-          ? { params: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) }
-          : {}),
-        ...(op.query ? { query: op.query as z.ZodObject } : {}),
-        headers: op.idempotent
-          ? z.object({
-              'Idempotency-Key': z.string().max(255).optional().openapi({
-                description: 'Same key and body within 24 h returns the first answer; another body gives 409',
+        ...(params.length > 0 ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+        ...(route.query ? { query: route.query as z.ZodObject } : {}),
+        ...(route.idempotent
+          ? {
+              headers: z.object({
+                'Idempotency-Key': z.string().max(255).optional().openapi({
+                  description: 'Same key and body within 24 h returns the first answer; another body gives 409',
+                }),
               }),
-            })
-          : undefined,
-        ...(op.body ? { body: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+            }
+          : {}),
+        ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
-      responses: responses as never,
+      responses: { [route.success.status]: success, ...problemResponses(route), 429: throttled } as never,
     });
   }
 
-  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  cached = <Record<string, unknown>>(<unknown>new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Practice messaging API',
-      version: '1.0.0',
+      version: '1.1.0',
       description:
         'Messaging between healthcare practices and their patients. Errors are application/problem+json with a stable `code`. Lists take `limit` (1-100, default 25) and an opaque `cursor`.',
+      license: { name: 'Proprietary', url: 'https://docs.practice-messaging.dev/terms' },
     },
     servers: [{ url: '/' }],
-  });
-  return cached;
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+  }));
+  return cached as { openapi: string } & Record<string, unknown>;
 }

@@ -29,7 +29,7 @@ export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '
 export const SERVICE_NAME = 'practice-messaging';
 
 export interface HandlerFunctionProps {
-  /** Entry module, relative to the repository root (as in lib/routes.ts `handlerEntries`). */
+  /** Entry module, relative to the repository root (as in lib/routes.ts `functionEntries`). */
   readonly entry: string;
   readonly description: string;
   readonly stage: string;

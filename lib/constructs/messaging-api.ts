@@ -16,15 +16,17 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HandlerGroup, Route } from '../routes.js';
-import { routeKey } from '../routes.js';
+import { routeKey, type Route } from '../routes.js';
+
+/** What the API needs of a route record: where it is, who may call it, which function serves it. */
+export type ApiRoute = Pick<Route, 'method' | 'path' | 'auth'> & { readonly fn: string };
 
 export interface MessagingApiProps {
   readonly stage: string;
-  /** The route table (lib/routes.ts). */
-  readonly routes: readonly Route[];
-  /** The function serving each handler group used by `routes`. */
-  readonly handlers: ReadonlyMap<HandlerGroup, IFunction>;
+  /** The route records (lambdas/http/routes/, through lib/routes.ts). */
+  readonly routes: readonly ApiRoute[];
+  /** The function serving each function name used by `routes`. */
+  readonly handlers: ReadonlyMap<string, IFunction>;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly logKey: IKey;
@@ -58,9 +60,9 @@ const ACCESS_LOG_FIELDS = {
 } as const;
 
 /**
- * The public HTTP API, generated from the route table: one route per entry of lib/routes.ts,
- * backed by the function of its handler group; routes whose auth is 'jwt' get the Cognito JWT
- * authorizer, routes whose auth is 'none' get none. The `$default` stage writes JSON access
+ * The public HTTP API, generated from the route records: one route per record,
+ * backed by the function named in its record; routes whose auth is 'jwt' get the Cognito JWT
+ * authorizer, 'webhook' and 'none' routes get none. The `$default` stage writes JSON access
  * logs to a KMS-encrypted log group and throttles every route by default.
  */
 export class MessagingApi extends Construct {
@@ -121,12 +123,12 @@ export class MessagingApi extends Construct {
       },
     );
 
-    const integrations = new Map<HandlerGroup, HttpLambdaIntegration>();
-    const integrationFor = (group: HandlerGroup): HttpLambdaIntegration => {
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (group: string): HttpLambdaIntegration => {
       let integration = integrations.get(group);
       if (!integration) {
         const fn = props.handlers.get(group);
-        if (!fn) throw new Error(`No function for handler group "${group}" (lib/routes.ts handlerEntries)`);
+        if (!fn) throw new Error(`No function named "${group}" (lambdas/http/routes/index.ts routesByFunction)`);
         // One invoke permission per function for the whole API, not one per route: the
         // function's resource policy stays small however many routes the table grows to.
         integration = new HttpLambdaIntegration(`${group}Integration`, fn, { scopePermissionToRoute: false });
@@ -142,15 +144,18 @@ export class MessagingApi extends Construct {
       const [created] = this.api.addRoutes({
         path: route.path,
         methods: [route.method as HttpMethod],
-        integration: integrationFor(route.handler),
+        integration: integrationFor(route.fn),
         authorizer: route.auth === 'jwt' ? this.authorizer : new HttpNoneAuthorizer(),
       });
       if (!created) throw new Error(`Route ${routeKey(route)} was not created`);
       this.routes.set(routeKey(route), created);
-      if (route.auth === 'none') {
+      if (route.auth !== 'jwt') {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${routeKey(route)} is public by contract (API.md: health check and the OpenAPI document, auth 'none' in lib/routes.ts); it returns no tenant data.`,
+          reason:
+            route.auth === 'webhook'
+              ? `${routeKey(route)} is a provider webhook (auth 'webhook' in its route record): no JWT, the handler verifies the provider's signature over the raw body before anything is parsed or stored.`
+              : `${routeKey(route)} is public by contract (API.md: health check and the OpenAPI document, auth 'none' in its route record); it returns no tenant data.`,
         });
       }
     }
@@ -162,7 +167,7 @@ export class MessagingApi extends Construct {
   }
 }
 
-function corsMethods(routes: readonly Route[]): CorsHttpMethod[] {
+function corsMethods(routes: readonly ApiRoute[]): CorsHttpMethod[] {
   const methods = new Set<CorsHttpMethod>([CorsHttpMethod.OPTIONS]);
   for (const route of routes) methods.add(route.method as CorsHttpMethod);
   return [...methods];

@@ -9,11 +9,10 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
-import { handlerEntries, type HandlerGroup } from '../routes.js';
+import { functionEntries, type FunctionName } from '../routes.js';
+import { devRoutes } from './dev-routes.js';
 import { freePort, localCredentials, startDynamoDb, startS3, startSes, type Running } from './emulators.js';
-import { readOutbox } from './outbox.js';
-import { createLocalServer, type DevRoute, type LambdaHandler } from './server.js';
+import { createLocalServer, type LambdaHandler } from './server.js';
 import { ensureTable } from './table.js';
 import { createTokenIssuer, type TokenIssuer } from './token-issuer.js';
 import { seedDemoPractice, type DemoUser } from './seed.js';
@@ -44,24 +43,6 @@ export interface LocalRuntime {
 const root = resolve(import.meta.dirname, '../..');
 const TABLE_NAME = 'practice-messaging-local';
 const BUCKET = 'practice-messaging-attachments-local';
-
-const DevFaults = z.strictObject({
-  channel: z.enum(['sms', 'whatsapp']),
-  /** Aim the faults at one recipient (E.164), so parallel tests do not meet them. */
-  to: z.string().optional(),
-  faults: z.array(
-    z.union([
-      z.strictObject({ crashAfterSend: z.literal(true) }),
-      z.strictObject({ ok: z.literal(false), retryable: z.boolean(), reason: z.string() }),
-    ]),
-  ),
-});
-
-const DevToken = z.strictObject({
-  practiceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
-  sub: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
-  role: z.enum(['admin', 'receptionist', 'provider', 'biller', 'patient']),
-});
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const pick = async (p: number) => (p === 0 ? freePort() : p);
@@ -128,66 +109,24 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 
     const url = `http://127.0.0.1:${port}`;
     const issuer = await createTokenIssuer(`${url}/dev`);
-    const handlers = new Map<HandlerGroup, Promise<LambdaHandler>>();
-    const loadHandler = (group: HandlerGroup) => {
+    const handlers = new Map<FunctionName, Promise<LambdaHandler>>();
+    const loadHandler = (group: FunctionName) => {
       let h = handlers.get(group);
       if (!h) {
-        h = import(pathToFileURL(join(root, handlerEntries[group])).href).then((m: { handler: LambdaHandler }) => m.handler);
+        h = import(pathToFileURL(join(root, functionEntries[group])).href).then((m: { handler: LambdaHandler }) => m.handler);
         handlers.set(group, h);
       }
       return h;
     };
 
-    const devRoutes: Record<string, DevRoute> = {
-      'POST /dev/token': async (req) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(req.body || '{}');
-        } catch {
-          body = undefined;
-        }
-        const parsed = DevToken.safeParse(body);
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: {
-              type: 'about:blank',
-              title: 'Validation failed',
-              status: 400,
-              code: 'validation_failed',
-              detail: 'Send { practiceId, sub, role }.',
-              errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-            },
-          };
-        }
-        return { status: 200, body: { token: await issuer.sign(parsed.data) } };
-      },
-      /** Fault injection for the local SMS/WhatsApp providers (tests of retries and crashes). */
-      'POST /dev/faults': async (req) => {
-        const parsed = DevFaults.safeParse(JSON.parse(req.body || '{}'));
-        if (!parsed.success) return { status: 400, body: { code: 'validation_failed', errors: parsed.error.issues } };
-        const { injectLocalFaults } = await import('../../lambdas/adapters/providers/local-outbox.js');
-        injectLocalFaults(parsed.data.channel, parsed.data.faults, parsed.data.to);
-        return { status: 200, body: { ok: true } };
-      },
-      /** Pause or resume the local stream consumers (to queue work and change things before dispatch). */
-      'POST /dev/stream': async (req) => {
-        const body = JSON.parse(req.body || '{}') as { paused?: unknown };
-        if (typeof body.paused !== 'boolean') return { status: 400, body: { code: 'validation_failed', detail: 'Send { paused: boolean }.' } };
-        if (body.paused) await poller.pause();
-        else poller.resume();
-        return { status: 200, body: { paused: body.paused } };
-      },
-      'GET /dev/outbox': async (req) => ({
-        status: 200,
-        body: await readOutbox(ses.endpoint, {
-          ...(req.query.get('channel') ? { channel: req.query.get('channel') as string } : {}),
-          ...(req.query.get('to') ? { to: req.query.get('to') as string } : {}),
-        }),
-      }),
-    };
+    const dev = devRoutes({
+      issuer,
+      sesEndpoint: ses.endpoint,
+      pauseStream: () => poller.pause(),
+      resumeStream: () => poller.resume(),
+    });
 
-    const server = createLocalServer({ port, loadHandler, issuer, devRoutes });
+    const server = createLocalServer({ port, loadHandler, issuer, devRoutes: dev });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolveListen());

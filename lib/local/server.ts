@@ -7,33 +7,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { routes, routeKey, type Route } from '../routes.js';
+import { routeMatcher } from '../../lambdas/http/route-match.js';
+import { routes, routeKey, type FunctionName } from '../routes.js';
+import type { DevRoute } from './dev-routes.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-export interface DevRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: string;
-}
-export type DevRoute = (req: DevRequest) => Promise<{ status: number; body: unknown }>;
-
-interface CompiledRoute {
-  route: Route;
-  pattern: RegExp;
-  names: string[];
-}
-
-const compile = (route: Route): CompiledRoute => {
-  const names: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}$`), names };
-};
 
 const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|xml|problem\+json)|text\/)/i;
 
@@ -67,13 +46,13 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 export interface LocalServerOptions {
   port: number;
-  loadHandler: (group: Route['handler']) => Promise<LambdaHandler>;
+  loadHandler: (fn: FunctionName) => Promise<LambdaHandler>;
   issuer: TokenIssuer;
   devRoutes: Record<string, DevRoute>;
 }
 
 export function createLocalServer(options: LocalServerOptions): Server {
-  const compiled = routes.map(compile);
+  const match = routeMatcher(routes);
 
   return createServer(async (req, res) => {
     try {
@@ -88,23 +67,12 @@ export function createLocalServer(options: LocalServerOptions): Server {
         return send(res, out.status, { 'content-type': problem ? 'application/problem+json' : 'application/json' }, JSON.stringify(out.body));
       }
 
-      let match: { c: CompiledRoute; values: string[] } | undefined;
-      let pathMatched = false;
-      for (const c of compiled) {
-        const m = c.pattern.exec(url.pathname);
-        if (!m) continue;
-        pathMatched = true;
-        if (c.route.method === method) {
-          match = { c, values: m.slice(1) };
-          break;
-        }
-      }
-      if (!match) {
+      const found = match(method, url.pathname);
+      if (!('route' in found)) {
         // API Gateway answers unknown routes itself, before any function runs.
-        return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: pathMatched ? 'Method Not Allowed' : 'Not Found' }));
+        return send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: found.methodMismatch ? 'Method Not Allowed' : 'Not Found' }));
       }
-
-      const { route } = match.c;
+      const { route, params: pathParameters } = found;
       let claims: Record<string, string> | null = null;
       if (route.auth === 'jwt') {
         claims = await options.issuer.verify(req.headers.authorization);
@@ -117,7 +85,6 @@ export function createLocalServer(options: LocalServerOptions): Server {
       }
       const query: Record<string, string> = {};
       for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
-      const pathParameters = Object.fromEntries(match.c.names.map((n, i) => [n, match.values[i] as string]));
       const textual = raw.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
       const requestId = randomUUID();
       const now = new Date();
@@ -129,7 +96,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         rawQueryString: url.search.replace(/^\?/, ''),
         headers,
         ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-        ...(match.c.names.length > 0 ? { pathParameters } : {}),
+        ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
         ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
         isBase64Encoded: !textual,
         requestContext: {
@@ -147,8 +114,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
         },
       } as unknown as APIGatewayProxyEventV2;
 
-      const handler = await options.loadHandler(route.handler);
-      const result = await handler(event, lambdaContext(`local-${route.handler}`, requestId));
+      const handler = await options.loadHandler(route.fn);
+      const result = await handler(event, lambdaContext(`local-${route.fn}`, requestId));
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
       const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');

@@ -15,7 +15,8 @@ import { acknowledgeWildcardResource } from '../constructs/nag-acknowledgements.
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
 import { grantTableAccess } from '../constructs/table-access.js';
-import { type HandlerGroup, handlerEntries, type Route, routes as routeTable } from '../routes.js';
+import type { ApiRoute } from '../constructs/messaging-api.js';
+import { functionEntries, routes as routeTable } from '../routes.js';
 import { type StreamConsumer, streamConsumers as consumerTable } from '../stream-consumers.js';
 import type { StageConfig } from './config.js';
 
@@ -28,9 +29,9 @@ export interface ServiceStackProps extends StackProps {
   readonly userPoolClient: IUserPoolClient;
   /** The Cognito trigger (stateful stack): alarmed here with the API functions. */
   readonly preTokenFunction?: IFunction;
-  /** Route table and handler entries; default to lib/routes.ts (tests may pass their own). */
-  readonly routes?: readonly Route[];
-  readonly handlerEntries?: Readonly<Record<HandlerGroup, string>>;
+  /** Route records and function entries; default to the records of lambdas/http/routes/ (tests may pass their own). */
+  readonly routes?: readonly ApiRoute[];
+  readonly functionEntries?: Readonly<Record<string, string>>;
   /** The WhatsApp Cloud API token (stateful stack): the only secret a consumer that sends WhatsApp may read. */
   readonly whatsappTokenSecret: ISecret;
   /** Consumers of the table's stream; default to lib/stream-consumers.ts (tests may pass their own). */
@@ -38,14 +39,14 @@ export interface ServiceStackProps extends StackProps {
 }
 
 /**
- * The stateless half: the HTTP API generated from lib/routes.ts, one function per handler
- * group, one function per stream consumer of lib/stream-consumers.ts (the delivery dispatcher
+ * The stateless half: the HTTP API generated from the route records, one function per
+ * function name of the records, one function per stream consumer of lib/stream-consumers.ts (the delivery dispatcher
  * among them) with its dead-letter queue, the SES configuration set, and the alarms. Can be
  * destroyed and redeployed without touching any data.
  */
 export class ServiceStack extends Stack {
   readonly api: MessagingApi;
-  readonly handlers = new Map<HandlerGroup, HandlerFunction>();
+  readonly handlers = new Map<string, HandlerFunction>();
   readonly streamConsumers = new Map<string, StreamConsumerFunction>();
   readonly emailConfigurationSet: ConfigurationSet;
   readonly alarms: OperationalAlarms;
@@ -54,12 +55,12 @@ export class ServiceStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const routes = props.routes ?? routeTable;
-    const entries = props.handlerEntries ?? handlerEntries;
+    const entries = props.functionEntries ?? functionEntries;
 
-    for (const [group, entry] of Object.entries(entries) as [HandlerGroup, string][]) {
+    for (const [group, entry] of Object.entries(entries)) {
       const handler = new HandlerFunction(this, `${pascal(group)}Handler`, {
         entry,
-        description: `HTTP handler group "${group}"`,
+        description: `HTTP function "${group}"`,
         stage: config.stage,
         logKey: props.key,
         logRetention: config.logRetention,

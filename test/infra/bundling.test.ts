@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
-import { handlerEntries } from '../../lib/routes.js';
+import { functionEntries } from '../../lib/routes.js';
 import { streamConsumers } from '../../lib/stream-consumers.js';
 
 /**
@@ -38,8 +38,8 @@ describe('function bundles', () => {
     }
   });
 
-  it('bundles every function (each handler group, each stream consumer and the Cognito trigger)', () => {
-    expect(bundles.size).toBe(Object.keys(handlerEntries).length + streamConsumers.length + 1);
+  it('bundles every function (each HTTP function, each stream consumer and the Cognito trigger)', () => {
+    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1);
   });
 
   it('emits an ES module with the createRequire banner and a source map', () => {

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
 import { readStageConfig } from '../../lib/stacks/config.js';
 import { ServiceStack } from '../../lib/stacks/service-stack.js';
-import { type HandlerGroup, handlerEntries, type Route, routeKey, routes } from '../../lib/routes.js';
+import type { ApiRoute } from '../../lib/constructs/messaging-api.js';
+import { type FunctionName, functionEntries, type Route, routeKey, routes } from '../../lib/routes.js';
 import { streamConsumers } from '../../lib/stream-consumers.js';
 import { globalIndexes } from '../../lib/table-definition.js';
 
@@ -21,15 +22,15 @@ function newApp(extra: Record<string, unknown> = {}): App {
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
-const groups = Object.keys(handlerEntries) as HandlerGroup[];
-/** Functions of the service stack: one per handler group and one per stream consumer. */
+const groups = Object.keys(functionEntries) as FunctionName[];
+/** Functions of the service stack: one per HTTP function and one per stream consumer. */
 const serviceFunctionCount = groups.length + streamConsumers.length;
 
 describe('service stack', () => {
   let template: Template;
   let resources: Record<string, Resource>;
-  let functionIdByGroup: Map<HandlerGroup, string>;
-  let policyIdByGroup: Map<HandlerGroup, string>;
+  let functionIdByGroup: Map<string, string>;
+  let policyIdByGroup: Map<string, string>;
   let authorizerId: string;
   let statefulTemplate: Template;
 
@@ -104,7 +105,7 @@ describe('service stack', () => {
             userPool: stateful.userPool,
             userPoolClient: stateful.userPoolClient,
             whatsappTokenSecret: stateful.whatsappTokenSecret,
-            routes: [{ method: 'POST', path: '/dev/token', handler: 'meta', auth: 'none' }],
+            routes: [{ method: 'POST', path: '/dev/token', fn: 'meta', auth: 'none' }],
           }),
       ).toThrow(/\/dev routes exist only in the local runtime/);
     });
@@ -134,13 +135,13 @@ describe('service stack', () => {
       expect(outputValue(clientRef)).toEqual({ Ref: clientId });
     });
 
-    it("each route invokes its handler group's function", () => {
+    it("each route invokes the function its record names", () => {
       for (const route of routes) {
         const target = routeResource(route).Properties.Target['Fn::Join'][1][1].Ref as string;
         const integration = resources[target]!;
         expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
         expect(integration.Properties.IntegrationUri, routeKey(route)).toEqual({
-          'Fn::GetAtt': [functionIdByGroup.get(route.handler), 'Arn'],
+          'Fn::GetAtt': [functionIdByGroup.get(route.fn), 'Arn'],
         });
         expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
       }
@@ -184,12 +185,13 @@ describe('service stack', () => {
       expect(api.Properties.CorsConfiguration).toBeUndefined();
     });
 
-    it('a route added to the table becomes an API route backed by its group', () => {
+    it('a record added becomes an API route backed by its function; a webhook gets no authorizer', () => {
       const app = newApp();
       const { stateful } = buildApp(app);
-      const extraRoutes: Route[] = [
+      const extraRoutes: ApiRoute[] = [
         ...routes,
-        { method: 'POST', path: '/v1/not-yet-routed', handler: 'extra' as HandlerGroup, auth: 'jwt' },
+        { method: 'POST', path: '/v1/not-yet-routed', fn: 'extra', auth: 'jwt' },
+        { method: 'POST', path: '/webhooks/not-yet-routed', fn: 'extra', auth: 'webhook' },
       ];
       const stack = new ServiceStack(app, 'WithMoreRoutes', {
         config: readStageConfig(app.node),
@@ -200,17 +202,19 @@ describe('service stack', () => {
         userPoolClient: stateful.userPoolClient,
         whatsappTokenSecret: stateful.whatsappTokenSecret,
         routes: extraRoutes,
-        handlerEntries: { ...handlerEntries, extra: handlerEntries.meta } as Record<HandlerGroup, string>,
+        functionEntries: { ...functionEntries, extra: functionEntries.meta },
         streamConsumers: [],
       });
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::Lambda::Function', groups.length + 1);
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/not-yet-routed', AuthorizationType: 'JWT' });
+      // A webhook has no JWT authorizer: its handler verifies the provider's signature.
+      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/not-yet-routed', AuthorizationType: 'NONE' });
     });
   });
 
   describe('functions', () => {
-    it('creates one function per handler group (and one per stream consumer)', () => {
+    it('creates one function per HTTP function name (and one per stream consumer)', () => {
       template.resourceCountIs('AWS::Lambda::Function', serviceFunctionCount);
       expect([...functionIdByGroup.keys()].sort()).toEqual([...groups].sort());
     });

@@ -1,15 +1,14 @@
-/** Broadcasts: parse, call the use case, answer. */
+/** Broadcasts: call the use case. */
 import * as uc from '../../use-cases/broadcasts.js';
-import { bodyOf, httpHandler, paramOf } from '../../http/handler.js';
-import { idempotent } from '../../http/idempotency.js';
-import { accepted, ok } from '../../http/responses.js';
-import * as s from '../../http/schemas/broadcasts.js';
-import { broadcastDeps as deps, callerDirectory } from '../../wiring.js';
+import { httpFunction } from '../../http/http-function.js';
+import { broadcastRoutes } from '../../http/routes/broadcasts.js';
+import { broadcastDeps as deps, callerDirectory as directory } from '../../wiring.js';
 
-export const handler = httpHandler(
+export const handler = httpFunction(
+  broadcastRoutes,
   {
-    'POST /v1/broadcasts': (req) => idempotent(req, async () => accepted(await uc.createBroadcast(deps, req.caller, bodyOf(req, s.CreateBroadcast)))),
-    'GET /v1/broadcasts/{id}': async (req) => ok(await uc.getBroadcast(deps, req.caller, paramOf(req, 'id'))),
+    createBroadcast: ({ caller, body }) => uc.createBroadcast(deps, caller, body),
+    getBroadcast: ({ caller, params }) => uc.getBroadcast(deps, caller, params.id),
   },
-  callerDirectory,
+  { directory },
 );

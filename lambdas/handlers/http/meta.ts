@@ -1,9 +1,9 @@
 /** Unauthenticated routes: liveness and the OpenAPI document. */
-import { publicHandler } from '../../http/handler.js';
+import { httpFunction } from '../../http/http-function.js';
 import { openApiDocument } from '../../http/openapi.js';
-import { ok } from '../../http/responses.js';
+import { metaRoutes } from '../../http/routes/meta.js';
 
-export const handler = publicHandler({
-  'GET /health': async () => ok({ ok: true }),
-  'GET /v1/openapi.json': async () => ok(openApiDocument()),
+export const handler = httpFunction(metaRoutes, {
+  getHealth: async () => ({ ok: true as const }),
+  getOpenApiDocument: async () => openApiDocument(),
 });

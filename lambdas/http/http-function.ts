@@ -1,0 +1,156 @@
+/**
+ * One Lambda function serving a set of route records: one middy chain (logging context,
+ * problem+json errors), then for the route of the event: the caller (jwt routes), path, query
+ * and body validated with the record's schemas, `Idempotency-Key` honoured where the record
+ * says so, and the answer sent with the record's success status. A route implementation only
+ * calls its use case.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Caller } from '../domain/caller.js';
+import { routeNotFound, type FieldError } from '../domain/errors.js';
+import { logger } from '../logger.js';
+import { resolveCaller, type CallerDirectory } from './auth.js';
+import { idempotent } from './idempotency.js';
+import { problemErrors } from './problem.js';
+import { json, noContent, type HttpResponse } from './responses.js';
+import { pathParamNames, routeKey, type PathParams, type RouteSpec } from './route-record.js';
+import { parseJsonBody, validate } from './validation.js';
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** What a route implementation receives, typed from its record. */
+export interface RouteContext<R extends RouteSpec> {
+  event: APIGatewayProxyEventV2;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  params: Record<PathParams<R['path']>, string>;
+  query: Infer<R['query']>;
+  body: Infer<R['body']>;
+  caller: R['auth'] extends 'jwt' ? Caller : undefined;
+  /** The body's bytes as received: what a webhook signature is computed over. */
+  rawBody: Buffer;
+}
+
+/** The success body, as the record's schema takes it (nothing for 204: whatever it returns is dropped). */
+export type RouteResult<R extends RouteSpec> = R['success']['schema'] extends z.ZodType ? z.input<R['success']['schema']> : unknown;
+
+/**
+ * A route whose body checks need something read first (a phone is read with the practice's
+ * region): `prepare` runs once, its result feeds both `fieldErrors` (listed beside the schema's
+ * own errors) and `run`.
+ */
+export interface PreparedRoute<R extends RouteSpec, P> {
+  prepare: (ctx: Omit<RouteContext<R>, 'body'>) => Promise<P>;
+  fieldErrors: (raw: Record<string, unknown>, prepared: P) => FieldError[];
+  run: (ctx: RouteContext<R>, prepared: P) => Promise<RouteResult<R>>;
+}
+
+export type RouteImpl<R extends RouteSpec> =
+  | ((ctx: RouteContext<R>) => Promise<RouteResult<R>>)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | PreparedRoute<R, any>;
+
+export type RouteImpls<T extends Record<string, RouteSpec>> = { [K in keyof T]: RouteImpl<T[K]> };
+
+export interface HttpFunctionOptions {
+  /** How jwt routes find the caller in the practice directory. */
+  directory?: () => CallerDirectory;
+}
+
+function headersOf(event: APIGatewayProxyEventV2): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  return headers;
+}
+
+function paramsOf(event: APIGatewayProxyEventV2, spec: RouteSpec): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const name of pathParamNames(spec.path)) {
+    const raw = event.pathParameters?.[name];
+    if (raw === undefined) throw routeNotFound();
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      throw routeNotFound();
+    }
+  }
+  return params;
+}
+
+function queryOf(event: APIGatewayProxyEventV2): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+  return query;
+}
+
+const rawBodyOf = (event: APIGatewayProxyEventV2): Buffer =>
+  event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+
+function requestLog(): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  let started = 0;
+  const done = (request: middy.Request<APIGatewayProxyEventV2, HttpResponse>) => {
+    logger.info('request', { routeKey: request.event.routeKey, status: request.response?.statusCode, ms: Date.now() - started });
+  };
+  return {
+    before: async (request) => {
+      started = Date.now();
+      logger.appendKeys({ routeKey: request.event.routeKey, requestId: request.event.requestContext?.requestId });
+    },
+    after: async (request) => done(request),
+    onError: async (request) => {
+      // problemErrors (inner) has set the response by now; log the outcome, not the error body.
+      if (request.response) done(request);
+    },
+  };
+}
+
+/** The Lambda handler of one function: every record in `records` must have an implementation. */
+export function httpFunction<T extends Record<string, RouteSpec>>(records: T, impls: RouteImpls<T>, options: HttpFunctionOptions = {}) {
+  const byKey = new Map<string, { spec: RouteSpec; impl: RouteImpl<RouteSpec> }>();
+  for (const [operationId, spec] of Object.entries(records)) {
+    byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
+  }
+
+  const serve = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const entry = byKey.get(event.routeKey);
+    if (!entry) throw routeNotFound();
+    const { spec, impl } = entry;
+    const headers = headersOf(event);
+    const params = paramsOf(event, spec);
+    // Webhooks verify a signature over the raw bytes before anything is parsed.
+    const parsedBody = spec.auth === 'webhook' ? undefined : parseJsonBody(event.body, event.isBase64Encoded);
+    let caller: Caller | undefined;
+    if (spec.auth === 'jwt') {
+      if (!options.directory) throw new Error(`${event.routeKey}: a jwt route needs a caller directory`);
+      caller = await resolveCaller(event, options.directory());
+      logger.appendKeys({ practiceId: caller.practiceId, callerId: caller.id });
+    }
+
+    const run = async (): Promise<HttpResponse> => {
+      const query = spec.query ? validate(spec.query, queryOf(event)) : undefined;
+      const base = { event, headers, params, query, caller, rawBody: rawBodyOf(event) };
+      let result: unknown;
+      if (typeof impl === 'function') {
+        const body = spec.body ? validate(spec.body, parsedBody ?? {}) : undefined;
+        result = await impl({ ...base, body } as RouteContext<RouteSpec>);
+      } else {
+        const prepared: unknown = await impl.prepare(base as Omit<RouteContext<RouteSpec>, 'body'>);
+        const body = spec.body ? validate(spec.body, parsedBody ?? {}, (raw) => impl.fieldErrors(raw, prepared)) : undefined;
+        result = await impl.run({ ...base, body } as RouteContext<RouteSpec>, prepared);
+      }
+      return spec.success.status === 204 ? noContent() : json(spec.success.status, result);
+    };
+
+    if (!spec.idempotent || !caller) return run();
+    return idempotent({ routeKey: event.routeKey, params, headers, body: parsedBody, caller }, run);
+  };
+
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLog())
+    .use(problemErrors())
+    .handler(serve);
+}

@@ -1,0 +1,48 @@
+/**
+ * What a route is, written once: method, path, auth kind, request schemas, success status and
+ * schema, error kinds, idempotency, and the function that serves it. The CDK stack, the local
+ * server, the handler dispatch and the OpenAPI document are all derived from these records
+ * (lambdas/http/routes/). Nothing about a route is written anywhere else.
+ */
+import type { z } from 'zod';
+import type { ErrorKind } from '../domain/errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * `jwt`: behind the Cognito JWT authorizer, the caller is resolved from the claims;
+ * `webhook`: no JWT, the handler verifies a provider signature over the raw body;
+ * `none`: public by contract (health, the OpenAPI document).
+ */
+export type RouteAuth = 'jwt' | 'webhook' | 'none';
+
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/staff/{id}`. */
+  path: string;
+  auth: RouteAuth;
+  summary: string;
+  tag: string;
+  /** Strict request body schema; absent when the route takes no body. */
+  body?: z.ZodType;
+  /** Query string schema; absent when the route reads no query. */
+  query?: z.ZodType;
+  /** Success status and schema; no schema for 204. */
+  success: { status: SuccessStatus; schema?: z.ZodType; description?: string };
+  /** Error kinds this route answers with beyond the common ones of its auth kind. */
+  errors?: readonly ErrorKind[];
+  /** Honours `Idempotency-Key`. */
+  idempotent?: boolean;
+}
+
+/** Identity, kept for the literal types: `route({...})` in a routes module. */
+export const route = <const R extends RouteSpec>(r: R): R => r;
+
+/** The names of a path's parameters: `'/v1/a/{id}/b/{x}'` → `'id' | 'x'`. */
+export type PathParams<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathParams<Rest> : never;
+
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+export const pathParamNames = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);

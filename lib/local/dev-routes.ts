@@ -1,0 +1,103 @@
+/**
+ * Routes that exist only in the local runtime (never in the CDK stack): a token issuer standing
+ * in for Cognito, fault injection for the local SMS/WhatsApp providers, a pause switch for the
+ * stream consumers and the outbox of what was handed to providers. Every request body is
+ * validated with zod and every refusal has the API's own problem+json shape.
+ */
+import { z } from 'zod';
+import { issuesToFieldErrors } from '../../lambdas/http/validation.js';
+import { readOutbox } from './outbox.js';
+import type { TokenIssuer } from './token-issuer.js';
+
+export interface DevRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
+export type DevRoute = (req: DevRequest) => Promise<{ status: number; body: unknown }>;
+
+export interface DevRouteDeps {
+  issuer: TokenIssuer;
+  sesEndpoint: string;
+  pauseStream: () => Promise<void>;
+  resumeStream: () => void;
+}
+
+const DevToken = z.strictObject({
+  practiceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+  sub: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+  role: z.enum(['admin', 'receptionist', 'provider', 'biller', 'patient']),
+});
+
+const DevFaults = z.strictObject({
+  channel: z.enum(['sms', 'whatsapp']),
+  /** Aim the faults at one recipient (E.164), so parallel tests do not meet them. */
+  to: z.string().optional(),
+  faults: z.array(
+    z.union([
+      z.strictObject({ crashAfterSend: z.literal(true) }),
+      z.strictObject({ ok: z.literal(false), retryable: z.boolean(), reason: z.string() }),
+    ]),
+  ),
+});
+
+const DevStream = z.strictObject({ paused: z.boolean() });
+
+const DevOutboxQuery = z.strictObject({ channel: z.string().optional(), to: z.string().optional() });
+
+/** The one error shape: the API's problem+json `validation_failed`. */
+const invalid = (detail: string, issues: readonly z.core.$ZodIssue[]) => ({
+  status: 400,
+  body: {
+    type: 'https://docs.practice-messaging.dev/problems/validation_failed',
+    title: 'Validation failed',
+    status: 400,
+    code: 'validation_failed',
+    detail,
+    errors: issuesToFieldErrors(issues),
+  },
+});
+
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A dev route taking a JSON body checked by `schema`. */
+const withBody =
+  <S extends z.ZodType>(schema: S, usage: string, run: (input: z.infer<S>) => Promise<unknown>): DevRoute =>
+  async (req) => {
+    const parsed = schema.safeParse(jsonOf(req.body));
+    if (!parsed.success) return invalid(usage, parsed.error.issues);
+    return { status: 200, body: await run(parsed.data) };
+  };
+
+export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
+  return {
+    'POST /dev/token': withBody(DevToken, 'Send { practiceId, sub, role }.', async (input) => ({
+      token: await deps.issuer.sign(input),
+    })),
+    /** Fault injection for the local SMS/WhatsApp providers (tests of retries and crashes). */
+    'POST /dev/faults': withBody(DevFaults, 'Send { channel, to?, faults }.', async (input) => {
+      const { injectLocalFaults } = await import('../../lambdas/adapters/providers/local-outbox.js');
+      injectLocalFaults(input.channel, input.faults, input.to);
+      return { ok: true };
+    }),
+    /** Pause or resume the local stream consumers (to queue work and change things before dispatch). */
+    'POST /dev/stream': withBody(DevStream, 'Send { paused: boolean }.', async ({ paused }) => {
+      if (paused) await deps.pauseStream();
+      else deps.resumeStream();
+      return { paused };
+    }),
+    'GET /dev/outbox': async (req) => {
+      const parsed = DevOutboxQuery.safeParse(Object.fromEntries(req.query));
+      if (!parsed.success) return invalid('Filter with channel and to.', parsed.error.issues);
+      const { channel, to } = parsed.data;
+      return { status: 200, body: await readOutbox(deps.sesEndpoint, { ...(channel ? { channel } : {}), ...(to ? { to } : {}) }) };
+    },
+  };
+}
