@@ -2,7 +2,7 @@
  * Composition root: the adapters every HTTP handler group uses, created once per execution
  * environment and handed to the use cases. Use cases never import adapters themselves.
  */
-import { blockList, blockReminders, type BlockDeps } from './use-cases/blocks.js';
+import { blockList, blockReminders, type BlockDeps } from './use-cases/blocks/index.js';
 import type { AttachmentCatalog, BlockList, ConversationDeps } from './use-cases/conversations.js';
 import { DynamoBlockRepository } from './adapters/dynamo/block-repository.js';
 import type { BlockReminderReader, DirectoryDeps } from './use-cases/directory.js';
@@ -10,7 +10,7 @@ import { DynamoConversationRepository } from './adapters/dynamo/conversation-rep
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
 import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
-import type { ContactDeps } from './use-cases/contacts.js';
+import type { ContactDeps } from './use-cases/contacts/index.js';
 import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';

@@ -5,7 +5,7 @@
  * change twice is harmless and two blocks hiding one message do not undo each other.
  */
 import type { Channel } from '../domain/conversation-policy.js';
-import type { BlockRecord } from './block-ports.js';
+import type { BlockRecord } from './blocks/ports.js';
 import type { ConversationRepository } from './conversation-ports.js';
 import type { DirectoryRepository, PatientRecord } from './directory-ports.js';
 

@@ -10,11 +10,11 @@ import { ulid } from 'ulid';
 import { requireStaff, type Caller } from '../domain/caller.js';
 import { assertValidContent, channelAddress, requireSendPermission, type ComposeChannel, type Party } from '../domain/conversation-policy.js';
 import { notFound } from '../domain/errors.js';
-import type { BlockRepository } from './block-ports.js';
-import type { ContactRecord, ContactRepository } from './contact-ports.js';
-import type { ConversationRecord, ConversationRepository, DeliveryRecord, MessageRecord } from './conversation-ports.js';
-import { WriteConflict } from './conversation-ports.js';
-import { patientFacts, type ConversationDeps } from './conversations.js';
+import type { BlockRepository } from './blocks/ports.js';
+import type { ContactRecord, ContactRepository } from './contacts/ports.js';
+import type { ConversationRecord, ConversationRepository, DeliveryRecord, MessageRecord } from './conversations/index.js';
+import { WriteConflict } from './conversations/index.js';
+import { patientFacts, type ConversationDeps } from './conversations/index.js';
 
 export interface BroadcastRecipient {
   type: 'patient' | 'contact';

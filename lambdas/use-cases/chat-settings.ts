@@ -6,7 +6,7 @@
 import { requireRole, requireStaff, type Caller } from '../domain/caller.js';
 import { practiceDefaultFor, type ApplyTo, type ChatDefaultChange } from '../domain/chat-default.js';
 import { defaultChatSettings, effectiveChat, type EffectiveChat, type PartialChatSettings } from '../domain/chat-settings.js';
-import type { GroupChatReader } from './contact-ports.js';
+import type { GroupChatReader } from './contacts/ports.js';
 import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord } from './directory-ports.js';
 
 export interface ChatSettingsDeps {

@@ -14,8 +14,8 @@ import {
   type BlockRecord,
   type BlockRepository,
   type DayCount,
-} from '../../use-cases/block-ports.js';
-import type { Page, PageRequest } from '../../use-cases/directory-ports.js';
+} from '../../use-cases/blocks/ports.js';
+import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';

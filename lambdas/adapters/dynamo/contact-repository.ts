@@ -14,8 +14,8 @@ import type {
   GroupChatReader,
   GroupRecord,
   MemberRef,
-} from '../../use-cases/contact-ports.js';
-import type { Page, PageRequest } from '../../use-cases/directory-ports.js';
+} from '../../use-cases/contacts/ports.js';
+import type { Page, PageRequest } from '../../use-cases/page.js';
 import type { PartialChatSettings } from '../../domain/chat-settings.js';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';

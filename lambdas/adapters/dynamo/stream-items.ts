@@ -10,7 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { roles } from '../../domain/caller.js';
 import { channels } from '../../domain/conversation-policy.js';
-import type { BlockRecord, Person } from '../../use-cases/block-ports.js';
+import type { BlockRecord, Person } from '../../use-cases/blocks/ports.js';
 import type { BlockChange } from '../../use-cases/block-visibility.js';
 import type { BroadcastRecipient, BroadcastRecord } from '../../use-cases/broadcasts.js';
 import type { QueuedDelivery } from '../../use-cases/delivery-ports.js';

@@ -1,5 +1,5 @@
 /** Ports of the block use cases; the DynamoDB adapter implements them. */
-import type { Page, PageRequest } from './directory-ports.js';
+import type { Page, PageRequest } from '../page.js';
 
 export type AddressType = 'email' | 'phone';
 

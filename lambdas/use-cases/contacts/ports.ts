@@ -1,6 +1,6 @@
 /** Ports of the contact and group use cases; the DynamoDB adapter implements them. */
-import type { PartialChatSettings } from '../domain/chat-settings.js';
-import type { Page, PageRequest } from './directory-ports.js';
+import type { PartialChatSettings } from '../../domain/chat-settings.js';
+import type { Page, PageRequest } from '../page.js';
 
 export type ContactStatus = 'active' | 'archived' | 'blocked';
 export type MemberType = 'patient' | 'contact';

@@ -1,0 +1,27 @@
+/** What other modules read from the blocks module: the send path's block check and the reminder on a patient record. */
+import type { BlockList } from '../conversations/ports.js';
+import type { BlockReminderReader, BlockedContactView } from '../directory.js';
+import type { PatientRecord } from '../directory-ports.js';
+import type { AddressType, BlockRepository } from './ports.js';
+
+const addressesOf = (p: PatientRecord): { type: AddressType; value: string }[] => [
+  ...(p.email ? [{ type: 'email' as const, value: p.email }] : []),
+  ...(p.phone ? [{ type: 'phone' as const, value: p.phone }] : []),
+  ...(p.whatsapp ? [{ type: 'phone' as const, value: p.whatsapp }] : []),
+];
+
+export const blockReminders = (blocks: BlockRepository): BlockReminderReader => ({
+  async blockedContactsOf(practiceId, patient): Promise<BlockedContactView[]> {
+    const addresses = addressesOf(patient);
+    if (addresses.length === 0) return [];
+    const active = await blocks.activeAmong(practiceId, addresses);
+    return active.map((a) => ({ blockId: a.blockId, type: a.type, value: a.value }));
+  },
+});
+
+export const blockList = (blocks: BlockRepository): BlockList => ({
+  async blockedAmong(practiceId, addresses) {
+    const active = await blocks.activeAmong(practiceId, addresses);
+    return new Set(active.map((a) => `${a.type}:${a.value}`));
+  },
+});

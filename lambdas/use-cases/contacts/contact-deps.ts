@@ -1,0 +1,51 @@
+/** What every contact use case shares: its dependencies, the view of a contact, loading one, its addresses. */
+import type { Caller } from '../../domain/caller.js';
+import { notFound } from '../../domain/errors.js';
+import type { BlockDeps } from '../blocks/index.js';
+import type { AddressType, Person } from '../blocks/ports.js';
+import type { Clock } from '../clock.js';
+import type { DirectoryRepository } from '../directory-ports.js';
+import type { Page } from '../page.js';
+import type { ContactRecord, ContactRepository } from './ports.js';
+
+export interface ContactDeps {
+  contacts: ContactRepository;
+  directory: DirectoryRepository;
+  /** The blocks module's own dependencies: contacts block and unblock through its use cases. */
+  blocking: BlockDeps;
+  now: Clock;
+}
+
+export type ContactView = Omit<ContactRecord, 'blockHistoryIds'>;
+export const contactView = ({ blockHistoryIds: _history, ...rest }: ContactRecord): ContactView => rest;
+
+export type Address = { type: AddressType; value: string };
+
+/** A contact's addresses, deduplicated (both phones may be one number). */
+export function addressesOf(c: Pick<ContactRecord, 'email' | 'primaryPhone' | 'secondaryPhone'>): Address[] {
+  const out = new Map<string, Address>();
+  if (c.email) out.set(`email:${c.email}`, { type: 'email', value: c.email });
+  for (const phone of [c.primaryPhone, c.secondaryPhone]) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
+  return [...out.values()];
+}
+export const keyOf = (a: Address) => `${a.type}:${a.value}`;
+
+export const personOf = (c: { id: string; name: string }): Person => ({ id: c.id, name: c.name });
+
+export async function loadContact(deps: ContactDeps, caller: Caller, id: string): Promise<ContactRecord> {
+  const c = await deps.contacts.getContact(caller.practiceId, id);
+  if (!c) throw notFound('Contact');
+  return c;
+}
+
+/** Every item of a paged port read, page after page. */
+export async function everyPage<T>(read: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read(cursor);
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}

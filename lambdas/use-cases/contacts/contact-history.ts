@@ -1,0 +1,56 @@
+/** A contact's history: the events of the blocks made for it, newest first. */
+import { requirePermission, type Caller } from '../../domain/caller.js';
+import { validationFailed } from '../../domain/errors.js';
+import type { BlockEvent } from '../blocks/ports.js';
+import type { Page, PageRequest } from '../page.js';
+import { activeBlocksOf } from './contact-blocking.js';
+import { everyPage, loadContact, type ContactDeps } from './contact-deps.js';
+
+export interface ContactHistoryItem {
+  kind: 'block_event';
+  blockId: string;
+  action: BlockEvent['action'];
+  by: BlockEvent['by'];
+  at: string;
+  changes: BlockEvent['changes'];
+}
+
+const historyCursor = {
+  encode: (at: string, eventId: string) => Buffer.from(JSON.stringify([at, eventId])).toString('base64url'),
+  decode: (cursor: string): [string, string] => {
+    try {
+      const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')) return v as [string, string];
+    } catch {
+      /* fall through */
+    }
+    throw validationFailed([{ path: 'cursor', message: 'Not a cursor from this list' }]);
+  },
+};
+
+/**
+ * The contact's block and unblock events, newest first: the events of every block ever made for
+ * it (kept after unblock) and of active blocks linked to it. Contacts cannot be conversation
+ * participants yet, so there are no messages to show.
+ */
+export async function contactHistory(deps: ContactDeps, caller: Caller, id: string, page: PageRequest): Promise<Page<ContactHistoryItem>> {
+  requirePermission(caller, 'manage_contacts');
+  const contact = await loadContact(deps, caller, id);
+  const after = page.cursor ? historyCursor.decode(page.cursor) : undefined;
+  const blockIds = new Set([...contact.blockHistoryIds, ...contact.blockIds, ...(await activeBlocksOf(deps, caller, id)).map((b) => b.id)]);
+  const events: (ContactHistoryItem & { eventId: string })[] = [];
+  for (const blockId of blockIds) {
+    const all = await everyPage((cursor) => deps.blocking.blocks.history(caller.practiceId, blockId, { limit: 100, cursor }));
+    for (const e of all) events.push({ kind: 'block_event', blockId, action: e.action, by: e.by, at: e.at, changes: e.changes, eventId: e.id });
+  }
+  const newestFirst = (a: { at: string; eventId: string }, b: { at: string; eventId: string }) =>
+    a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0;
+  events.sort(newestFirst);
+  const rest = after ? events.filter((e) => newestFirst(e, { at: after[0], eventId: after[1] }) > 0) : events;
+  const items = rest.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(({ eventId: _id, ...e }) => e),
+    nextCursor: rest.length > page.limit && last ? historyCursor.encode(last.at, last.eventId) : null,
+  };
+}
