@@ -32,7 +32,7 @@ let clock: number;
 let idempotent: ReturnType<typeof idempotency>;
 
 const request = (over: { key?: string; body?: unknown; callerId?: string; params?: Record<string, string> } = {}) => ({
-  headers: over.key === undefined ? {} : { 'idempotency-key': over.key },
+  headers: (over.key === undefined ? {} : { 'idempotency-key': over.key }) as Record<string, string>,
   caller: { id: over.callerId ?? 'staff-1', practiceId: 'practice-1' },
   routeKey: 'POST /v1/conversations',
   params: over.params ?? {},
