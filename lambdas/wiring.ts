@@ -3,10 +3,14 @@
  * environment and handed to the use cases. Use cases never import adapters themselves.
  */
 import { blockList, blockReminders, type BlockDeps } from './use-cases/blocks/index.js';
-import type { AttachmentCatalog, BlockList, ConversationDeps } from './use-cases/conversations.js';
+import type { AttachmentCatalog, BlockList, ConversationDeps } from './use-cases/conversations/index.js';
+import { systemClock } from './use-cases/clock.js';
 import { DynamoBlockRepository } from './adapters/dynamo/block-repository.js';
 import type { BlockReminderReader, DirectoryDeps } from './use-cases/directory.js';
 import { DynamoConversationRepository } from './adapters/dynamo/conversation-repository.js';
+import { DynamoMessageRepository } from './adapters/dynamo/message-repository.js';
+import { DynamoCorrespondenceRepository } from './adapters/dynamo/correspondence-repository.js';
+import { DynamoNoteRepository } from './adapters/dynamo/note-repository.js';
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
 import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
@@ -22,6 +26,7 @@ const chat = chatSettingsReader(contactRepository);
 
 const blockRepository = new DynamoBlockRepository();
 const conversations = new DynamoConversationRepository();
+const correspondence = new DynamoCorrespondenceRepository();
 const reminders: BlockReminderReader = blockReminders(blockRepository);
 
 const blocks: BlockList = blockList(blockRepository);
@@ -33,12 +38,15 @@ export const directoryDeps: DirectoryDeps = { directory, reminders, chat, now: (
 
 export const conversationDeps: ConversationDeps = {
   conversations,
+  messages: new DynamoMessageRepository(),
+  correspondence,
+  notes: new DynamoNoteRepository(),
   directory,
   blocks,
   attachments,
   reminders,
   chat,
-  now: () => new Date(),
+  now: systemClock,
 };
 
 export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: () => new Date() };
@@ -74,7 +82,7 @@ import { createSenders } from './adapters/providers/index.js';
 import { config } from './config.js';
 
 /** hideExisting off the stream: the conversations and directory the HTTP use cases use. */
-export const visibilityDeps: VisibilityDeps = { conversations: conversationDeps.conversations, directory: conversationDeps.directory };
+export const visibilityDeps: VisibilityDeps = { conversations: correspondence, directory: conversationDeps.directory };
 
 /** The dispatcher: the delivery store, one sender per channel, and broadcast counting. */
 export const dispatchDeps: DispatchDeps = {

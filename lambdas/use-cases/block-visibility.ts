@@ -6,11 +6,11 @@
  */
 import type { Channel } from '../domain/conversation-policy.js';
 import type { BlockRecord } from './blocks/ports.js';
-import type { ConversationRepository } from './conversation-ports.js';
+import type { CorrespondenceRepository } from './conversations/ports.js';
 import type { DirectoryRepository, PatientRecord } from './directory-ports.js';
 
 export interface VisibilityDeps {
-  conversations: ConversationRepository;
+  conversations: CorrespondenceRepository;
   directory: DirectoryRepository;
 }
 

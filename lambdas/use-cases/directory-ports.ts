@@ -2,6 +2,7 @@
 import type { Permission, StaffRole } from '../domain/caller.js';
 import type { ChatDefaultChange } from '../domain/chat-default.js';
 import type { ChatSettings } from '../domain/chat-settings.js';
+import type { Page, PageRequest } from './page.js';
 
 export interface PracticeSettingsRecord {
   name: string | null;
@@ -35,15 +36,6 @@ export interface PatientRecord {
   chat: ChatSettings | null;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface PageRequest {
-  limit: number;
-  cursor?: string | undefined;
-}
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 export interface DirectoryRepository {

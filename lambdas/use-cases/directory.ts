@@ -7,7 +7,8 @@ import { requireRole, requireStaff, type Caller, type Permission, type StaffRole
 import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/chat-settings.js';
 import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
 import { concurrentUpdate, notFound, validationFailed, type FieldError } from '../domain/errors.js';
-import type { DirectoryRepository, Page, PageRequest, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+import type { Page, PageRequest } from './page.js';
 import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
 
 export interface BlockedContactView {

@@ -14,12 +14,11 @@ import {
 import type {
   AddressOwner,
   DirectoryRepository,
-  Page,
-  PageRequest,
   PatientRecord,
   PracticeSettingsRecord,
   StaffRecord,
 } from '../../use-cases/directory-ports.js';
+import type { Page, PageRequest } from '../../use-cases/page.js';
 import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';

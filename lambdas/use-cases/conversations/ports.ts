@@ -1,7 +1,18 @@
-/** Ports of the conversation use cases; the DynamoDB adapter implements them. */
-import type { Channel, ConversationKind, Party } from '../domain/conversation-policy.js';
-import type { InboxStatus, ParticipantState } from '../domain/participant-state.js';
-import type { Page, PageRequest } from './directory-ports.js';
+/**
+ * Ports of the conversation use cases, grouped as the DynamoDB adapters implement them:
+ * conversations with their participant states (and the one-transaction send), messages,
+ * correspondence (a patient's messages across conversations) and notes.
+ */
+import type { Caller } from '../../domain/caller.js';
+import type { Channel, ConversationKind, Party } from '../../domain/conversation-policy.js';
+import type { InboxStatus, ParticipantState } from '../../domain/participant-state.js';
+import type { ChatSettingsReader } from '../chat-settings.js';
+import type { Clock } from '../clock.js';
+import type { BlockReminderReader } from '../directory.js';
+import type { DirectoryRepository } from '../directory-ports.js';
+import type { Page, PageRequest } from '../page.js';
+
+export { WriteConflict } from '../optimistic.js';
 
 export interface PartyRef {
   type: 'patient' | 'staff' | 'contact';
@@ -98,24 +109,31 @@ export interface NoteRecord {
   createdAt: string;
 }
 
+/** Conversations and participant states; a send writes a whole SendPlan in one transaction. */
 export interface ConversationRepository {
   /** null when absent or being deleted (unless `includeDeleting`, for resuming a delete). */
   get(practiceId: string, id: string, options?: { includeDeleting?: boolean }): Promise<ConversationRecord | null>;
   states(practiceId: string, id: string): Promise<StateRecord[]>;
   state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
-  /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists. */
+  /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists, `WriteConflict` when raced. */
   send(practiceId: string, plan: SendPlan): Promise<void>;
   /** Writes the caller's state if it is still the version read; WriteConflict otherwise. */
   putState(practiceId: string, conversation: ConversationRecord, state: StateRecord): Promise<void>;
   inbox(practiceId: string, party: PartyRef, query: InboxQuery): Promise<Page<InboxEntry>>;
+  pairConversation(practiceId: string, providerId: string, patientId: string): Promise<string | null>;
+  callLogConversation(practiceId: string, patientId: string): Promise<string | null>;
+  deleteConversation(practiceId: string, conversation: ConversationRecord): Promise<void>;
+}
+
+/** The messages of one conversation, with their deliveries. */
+export interface MessageRepository {
   messages(practiceId: string, conversationId: string, page: PageRequest): Promise<Page<MessageRecord>>;
   message(practiceId: string, conversationId: string, messageId: string): Promise<MessageRecord | null>;
-  pairConversation(practiceId: string, providerId: string, patientId: string): Promise<string | null>;
   deleteMessage(practiceId: string, conversation: ConversationRecord, message: MessageRecord): Promise<void>;
-  deleteConversation(practiceId: string, conversation: ConversationRecord): Promise<void>;
-  addNote(practiceId: string, note: NoteRecord): Promise<void>;
-  notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>>;
-  callLogConversation(practiceId: string, patientId: string): Promise<string | null>;
+}
+
+/** A patient's messages across conversations, newest first, and their hiding by blocks. */
+export interface CorrespondenceRepository {
   correspondence(practiceId: string, patientId: string, page: PageRequest & { includeHidden?: boolean }): Promise<Page<MessageRecord>>;
   /** The patient's correspondence pointers (for hiding a blocked address's messages). */
   correspondencePointers(practiceId: string, patientId: string): Promise<CorrespondencePointer[]>;
@@ -129,18 +147,16 @@ export interface ConversationRepository {
   ): Promise<void>;
 }
 
+/** Quick notes about a patient, saved from a conversation. */
+export interface NoteRepository {
+  addNote(practiceId: string, note: NoteRecord): Promise<void>;
+  notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>>;
+}
+
 export interface CorrespondencePointer {
   messageId: string;
   conversationId: string;
   channel: Channel;
-}
-
-/** Another write touched the same items at the same moment; the use case retries. */
-export class WriteConflict extends Error {
-  constructor() {
-    super('write conflict');
-    this.name = 'WriteConflict';
-  }
 }
 
 export class PairTaken extends Error {
@@ -148,4 +164,38 @@ export class PairTaken extends Error {
     super('pair taken');
     this.name = 'PairTaken';
   }
+}
+
+/** The blocklist as the send path sees it: which of these addresses are blocked right now. */
+export interface BlockList {
+  /** Keys are `email:<value>` or `phone:<E.164>`; one GetItem per address, BatchGetItem for many. */
+  blockedAmong(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[]): Promise<Set<string>>;
+}
+
+/** Attachments a caller may attach (uploads are their own module). */
+export interface AttachmentCatalog {
+  /** The ids among `ids` that are `ready` and belong to the caller. */
+  readyFor(caller: Caller, ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface ConversationDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  correspondence: CorrespondenceRepository;
+  notes: NoteRepository;
+  directory: DirectoryRepository;
+  blocks: BlockList;
+  attachments: AttachmentCatalog;
+  reminders: BlockReminderReader;
+  /** Effective chat with the patients' groups; without it, groups are not consulted. */
+  chat?: ChatSettingsReader;
+  now: Clock;
+}
+
+/** A recipient the message will not reach: their address is blocked. */
+export interface Warning {
+  code: 'recipient_blocked';
+  recipient: PartyRef;
+  channel: Channel;
+  address: string;
 }

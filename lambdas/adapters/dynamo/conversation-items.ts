@@ -1,0 +1,138 @@
+/**
+ * Conversation items of the single table and their records. A conversation's items share one
+ * partition (`P#<p>#CONV#<id>`): the conversation (META), messages, deliveries and each
+ * participant's state. A state item carries the inbox keys (gsi1 open/archived, gsi2 by status,
+ * gsi3 starred) and a snapshot of the conversation, so an inbox page is one Query.
+ */
+import type {
+  ConversationRecord,
+  DeliveryRecord,
+  MessageRecord,
+  PartyRef,
+  StateRecord,
+} from '../../use-cases/conversations/ports.js';
+import { batchGetAll, tableName } from './client.js';
+import { keys } from './keys.js';
+import { queryAll } from './query.js';
+
+export type Item = Record<string, unknown>;
+
+export const conversationFrom = (item: Item): ConversationRecord => ({
+  id: item['id'] as string,
+  kind: item['kind'] as ConversationRecord['kind'],
+  channel: item['channel'] as ConversationRecord['channel'],
+  subject: (item['subject'] as string | undefined) ?? null,
+  participants: item['participants'] as ConversationRecord['participants'],
+  createdBy: item['createdBy'] as PartyRef,
+  createdAt: item['createdAt'] as string,
+  lastMessageAt: item['lastMessageAt'] as string,
+  lastDirection: item['lastDirection'] as ConversationRecord['lastDirection'],
+});
+
+export const conversationItem = (practiceId: string, c: ConversationRecord): Item => ({
+  ...keys.conversation(practiceId, c.id),
+  type: 'Conversation',
+  ...c,
+  subject: c.subject ?? undefined,
+});
+
+const messageFrom = (item: Item, deliveries: DeliveryRecord[]): MessageRecord => ({
+  id: item['id'] as string,
+  conversationId: item['conversationId'] as string,
+  channel: item['channel'] as MessageRecord['channel'],
+  direction: item['direction'] as MessageRecord['direction'],
+  author: item['author'] as PartyRef,
+  body: item['body'] as string,
+  attachments: (item['attachments'] as MessageRecord['attachments'] | undefined) ?? [],
+  createdAt: item['createdAt'] as string,
+  deliveries,
+  ...(item['call'] ? { call: item['call'] as NonNullable<MessageRecord['call']> } : {}),
+});
+
+const deliveryFrom = (item: Item): DeliveryRecord => ({
+  recipient: item['recipient'] as PartyRef,
+  channel: item['channel'] as DeliveryRecord['channel'],
+  address: (item['address'] as string | undefined) ?? null,
+  status: item['status'] as DeliveryRecord['status'],
+  purpose: item['purpose'] as DeliveryRecord['purpose'],
+  ...(item['error'] ? { error: item['error'] as string } : {}),
+});
+
+export const stateFrom = (item: Item): StateRecord => ({
+  conversationId: item['conversationId'] as string,
+  party: item['party'] as PartyRef,
+  status: item['status'] as StateRecord['status'],
+  archived: item['archived'] === true,
+  starred: item['starred'] === true,
+  lastMessageAt: item['lastMessageAt'] as string,
+  ...(item['hiddenBy'] instanceof Set && item['hiddenBy'].size > 0 ? { hiddenBy: [...(item['hiddenBy'] as Set<string>)] } : {}),
+  ...(typeof item['version'] === 'number' ? { version: item['version'] } : {}),
+});
+
+/** Put a state only over the version it was read at (or where none exists): a star or archive set meanwhile is never lost. */
+export function statePut(practiceId: string, c: ConversationRecord, s: StateRecord) {
+  return {
+    TableName: tableName,
+    Item: stateItem(practiceId, c, s),
+    ...(s.version === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': s.version } }),
+  };
+}
+
+/** The inbox keys of a state item follow from its status, archive and star. */
+function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
+  const { type, id } = s.party;
+  const sortKey = `${s.lastMessageAt}#${s.conversationId}`;
+  const patientIds = c.participants.filter((p) => p.type === 'patient').map((p) => p.id);
+  return {
+    ...keys.participantState(practiceId, s.conversationId, type, id),
+    type: 'ParticipantState',
+    ...s,
+    hiddenBy: s.hiddenBy && s.hiddenBy.length > 0 ? new Set(s.hiddenBy) : undefined,
+    version: (s.version ?? 0) + 1,
+    conversation: conversationItem(practiceId, c),
+    channel: c.channel,
+    lastDirection: c.lastDirection,
+    patientIds: patientIds.length > 0 ? patientIds : undefined,
+    searchText: [c.subject ?? '', ...c.participants.map((p) => p.name)].join(' \u0000 ').toLowerCase(),
+    gsi1pk: s.archived ? keys.archive(practiceId, type, id) : keys.inbox(practiceId, type, id),
+    gsi1sk: sortKey,
+    ...(s.archived ? {} : { gsi2pk: keys.inboxByStatus(practiceId, type, id, s.status), gsi2sk: sortKey }),
+    ...(s.starred && !s.archived ? { gsi3pk: keys.starred(practiceId, type, id), gsi3sk: sortKey } : {}),
+  };
+}
+
+/** Every participant state of a conversation. */
+export async function statesOf(practiceId: string, conversationId: string): Promise<StateRecord[]> {
+  const items = await queryAll({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.conversationPk(practiceId, conversationId), ':prefix': 'PART#' },
+  });
+  return items.map(stateFrom);
+}
+
+const deliveryKeys = (practiceId: string, m: Item) =>
+  Array.from({ length: (m['deliveryCount'] as number | undefined) ?? 0 }, (_, i) =>
+    keys.delivery(practiceId, m['conversationId'] as string, m['id'] as string, i),
+  );
+
+/** Messages with their deliveries: one BatchGetItem (per 100) for a page of messages, their keys being known. */
+export async function withDeliveries(practiceId: string, messageItems: Item[]): Promise<MessageRecord[]> {
+  const deliveryItems = await batchGetAll(messageItems.flatMap((m) => deliveryKeys(practiceId, m)));
+  const byMessage = new Map<string, Item[]>();
+  for (const d of deliveryItems) {
+    const list = byMessage.get(d['messageId'] as string) ?? [];
+    list.push(d);
+    byMessage.set(d['messageId'] as string, list);
+  }
+  return messageItems.map((m) =>
+    messageFrom(
+      m,
+      (byMessage.get(m['id'] as string) ?? [])
+        .sort((a, b) => String(a['sk']).localeCompare(String(b['sk'])))
+        .map(deliveryFrom),
+    ),
+  );
+}

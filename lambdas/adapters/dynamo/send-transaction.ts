@@ -1,0 +1,119 @@
+/**
+ * One send as one TransactWriteItems: the conversation (created, or its activity moved
+ * forward), the message and its deliveries, each participant's state, the patients'
+ * correspondence pointers, provider–patient pairs and the call-log pointer.
+ */
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
+import { dynamo, tableName } from './client.js';
+import { conversationItem, statePut } from './conversation-items.js';
+import { keys } from './keys.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
+  const c = plan.conversation;
+  if (plan.isNew) {
+    return { Put: { TableName: tableName, Item: conversationItem(practiceId, c), ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.conversation(practiceId, c.id),
+      UpdateExpression: 'SET lastMessageAt = :at, lastDirection = :dir, participants = :participants',
+      // Activity only moves forward, and nothing joins a conversation being deleted: a racing
+      // writer fails here and retries from a fresh read (or finds the conversation gone).
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND lastMessageAt < :at',
+      ExpressionAttributeValues: { ':at': c.lastMessageAt, ':dir': c.lastDirection, ':participants': c.participants },
+    },
+  };
+}
+
+function messageWrites(practiceId: string, plan: SendPlan): TransactItem[] {
+  const { conversation: c, message: m } = plan;
+  const { deliveries, ...message } = m;
+  return [
+    { Put: { TableName: tableName, Item: { ...keys.message(practiceId, c.id, m.id), type: 'Message', ...message, deliveryCount: deliveries.length } } },
+    ...deliveries.map((d, i) => ({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.delivery(practiceId, c.id, m.id, i),
+          type: 'Delivery',
+          practiceId,
+          conversationId: c.id,
+          messageId: m.id,
+          createdAt: m.createdAt,
+          ...d,
+          address: d.address ?? undefined,
+        },
+      },
+    })),
+  ];
+}
+
+const correspondenceWrites = (practiceId: string, { conversation: c, message: m, correspondenceOf }: SendPlan): TransactItem[] =>
+  correspondenceOf.map((patientId) => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.correspondence(practiceId, patientId, m.id),
+        type: 'Correspondence',
+        conversationId: c.id,
+        messageId: m.id,
+        channel: m.channel,
+        createdAt: m.createdAt,
+      },
+    },
+  }));
+
+const pairWrites = (practiceId: string, plan: SendPlan): TransactItem[] =>
+  plan.pairs.map((pair) => ({
+    Update: {
+      TableName: tableName,
+      Key: keys.pair(practiceId, pair.providerId, pair.patientId),
+      UpdateExpression: 'ADD conversations :c SET #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':c': new Set([plan.conversation.id]), ':type': 'ProviderPatientPair' },
+      ...(pair.exclusive ? { ConditionExpression: 'attribute_not_exists(conversations)' } : {}),
+    },
+  }));
+
+/** Writes the plan atomically; `PairTaken` when an exclusive pair exists, `WriteConflict` when raced. */
+export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void> {
+  const items: TransactItem[] = [
+    conversationWrite(practiceId, plan),
+    ...messageWrites(practiceId, plan),
+    ...plan.states.map((s) => ({ Put: statePut(practiceId, plan.conversation, s) })),
+    ...correspondenceWrites(practiceId, plan),
+  ];
+  const pairIndex = items.length;
+  items.push(...pairWrites(practiceId, plan));
+  if (plan.callLogOf) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.callLog(practiceId, plan.callLogOf), type: 'CallLog', conversationId: plan.conversation.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (items.length > 100) throw new Error(`send plan of ${items.length} items exceeds one transaction`);
+
+  try {
+    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      for (let i = 0; i < plan.pairs.length; i++) {
+        if (reasons[pairIndex + i]?.Code === 'ConditionalCheckFailed') {
+          const pair = plan.pairs[i] as SendPlan['pairs'][number];
+          throw new PairTaken(pair.providerId, pair.patientId);
+        }
+      }
+      if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed')) throw new WriteConflict();
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+/** Starting a conversation: who may start with whom, then the first message in one transaction. */
+import { ulid } from 'ulid';
+import type { Caller } from '../../domain/caller.js';
+import {
+  MAX_PARTICIPANTS,
+  assertChatAvailable,
+  assertMayStart,
+  assertReachable,
+  assertValidContent,
+  conversationExists,
+  directionOf,
+  replyVerdict,
+  requireSendPermission,
+  type ComposeChannel,
+} from '../../domain/conversation-policy.js';
+import { validationFailed } from '../../domain/errors.js';
+import { assertAttachments, planDeliveries } from './deliveries.js';
+import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
+import { newMessage, statesAfter } from './new-message.js';
+import { PairTaken, type ConversationDeps, type ConversationRecord } from './ports.js';
+import { conversationView, messageView } from './views.js';
+
+export interface StartInput {
+  kind?: 'direct' | 'community' | undefined;
+  channel: ComposeChannel;
+  subject?: string | undefined;
+  participants: { type: 'patient' | 'staff'; id: string }[];
+  body: string;
+  attachmentIds?: string[] | undefined;
+}
+
+/** The participants named besides the caller, each once. */
+function othersOf(caller: Caller, named: StartInput['participants']): StartInput['participants'] {
+  const seen = new Set<string>([`${caller.kind}:${caller.id}`]);
+  const others = named.filter((p) => {
+    const key = `${p.type}:${p.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (others.length === 0) throw validationFailed([{ path: 'participants', message: 'Name at least one participant besides yourself' }]);
+  if (others.length + 1 > MAX_PARTICIPANTS) {
+    throw validationFailed([{ path: 'participants', message: `A conversation has at most ${MAX_PARTICIPANTS} participants, you included; use a broadcast for more` }]);
+  }
+  return others;
+}
+
+export async function startConversation(deps: ConversationDeps, caller: Caller, input: StartInput) {
+  const kind = input.kind ?? 'direct';
+  const attachmentIds = input.attachmentIds ?? [];
+  requireSendPermission(caller);
+  assertValidContent({ channel: input.channel, subject: input.subject, body: input.body, attachmentIds });
+  const others = othersOf(caller, input.participants);
+
+  const me = selfParty(caller);
+  const refs = caller.kind === 'patient' ? [...others, { type: 'patient' as const, id: caller.id }] : others;
+  const { parties, patients } = await resolveParties(deps, caller, refs);
+  const otherParties = parties.filter((p) => !isParty(p, me));
+  const facts = await patientFacts(deps, caller.practiceId, patients);
+
+  const existingWithPatient = new Map<string, string>();
+  if (caller.role === 'provider' && kind === 'direct') {
+    for (const p of otherParties.filter((x) => x.type === 'patient')) {
+      const existing = await deps.conversations.pairConversation(caller.practiceId, caller.id, p.id);
+      if (existing) existingWithPatient.set(p.id, existing);
+    }
+  }
+  assertMayStart({ initiator: caller, kind, channel: input.channel, others: otherParties, existingWithPatient });
+  const recipients = facts.filter((f) => !(caller.kind === 'patient' && f.id === caller.id));
+  assertReachable(input.channel, recipients);
+  assertChatAvailable(caller, kind, facts);
+  await assertAttachments(deps, caller, input.channel, attachmentIds);
+
+  const participants = [callerParty(caller), ...otherParties];
+  const at = deps.now().toISOString();
+  const direction = directionOf(caller, participants);
+  const conversation: ConversationRecord = {
+    id: ulid(),
+    kind,
+    channel: input.channel,
+    subject: input.subject?.trim() || null,
+    participants,
+    createdBy: me,
+    createdAt: at,
+    lastMessageAt: at,
+    lastDirection: direction,
+  };
+  const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients);
+  const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, body: input.body, at, attachmentIds, deliveries });
+  const states = statesAfter(conversation, participants, [], me, direction, at);
+  const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);
+  // A provider's direct conversation with one patient is the pair's: a second provider-started one is refused.
+  const pairs =
+    kind === 'direct' && patientIds.length === 1
+      ? participants
+          .filter((p) => p.type === 'staff' && p.role === 'provider')
+          .map((p) => ({ providerId: p.id, patientId: patientIds[0] as string, exclusive: p.id === caller.id }))
+      : [];
+
+  try {
+    await deps.conversations.send(caller.practiceId, { conversation, isNew: true, message, states, correspondenceOf: patientIds, pairs });
+  } catch (error) {
+    if (error instanceof PairTaken) {
+      const existing = await deps.conversations.pairConversation(caller.practiceId, error.providerId, error.patientId);
+      throw conversationExists('A conversation between you and this patient already exists; continue it instead.', existing);
+    }
+    throw error;
+  }
+  const mine = states.find((s) => isParty(s.party, me)) ?? null;
+  const verdict = replyVerdict({ caller, kind, channel: input.channel, participants, patients: facts });
+  return {
+    conversation: conversationView(conversation, mine, verdict),
+    message: messageView(message),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}

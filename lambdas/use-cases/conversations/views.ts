@@ -1,0 +1,60 @@
+/** What the conversation use cases answer with: records turned into their public shape. */
+import type { Channel, ConversationKind, ReplyVerdict } from '../../domain/conversation-policy.js';
+import { inboxStatus, type InboxStatus } from '../../domain/participant-state.js';
+import type { ConversationRecord, MessageRecord, PartyRef, StateRecord } from './ports.js';
+
+export interface ConversationView {
+  id: string;
+  kind: ConversationKind;
+  channel: Channel;
+  subject: string | null;
+  participants: { type: 'patient' | 'staff'; id: string; name: string }[];
+  createdBy: PartyRef;
+  createdAt: string;
+  lastMessageAt: string;
+  lastDirection: 'inbound' | 'outbound' | 'internal';
+  status: InboxStatus;
+  starred: boolean;
+  replyPolicy?: { canReply: boolean; reason?: string };
+}
+
+export const messageView = (m: MessageRecord) => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  channel: m.channel,
+  direction: m.direction,
+  author: m.author,
+  body: m.body,
+  attachments: m.attachments,
+  createdAt: m.createdAt,
+  deliveries: m.deliveries.map((d) => ({
+    recipient: d.recipient,
+    channel: d.channel,
+    address: d.address,
+    // `sending` is the dispatcher's claim on a queued delivery: to callers it is still queued.
+    status: (d.status as string) === 'sending' ? 'queued' : d.status,
+    purpose: d.purpose,
+    ...(d.error ? { error: d.error } : {}),
+  })),
+  ...(m.call ? { call: m.call } : {}),
+});
+
+export type MessageView = ReturnType<typeof messageView>;
+
+/** The caller's view of a conversation: their own state, and the reply policy when asked for. */
+export function conversationView(c: ConversationRecord, state: StateRecord | null, verdict?: ReplyVerdict): ConversationView {
+  return {
+    id: c.id,
+    kind: c.kind,
+    channel: c.channel,
+    subject: c.subject,
+    participants: c.participants.map(({ type, id, name }) => ({ type, id, name })),
+    createdBy: c.createdBy,
+    createdAt: c.createdAt,
+    lastMessageAt: c.lastMessageAt,
+    lastDirection: c.lastDirection,
+    status: state ? inboxStatus(state) : 'read',
+    starred: state?.starred ?? false,
+    ...(verdict ? { replyPolicy: verdict.canReply ? { canReply: true } : { canReply: false, reason: verdict.reason } } : {}),
+  };
+}
