@@ -3,7 +3,7 @@
  * (participants, their roles, status and effective chat) and ask here. `GET /v1/conversations/{id}`
  * reports `replyPolicy` from the same function that enforces replies, so they cannot disagree.
  */
-import type { Caller, Role } from './caller.js';
+import { hasPermission, type Caller, type Role } from './caller.js';
 import { ConversationRuleBroken, DomainError, ReplyRefused, conflict, forbidden, validationFailed } from './errors.js';
 
 export const channels = ['portal', 'email', 'sms', 'whatsapp', 'call'] as const;
@@ -191,8 +191,7 @@ const refuse = (reason: keyof typeof refusals, detail: string): ReplyVerdict => 
 /** May the caller send into this conversation? The first rule that refuses decides. */
 export function replyVerdict(f: ReplyFacts): ReplyVerdict {
   const { caller } = f;
-  const isParticipant = f.participants.some((p) => p.id === caller.id && p.type === caller.kind);
-  if (!isParticipant && caller.role !== 'admin') {
+  if (!mayRead(caller, f.participants)) {
     return refuse('not_a_participant', 'Only participants may read or reply to this conversation.');
   }
   if (f.kind === 'broadcast' || f.kind === 'call_log' || f.channel === 'call') {
@@ -202,8 +201,8 @@ export function replyVerdict(f: ReplyFacts): ReplyVerdict {
   if (f.kind === 'direct' && patientCount >= 2) {
     return refuse('reply_not_allowed', 'This conversation has more than one patient; to protect privacy nobody can reply. Start a new conversation instead.');
   }
-  if (caller.kind === 'staff' && caller.role !== 'admin' && !caller.permissions.includes('send_messages')) {
-    return refuse('forbidden', 'This action needs the send_messages permission.');
+  if (!maySend(caller)) {
+    return refuse('forbidden', NEEDS_SEND);
   }
   if (caller.kind === 'patient') {
     const me = f.patients.find((p) => p.id === caller.id);
@@ -216,9 +215,17 @@ export function replyVerdict(f: ReplyFacts): ReplyVerdict {
   return { canReply: true };
 }
 
+/** Participants read and reply; admins may read (and reply to) any conversation of their practice. */
+const mayRead = (caller: Caller, participants: readonly Party[]): boolean =>
+  caller.role === 'admin' || participants.some((p) => p.id === caller.id && p.type === caller.kind);
+
+/** Staff send with the send_messages permission (admins hold every permission); patients always may. */
+const maySend = (caller: Caller): boolean => caller.kind !== 'staff' || hasPermission(caller, 'send_messages');
+
+const NEEDS_SEND = 'This action needs the send_messages permission.';
+
 export function assertMayRead(caller: Caller, participants: readonly Party[]): void {
-  if (caller.role === 'admin') return;
-  if (!participants.some((p) => p.id === caller.id && p.type === caller.kind)) {
+  if (!mayRead(caller, participants)) {
     throw new DomainError('not_a_participant', 'Only participants may read or reply to this conversation.');
   }
 }
@@ -255,7 +262,5 @@ export function assertNoteAllowed(participants: readonly Party[]): string {
 }
 
 export const requireSendPermission = (caller: Caller): void => {
-  if (caller.kind === 'staff' && caller.role !== 'admin' && !caller.permissions.includes('send_messages')) {
-    throw forbidden('This action needs the send_messages permission.');
-  }
+  if (!maySend(caller)) throw forbidden(NEEDS_SEND);
 };

@@ -31,13 +31,7 @@ export type ErrorKind =
   | 'not_found'
   | 'route_not_found'
   // 409
-  | 'conversation_exists'
-  | 'already_blocked'
-  | 'block_not_active'
-  | 'concurrent_update'
-  | 'contact_blocked'
-  | 'idempotency_key_reused'
-  | 'idempotency_in_progress'
+  | ConflictKind
   // 422
   | 'recipient_chat_disabled'
   | 'channel_unavailable'

@@ -30,8 +30,8 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     // An admin who was not a participant joins by replying.
     const participants = c.participants.some((p) => isParty(p, author)) ? c.participants : [...c.participants, callerParty(caller)];
     const direction = directionOf(caller, participants);
-    const recipients = facts.filter((f) => !(caller.kind === 'patient' && f.id === caller.id));
-    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, recipients);
+    // The author is never a recipient: planDeliveries skips them.
+    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts);
     const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, body: input.body, at, attachmentIds, deliveries });
     const existing = await deps.conversations.states(caller.practiceId, c.id);
     await deps.conversations.send(caller.practiceId, {
