@@ -6,7 +6,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { ErrorKind } from '../domain/errors.js';
 import { problemCatalogue, publicCode } from './problem.js';
-import { pathParamNames, type RouteAuth } from './route-record.js';
+import { apiTags, pathParamNames, type RouteAuth } from './route-record.js';
 import { routes, type Route } from './routes/index.js';
 import { Problem } from './schemas/common.js';
 import { z } from './schemas/zod.js';
@@ -102,7 +102,7 @@ export function openApiDocument(): { openapi: string } & Record<string, unknown>
       license: { name: 'Proprietary', url: 'https://docs.practice-messaging.dev/terms' },
     },
     servers: [{ url: '/' }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: Object.entries(apiTags).map(([name, description]) => ({ name, description })),
   }));
   return cached as { openapi: string } & Record<string, unknown>;
 }

@@ -18,13 +18,26 @@ export type RouteAuth = 'jwt' | 'webhook' | 'none';
 
 export type SuccessStatus = 200 | 201 | 202 | 204;
 
+/** Sections of the API reference (described in the OpenAPI document). */
+export const apiTags = {
+  meta: 'Liveness and this document',
+  directory: 'Practice settings, staff and patients',
+  conversations: 'Conversations, messages, chart notes, call logs and correspondence',
+  blocks: 'Blocked emails and phones: block, edit, unblock, history and statistics',
+  contacts: 'Contacts outside the patient list, and blocking them',
+  groups: 'Groups of patients and contacts',
+  'chat settings': 'Who may chat: practice default, groups and patients',
+  broadcasts: 'Blasts: one private message per recipient, sent in the background',
+} as const;
+export type ApiTag = keyof typeof apiTags;
+
 export interface RouteSpec {
   method: HttpMethod;
   /** API Gateway path syntax: `/v1/staff/{id}`. */
   path: string;
   auth: RouteAuth;
   summary: string;
-  tag: string;
+  tag: ApiTag;
   /** Strict request body schema; absent when the route takes no body. */
   body?: z.ZodType;
   /** Query string schema; absent when the route reads no query. */

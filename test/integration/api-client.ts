@@ -1,8 +1,22 @@
-/** A small client for the local HTTP API, as a practice's developer would use it. */
+/**
+ * A client for the local HTTP API, as a practice's developer would use it. Every answer of a
+ * route is checked against what the OpenAPI document says of it: a 2xx body must be exactly
+ * the route's success schema (no field missing, none undocumented), an error must be a
+ * problem+json document. `api` is typed by openapi-typescript from the served document
+ * (api-types.ts, `npm run openapi`), so a drift between code and contract fails type-checking
+ * as well as the run.
+ */
+import createClient from 'openapi-fetch';
 import { inject } from 'vitest';
 import { ulid } from 'ulid';
+import { routeMatcher } from '../../lambdas/http/route-match.js';
+import { Problem } from '../../lambdas/http/schemas/common.js';
+import { routes, type Route } from '../../lib/routes.js';
+import type { components, paths } from './api-types.js';
 
 export const baseUrl = () => inject('baseUrl');
+
+export type Schemas = components['schemas'];
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -10,6 +24,78 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+const matchRoute = routeMatcher(routes);
+
+/** API Gateway's own answers (authorizer 401, unknown route, throttling) are not problem documents. */
+const isGatewayAnswer = (status: number, body: unknown) =>
+  [401, 404, 429].includes(status) && typeof body === 'object' && body !== null && Object.keys(body).join() === 'message';
+
+/** Throws when an answer differs from what the route's record (and so the OpenAPI document) promises. */
+export function checkAgainstContract(route: Route, status: number, contentType: string | null, body: unknown): void {
+  const where = `${route.method} ${route.path} → ${status}`;
+  if (status >= 200 && status < 300) {
+    if (status !== route.success.status) throw new Error(`${where}: the record says ${route.success.status}`);
+    if (!route.success.schema) {
+      if (body !== undefined) throw new Error(`${where}: a body where none is documented`);
+      return;
+    }
+    const parsed = route.success.schema.safeParse(body);
+    if (!parsed.success) throw new Error(`${where}: body does not match its schema: ${JSON.stringify(parsed.error.issues)}`);
+    // The schema strips fields it does not know: what it keeps must be the whole body.
+    if (JSON.stringify(sortKeys(parsed.data)) !== JSON.stringify(sortKeys(body))) {
+      throw new Error(`${where}: body has fields its schema does not document: ${JSON.stringify(body)}`);
+    }
+    return;
+  }
+  if (isGatewayAnswer(status, body)) return;
+  if (!String(contentType).startsWith('application/problem+json')) throw new Error(`${where}: errors are application/problem+json, got ${contentType}`);
+  const problem = Problem.safeParse(body);
+  if (!problem.success) throw new Error(`${where}: not a problem document: ${JSON.stringify(problem.error.issues)}`);
+  if (problem.data.status !== status) throw new Error(`${where}: problem status ${problem.data.status}`);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+/** `fetch`, with every answer of a documented route checked against the contract. */
+export async function checkedFetch(input: Request): Promise<Response> {
+  const res = await fetch(input);
+  const url = new URL(input.url);
+  const found = matchRoute(input.method, url.pathname);
+  if ('route' in found) {
+    checkAgainstContract(found.route, res.status, res.headers.get('content-type'), parseBody(await res.clone().text()));
+  }
+  return res;
+}
+
+/** The typed client: paths, parameters, bodies and answers from the OpenAPI document. */
+export const api = createClient<paths>({ baseUrl: inject('baseUrl'), fetch: checkedFetch });
+
+/** Bearer and Idempotency-Key headers for `api` calls. */
+export const auth = (token: string, idempotencyKey?: string) => ({
+  authorization: `Bearer ${token}`,
+  ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+});
+
+/** Any request, for what the typed client cannot send (wrong types, raw bodies, unknown routes). */
 export async function call<T = any>(
   method: string,
   path: string,
@@ -22,15 +108,8 @@ export async function call<T = any>(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
-  const res = await fetch(`${baseUrl()}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, body: parsed as T };
+  const res = await checkedFetch(new Request(`${baseUrl()}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+  return { status: res.status, headers: res.headers, body: parseBody(await res.text()) as T };
 }
 
 export async function tokenFor(practiceId: string, sub: string, role: string): Promise<string> {
@@ -49,22 +128,26 @@ export async function newPractice() {
   const practiceId = `practice-${ulid().toLowerCase()}`;
   const admin: Actor = { id: 'admin-root', token: await tokenFor(practiceId, 'admin-root', 'admin') };
 
-  async function staff(role: string, permissions: string[] = ['send_messages'], extra: Record<string, unknown> = {}): Promise<Actor & { body: any }> {
-    const res = await call('POST', '/v1/staff', {
-      token: admin.token,
+  async function staff(
+    role: Schemas['Staff']['role'],
+    permissions: Schemas['Staff']['permissions'] = ['send_messages'],
+    extra: Partial<Schemas['CreateStaff']> = {},
+  ): Promise<Actor & { body: Schemas['Staff'] }> {
+    const { data, response, error } = await api.POST('/v1/staff', {
+      headers: auth(admin.token),
       body: { name: `${role} ${ulid().slice(-4)}`, role, permissions, ...extra },
     });
-    if (res.status !== 201) throw new Error(`staff: ${res.status} ${JSON.stringify(res.body)}`);
-    return { id: res.body.id, token: await tokenFor(practiceId, res.body.id, role), body: res.body };
+    if (!data) throw new Error(`staff: ${response.status} ${JSON.stringify(error)}`);
+    return { id: data.id, token: await tokenFor(practiceId, data.id, role), body: data };
   }
 
-  async function patient(extra: Record<string, unknown> = {}): Promise<Actor & { body: any }> {
-    const res = await call('POST', '/v1/patients', {
-      token: admin.token,
+  async function patient(extra: Partial<Schemas['CreatePatient']> = {}): Promise<Actor & { body: Schemas['Patient'] }> {
+    const { data, response, error } = await api.POST('/v1/patients', {
+      headers: auth(admin.token),
       body: { name: `Patient ${ulid().slice(-6)}`, status: 'active', ...extra },
     });
-    if (res.status !== 201) throw new Error(`patient: ${res.status} ${JSON.stringify(res.body)}`);
-    return { id: res.body.id, token: await tokenFor(practiceId, res.body.id, 'patient'), body: res.body };
+    if (!data) throw new Error(`patient: ${response.status} ${JSON.stringify(error)}`);
+    return { id: data.id, token: await tokenFor(practiceId, data.id, 'patient'), body: data };
   }
 
   return { practiceId, admin, staff, patient };

@@ -229,7 +229,7 @@ describe('Starting a conversation: who may start with whom', () => {
     expect((await start(p.admin.token, portal([pt(patient), st(provider)]))).status).toBe(201);
   });
 
-  for (const role of ['receptionist', 'biller']) {
+  for (const role of ['receptionist', 'biller'] as const) {
     it(`a ${role} may start with patients and with every kind of staff`, async () => {
       const p = await newPractice();
       const me = await p.staff(role);
@@ -247,7 +247,7 @@ describe('Starting a conversation: who may start with whom', () => {
   it('a provider may start with staff of every role', async () => {
     const p = await newPractice();
     const provider = await p.staff('provider');
-    for (const role of ['provider', 'receptionist', 'biller', 'admin']) {
+    for (const role of ['provider', 'receptionist', 'biller', 'admin'] as const) {
       const res = await start(provider.token, portal([st(await p.staff(role))]));
       expect(res.status, role).toBe(201);
     }

@@ -159,7 +159,7 @@ describe('Directory: patients', () => {
 
   it('providers and billers cannot add patients', async () => {
     const p = await newPractice();
-    for (const role of ['provider', 'biller']) {
+    for (const role of ['provider', 'biller'] as const) {
       const s = await p.staff(role);
       expectProblem(await call('POST', '/v1/patients', { token: s.token, body: { name: 'N', status: 'active' } }), 403, 'forbidden');
     }

@@ -12,6 +12,9 @@ export const PracticeSettings = z
     name: z.string().nullable(),
     defaultRegion: z.string().openapi({ description: 'ISO 3166 alpha-2', example: 'US' }),
     timeZone: z.string().openapi({ example: 'America/New_York' }),
+    chatDefault: z
+      .object({ directMessaging: z.boolean(), communityChat: z.boolean() })
+      .openapi({ description: 'The practice chat default, read-only here: change it with PATCH /v1/settings/chat' }),
     updatedAt: Timestamp.nullable(),
   })
   .openapi('PracticeSettings');
