@@ -16,13 +16,15 @@ import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
 import type { ContactDeps } from './use-cases/contacts/index.js';
 import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js';
+import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
 
 const directory = new DynamoDirectoryRepository();
 const contactRepository = new DynamoContactRepository();
+const groupRepository = new DynamoGroupRepository();
 /** Effective chat (own, else groups, else the practice default by creation time), for patient records and send rules. */
-const chat = chatSettingsReader(contactRepository);
+const chat = chatSettingsReader(groupRepository);
 
 const blockRepository = new DynamoBlockRepository();
 const conversations = new DynamoConversationRepository();
@@ -51,7 +53,7 @@ export const conversationDeps: ConversationDeps = {
 
 export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: () => new Date() };
 
-export const contactDeps: ContactDeps = { contacts: contactRepository, directory, blocking: blockDeps, now: () => new Date() };
+export const contactDeps: ContactDeps = { contacts: contactRepository, groups: groupRepository, directory, blocking: blockDeps, now: () => new Date() };
 
 export const chatSettingsDeps: ChatSettingsDeps = { directory, now: () => new Date() };
 
@@ -59,6 +61,7 @@ export const broadcastDeps: BroadcastDeps = {
   ...conversationDeps,
   broadcasts: new DynamoBroadcastRepository(),
   contacts: contactRepository,
+  groups: groupRepository,
   blockRecords: blockRepository,
 };
 

@@ -11,10 +11,11 @@ import { requireStaff, type Caller } from '../domain/caller.js';
 import { assertValidContent, channelAddress, requireSendPermission, type ComposeChannel, type Party } from '../domain/conversation-policy.js';
 import { notFound } from '../domain/errors.js';
 import type { BlockRepository } from './blocks/ports.js';
-import type { ContactRecord, ContactRepository } from './contacts/ports.js';
+import type { ContactRecord, ContactRepository, GroupRepository } from './contacts/ports.js';
 import type { ConversationRecord, ConversationRepository, DeliveryRecord, MessageRecord } from './conversations/index.js';
 import { WriteConflict } from './conversations/index.js';
 import { patientFacts, type ConversationDeps } from './conversations/index.js';
+import { everyPage } from './every-page.js';
 
 export interface BroadcastRecipient {
   type: 'patient' | 'contact';
@@ -59,6 +60,7 @@ export interface BroadcastRepository {
 export interface BroadcastDeps extends ConversationDeps {
   broadcasts: BroadcastRepository;
   contacts: ContactRepository;
+  groups: GroupRepository;
   blockRecords: BlockRepository;
 }
 
@@ -72,15 +74,8 @@ export interface BroadcastInput {
 const CHUNK = 100;
 
 async function groupMembers(deps: BroadcastDeps, practiceId: string, groupId: string) {
-  if (!(await deps.contacts.getGroup(practiceId, groupId))) throw notFound(`Group ${groupId}`);
-  const members = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.contacts.listMembers(practiceId, groupId, { limit: 100, cursor });
-    members.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return members;
+  if (!(await deps.groups.getGroup(practiceId, groupId))) throw notFound(`Group ${groupId}`);
+  return everyPage((cursor) => deps.groups.listMembers(practiceId, groupId, { limit: 100, cursor }));
 }
 
 const contactAddress = (channel: ComposeChannel, c: ContactRecord): string | null =>

@@ -1,17 +1,18 @@
 /**
  * Chat settings: the practice default (with `applyTo: new|all`), and the reader that gives
  * every patient their effective settings (own, else most restrictive group, else the practice
- * default that applies to them by creation time). Group chat settings are changed in contacts.ts.
+ * default that applies to them by creation time). Group chat settings are changed in contacts/groups.ts.
  */
 import { requireRole, requireStaff, type Caller } from '../domain/caller.js';
 import { practiceDefaultFor, type ApplyTo, type ChatDefaultChange } from '../domain/chat-default.js';
 import { defaultChatSettings, effectiveChat, type EffectiveChat, type PartialChatSettings } from '../domain/chat-settings.js';
 import type { GroupChatReader } from './contacts/ports.js';
+import type { Clock } from './clock.js';
 import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord } from './directory-ports.js';
 
 export interface ChatSettingsDeps {
   directory: DirectoryRepository;
-  now: () => Date;
+  now: Clock;
 }
 
 export interface PracticeChatView {

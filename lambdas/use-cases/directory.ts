@@ -8,6 +8,7 @@ import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/
 import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
 import { concurrentUpdate, notFound, validationFailed, type FieldError } from '../domain/errors.js';
 import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+import { strictlyLater, type Clock } from './clock.js';
 import type { Page, PageRequest } from './page.js';
 import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
 
@@ -31,7 +32,7 @@ export interface DirectoryDeps {
   reminders: BlockReminderReader;
   /** Effective chat with the patient's groups; without it, groups are not consulted. */
   chat?: ChatSettingsReader;
-  now: () => Date;
+  now: Clock;
 }
 
 /**
@@ -146,7 +147,7 @@ export async function updateStaff(
     ...(input.email !== undefined ? { email: emailOrNull(input.email) } : {}),
     ...(input.phone !== undefined ? { phone: phoneOrNull(input.phone, region) } : {}),
     ...(input.permissions !== undefined ? { permissions: [...new Set(input.permissions)] } : {}),
-    updatedAt: laterThan(before.updatedAt, deps.now()),
+    updatedAt: strictlyLater(before.updatedAt, deps.now()),
   };
   if (!(await deps.directory.replaceStaff(caller.practiceId, after, before.updatedAt))) throw concurrentUpdate();
   return after;
@@ -227,7 +228,7 @@ export async function updatePatient(
     ...(input.whatsapp !== undefined ? { whatsapp: phoneOrNull(input.whatsapp, region) } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
     ...(input.chat !== undefined ? { chat: input.chat } : {}),
-    updatedAt: laterThan(before.updatedAt, deps.now()),
+    updatedAt: strictlyLater(before.updatedAt, deps.now()),
   };
   if (!(await deps.directory.replacePatient(caller.practiceId, before, after))) throw concurrentUpdate();
   return view(deps, caller.practiceId, after, settings);
@@ -258,10 +259,4 @@ export async function listPatients(
     nextCursor: result.nextCursor,
     items: await Promise.all(result.items.map((p) => view(deps, caller.practiceId, p, settings))),
   };
-}
-
-/** updatedAt doubles as the optimistic-concurrency version: it must move forward on every write. */
-function laterThan(previous: string, now: Date): string {
-  const prev = Date.parse(previous);
-  return new Date(Math.max(now.getTime(), prev + 1)).toISOString();
 }

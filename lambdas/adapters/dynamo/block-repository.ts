@@ -3,7 +3,7 @@
  * (`P#<p>#BLOCK#<type>#<value>`): the block check is a GetItem, or a BatchGetItem for many. The
  * record by id (`BLOCKREF#<id>`) outlives an unblock, with its append-only history beside it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   AlreadyBlocked,
@@ -17,9 +17,8 @@ import {
 } from '../../use-cases/blocks/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys } from './keys.js';
-import { queryPage } from './query.js';
+import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
 type Item = Record<string, unknown>;
 
@@ -211,19 +210,9 @@ export class DynamoBlockRepository implements BlockRepository {
       : q.contactId
         ? keys.blocksOfContactPk(practiceId, q.contactId)
         : undefined;
-    const index = byOwner ? 'gsi2' : 'gsi1';
-    const pkValue = byOwner ?? keys.blocksByDatePk(practiceId);
-    const names: Record<string, string> = { '#pk': `${index}pk` };
-    const values: Record<string, unknown> = { ':pk': pkValue };
-    let keyCondition = '#pk = :pk';
-    if (q.blockedFrom || q.blockedTo) {
-      names['#sk'] = `${index}sk`;
-      // Bounds arrive as UTC instants (the use case normalises them); sort keys are `<blockedAt>#<id>`.
-      values[':from'] = q.blockedFrom ?? '0000';
-      values[':to'] = `${q.blockedTo ?? '9999'}\uffff`;
-      keyCondition += ' AND #sk BETWEEN :from AND :to';
-    }
     const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     if (q.type) {
       filters.push('addressType = :type');
       values[':type'] = q.type;
@@ -233,62 +222,42 @@ export class DynamoBlockRepository implements BlockRepository {
       names['#value'] = 'value';
       values[':q'] = q.q;
     }
-    const result = await queryPage(
+    const result = await queryIndexPage(
       {
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: keyCondition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-        ScanIndexForward: false,
+        index: byOwner ? 'gsi2' : 'gsi1',
+        pk: byOwner ?? keys.blocksByDatePk(practiceId),
+        // Bounds arrive as UTC instants (the use case normalises them); sort keys are `<blockedAt>#<id>`.
+        range: q.blockedFrom || q.blockedTo ? { from: q.blockedFrom ?? '0000', to: `${q.blockedTo ?? '9999'}\uffff` } : undefined,
+        filters,
+        names,
+        values,
+        forward: false,
       },
       q,
-      { attribute: `${index}pk`, value: pkValue },
     );
     return { items: result.items.map(blockFrom), nextCursor: result.nextCursor };
   }
 
   async history(practiceId: string, id: string, page: PageRequest): Promise<Page<BlockEvent>> {
-    const pk = keys.blockPk(practiceId, id);
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EVENT#' },
-        ScanIndexForward: true,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: pk }),
-        ConsistentRead: true,
-      }),
-    );
+    const result = await queryPrefixPage(keys.blockPk(practiceId, id), 'EVENT#', page, { consistent: true });
     return {
-      items: (out.Items ?? []).map((i) => ({
+      items: result.items.map((i) => ({
         id: i['id'] as string,
         action: i['action'] as BlockEvent['action'],
         by: i['by'] as BlockEvent['by'],
         at: i['at'] as string,
         changes: (i['changes'] as BlockEvent['changes'] | undefined) ?? {},
       })),
-      nextCursor: encodeCursor(out.LastEvaluatedKey),
+      nextCursor: result.nextCursor,
     };
   }
 
   async dailyCounts(practiceId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.blockStatsPk(practiceId), ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.blockStatsPk(practiceId), ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+    });
     return items.map((i) => ({
       date: i['date'] as string,
       blocked: (i['blocked'] as number | undefined) ?? 0,

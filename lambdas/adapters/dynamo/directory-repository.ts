@@ -3,14 +3,7 @@
  * docs/data-model.md): GetItem by id; lists by name on gsi1; patient search on the practice's
  * search partition (one item per token, Query begins_with) followed by one BatchGetItem.
  */
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   AddressOwner,
   DirectoryRepository,
@@ -21,13 +14,12 @@ import type {
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
-import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { finderChanges, finderItems, put, type Findable } from './finder-items.js';
 import { keys } from './keys.js';
+import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const defaultSettings: PracticeSettingsRecord = {
   name: null,
@@ -90,60 +82,13 @@ const patientItem = (practiceId: string, p: PatientRecord): Item => ({
   chat: p.chat ?? undefined,
 });
 
-/** Every token a patient can be found by: name words, email, phone and WhatsApp digits. */
-export function patientSearchTokens(p: PatientRecord): Set<string> {
-  const tokens = new Set(nameSearchTokens(p.name));
-  if (p.email) tokens.add(p.email.replace(/#/g, ''));
-  for (const phone of [p.phone, p.whatsapp]) if (phone) for (const t of phoneSearchTokens(phone)) tokens.add(t);
-  return tokens;
-}
+/** A patient as its finder items (search tokens, address-owner entries) see it. */
+const findable = (p: PatientRecord): Findable => ({ ownerType: 'patient', id: p.id, name: p.name, email: p.email, phones: [p.phone, p.whatsapp] });
 
-/** The addresses a patient owns, for the address-owner index (inbound routing, block linking). */
-export function patientAddresses(p: PatientRecord): { type: 'email' | 'phone'; value: string }[] {
-  const out = new Map<string, { type: 'email' | 'phone'; value: string }>();
-  if (p.email) out.set(`email:${p.email}`, { type: 'email', value: p.email });
-  for (const phone of [p.phone, p.whatsapp]) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
-  return [...out.values()];
-}
-
-/** Index items of a patient (search tokens and address-owner entries), keyed for diffing. */
-function patientIndexItems(practiceId: string, p: PatientRecord): Map<string, Item> {
-  const items = new Map<string, Item>();
-  for (const token of patientSearchTokens(p)) {
-    const key = keys.patientSearchToken(practiceId, token, p.id);
-    items.set(`${key.pk}|${key.sk}`, { ...key, type: 'PatientSearch', patientId: p.id });
-  }
-  for (const a of patientAddresses(p)) {
-    const key = keys.addressOwner(practiceId, a.type, a.value, 'patient', p.id);
-    items.set(`${key.pk}|${key.sk}`, { ...key, type: 'AddressOwner', ownerType: 'patient', ownerId: p.id, name: p.name });
-  }
-  return items;
-}
-
-const indexPut = (item: Item): TransactItem => ({ Put: { TableName: tableName, Item: item } });
-const indexDelete = (item: Item): TransactItem => ({
-  Delete: { TableName: tableName, Key: { pk: item['pk'], sk: item['sk'] } },
-});
-
-async function queryPage<T>(
-  input: { index?: string; pkAttribute: string; pkValue: string; skPrefix?: string; page: PageRequest; forward?: boolean },
-  map: (item: Item) => T,
-): Promise<Page<T>> {
-  const skAttribute = input.index ? input.pkAttribute.replace(/pk$/, 'sk') : 'sk';
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName,
-      ...(input.index ? { IndexName: input.index } : {}),
-      KeyConditionExpression: input.skPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': input.pkAttribute, ...(input.skPrefix ? { '#sk': skAttribute } : {}) },
-      ExpressionAttributeValues: { ':pk': input.pkValue, ...(input.skPrefix ? { ':prefix': input.skPrefix } : {}) },
-      Limit: input.page.limit,
-      ScanIndexForward: input.forward ?? true,
-      ExclusiveStartKey: decodeCursor(input.page.cursor, { attribute: input.pkAttribute, value: input.pkValue }),
-    }),
-  );
-  return { items: (out.Items ?? []).map(map), nextCursor: encodeCursor(out.LastEvaluatedKey) };
-}
+const mapped = async <T>(page: Promise<{ items: Item[]; nextCursor: string | null }>, map: (item: Item) => T): Promise<Page<T>> => {
+  const { items, nextCursor } = await page;
+  return { items: items.map(map), nextCursor };
+};
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
   async getSettings(practiceId: string): Promise<PracticeSettingsRecord> {
@@ -226,7 +171,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>> {
-    return queryPage({ index: 'gsi1', pkAttribute: 'gsi1pk', pkValue: keys.staffListPk(practiceId), page }, staffFrom);
+    return mapped(queryIndexPage({ index: 'gsi1', pk: keys.staffListPk(practiceId), forward: true }, page), staffFrom);
   }
 
   async createPatient(practiceId: string, patient: PatientRecord): Promise<void> {
@@ -240,7 +185,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...[...patientIndexItems(practiceId, patient).values()].map(indexPut),
+          ...[...finderItems(practiceId, findable(patient)).values()].map(put),
         ],
       }),
     );
@@ -270,8 +215,6 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {
-    const oldIndex = patientIndexItems(practiceId, before);
-    const newIndex = patientIndexItems(practiceId, after);
     try {
       await dynamo.send(
         new TransactWriteCommand({
@@ -284,11 +227,7 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
                 ExpressionAttributeValues: { ':expected': before.updatedAt },
               },
             },
-            ...[...oldIndex].filter(([k]) => !newIndex.has(k)).map(([, item]) => indexDelete(item)),
-            // Owner entries carry the name: rewrite them all when the name changes.
-            ...[...newIndex]
-              .filter(([k, item]) => !oldIndex.has(k) || (item['type'] === 'AddressOwner' && before.name !== after.name))
-              .map(([, item]) => indexPut(item)),
+            ...finderChanges(practiceId, findable(before), findable(after)),
           ],
         }),
       );
@@ -300,26 +239,21 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   listPatients(practiceId: string, page: PageRequest): Promise<Page<PatientRecord>> {
-    return queryPage({ index: 'gsi1', pkAttribute: 'gsi1pk', pkValue: keys.patientListPk(practiceId), page }, patientFrom);
+    return mapped(queryIndexPage({ index: 'gsi1', pk: keys.patientListPk(practiceId), forward: true }, page), patientFrom);
   }
 
   async searchPatients(practiceId: string, query: string, page: PageRequest): Promise<Page<PatientRecord>> {
-    const hits = await queryPage(
-      { pkAttribute: 'pk', pkValue: keys.patientSearchPk(practiceId), skPrefix: query, page },
-      (item) => item['patientId'] as string,
-    );
-    return { items: await this.getPatients(practiceId, hits.items), nextCursor: hits.nextCursor };
+    const hits = await queryPrefixPage(keys.patientSearchPk(practiceId), query, page);
+    return { items: await this.getPatients(practiceId, hits.items.map((i) => i['patientId'] as string)), nextCursor: hits.nextCursor };
   }
 
   async addressOwners(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressOwner[]> {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.addressOwnerPk(practiceId, type, value) },
-      }),
-    );
-    return (out.Items ?? []).map((i) => ({
+    const owners = await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.addressOwnerPk(practiceId, type, value) },
+    });
+    return owners.map((i) => ({
       ownerType: i['ownerType'] as AddressOwner['ownerType'],
       ownerId: i['ownerId'] as string,
       name: i['name'] as string,

@@ -1,29 +1,98 @@
-/** The two Query loops every repository needs. */
+/** The Query loops every repository needs. */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from './client.js';
+import { dynamo, tableName } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 type Item = Record<string, unknown>;
+type PageRequest = { limit: number; cursor?: string | undefined };
 
 /**
- * One page of a Query whose FilterExpression may drop items: a filter applies after DynamoDB
- * reads a page, so read on (at most 10 rounds) until the page is full or the partition ends.
- * The cursor is only accepted for `partition`, the key the Query is bound to.
+ * One page of a Query whose rounds may drop items (a FilterExpression applies after DynamoDB
+ * reads a page; `keep` may drop or swap items after it): read on, at most 10 rounds, until the
+ * page is full or the partition ends. The cursor is only accepted for `partition`, the key the
+ * Query is bound to.
  */
-export async function queryPage(
+export async function queryPageOf<T>(
   input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
-  page: { limit: number; cursor?: string | undefined },
+  page: PageRequest,
   partition: { attribute: string; value: string },
-): Promise<{ items: Item[]; nextCursor: string | null }> {
+  keep: (items: Item[]) => Promise<T[]>,
+): Promise<{ items: T[]; nextCursor: string | null }> {
   let startKey = decodeCursor(page.cursor, partition) as Record<string, unknown> | undefined;
-  const items: Item[] = [];
+  const items: T[] = [];
   for (let round = 0; round < 10 && items.length < page.limit; round++) {
     const out = await dynamo.send(new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: startKey }));
-    items.push(...(out.Items ?? []));
+    items.push(...(await keep(out.Items ?? [])));
     startKey = out.LastEvaluatedKey;
     if (!startKey) break;
   }
   return { items, nextCursor: encodeCursor(startKey) };
+}
+
+/** One page of a Query, its items as stored (see `queryPageOf`). */
+export function queryPage(
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  page: PageRequest,
+  partition: { attribute: string; value: string },
+): Promise<{ items: Item[]; nextCursor: string | null }> {
+  return queryPageOf(input, page, partition, async (items) => items);
+}
+
+/** One page of the items under `pk` on the table whose sort key begins with `prefix`. */
+export function queryPrefixPage(pk: string, prefix: string, page: PageRequest, options: { consistent?: boolean; forward?: boolean } = {}) {
+  return queryPage(
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+      ...(options.forward === false ? { ScanIndexForward: false } : {}),
+    },
+    page,
+    { attribute: 'pk', value: pk },
+  );
+}
+
+/**
+ * One page of a global secondary index (`gsi1`…`gsi3`, keys `<index>pk`/`<index>sk`): the
+ * partition `pk`, optionally a sort-key range, optionally filters (each a FilterExpression
+ * clause; their names and values go in `names` and `values`).
+ */
+export function queryIndexPage(
+  q: {
+    index: string;
+    pk: string;
+    range?: { from: string; to: string } | undefined;
+    filters?: string[];
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+    forward: boolean;
+  },
+  page: PageRequest,
+) {
+  const names: Record<string, string> = { ...q.names, '#pk': `${q.index}pk` };
+  const values: Record<string, unknown> = { ...q.values, ':pk': q.pk };
+  let keyCondition = '#pk = :pk';
+  if (q.range) {
+    names['#sk'] = `${q.index}sk`;
+    values[':from'] = q.range.from;
+    values[':to'] = q.range.to;
+    keyCondition += ' AND #sk BETWEEN :from AND :to';
+  }
+  const filters = q.filters ?? [];
+  return queryPage(
+    {
+      TableName: tableName,
+      IndexName: q.index,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+      ScanIndexForward: q.forward,
+    },
+    page,
+    { attribute: `${q.index}pk`, value: q.pk },
+  );
 }
 
 /** Every item of a Query, following LastEvaluatedKey (bounded partitions only). */

@@ -7,8 +7,9 @@ import { requirePermission, type Caller } from '../../domain/caller.js';
 import { blockAddress, unblock } from '../blocks/index.js';
 import type { Person } from '../blocks/ports.js';
 import { strictlyLater } from '../clock.js';
+import { everyPage } from '../every-page.js';
 import { LOST_RACE, retryOnConflict } from '../optimistic.js';
-import { addressesOf, contactView, everyPage, loadContact, personOf, type Address, type ContactDeps, type ContactView } from './contact-deps.js';
+import { addressesOf, contactView, loadContact, personOf, type Address, type ContactDeps, type ContactView } from './contact-deps.js';
 import type { ContactRecord } from './ports.js';
 
 /** Blocks each address for the contact; an address already blocked keeps its existing block. */

@@ -5,11 +5,11 @@ import type { BlockDeps } from '../blocks/index.js';
 import type { AddressType, Person } from '../blocks/ports.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryRepository } from '../directory-ports.js';
-import type { Page } from '../page.js';
-import type { ContactRecord, ContactRepository } from './ports.js';
+import type { ContactRecord, ContactRepository, GroupRepository } from './ports.js';
 
 export interface ContactDeps {
   contacts: ContactRepository;
+  groups: GroupRepository;
   directory: DirectoryRepository;
   /** The blocks module's own dependencies: contacts block and unblock through its use cases. */
   blocking: BlockDeps;
@@ -36,16 +36,4 @@ export async function loadContact(deps: ContactDeps, caller: Caller, id: string)
   const c = await deps.contacts.getContact(caller.practiceId, id);
   if (!c) throw notFound('Contact');
   return c;
-}
-
-/** Every item of a paged port read, page after page. */
-export async function everyPage<T>(read: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await read(cursor);
-    out.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
 }

@@ -2,9 +2,10 @@
 import { requirePermission, type Caller } from '../../domain/caller.js';
 import { validationFailed } from '../../domain/errors.js';
 import type { BlockEvent } from '../blocks/ports.js';
+import { everyPage } from '../every-page.js';
 import type { Page, PageRequest } from '../page.js';
 import { activeBlocksOf } from './contact-blocking.js';
-import { everyPage, loadContact, type ContactDeps } from './contact-deps.js';
+import { loadContact, type ContactDeps } from './contact-deps.js';
 
 export interface ContactHistoryItem {
   kind: 'block_event';

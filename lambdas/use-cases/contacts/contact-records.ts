@@ -13,7 +13,7 @@ import type { ContactListFilter, ContactRecord, ContactStatus } from './ports.js
 
 async function requireGroups(deps: ContactDeps, caller: Caller, ids: readonly string[], path: string): Promise<void> {
   if (ids.length === 0) return;
-  const found = new Set((await deps.contacts.getGroups(caller.practiceId, ids)).map((g) => g.id));
+  const found = new Set((await deps.groups.getGroups(caller.practiceId, ids)).map((g) => g.id));
   const missing = ids.find((id) => !found.has(id));
   if (missing) throw notFound(`Group ${missing} (${path})`);
 }

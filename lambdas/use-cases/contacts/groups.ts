@@ -11,7 +11,7 @@ import type { GroupRecord, MemberRef } from './ports.js';
 export type GroupView = GroupRecord;
 
 async function loadGroup(deps: ContactDeps, caller: Caller, id: string): Promise<GroupRecord> {
-  const g = await deps.contacts.getGroup(caller.practiceId, id);
+  const g = await deps.groups.getGroup(caller.practiceId, id);
   if (!g) throw notFound('Group');
   return g;
 }
@@ -20,7 +20,7 @@ export async function createGroup(deps: ContactDeps, caller: Caller, input: { na
   requirePermission(caller, 'manage_contacts');
   const at = deps.now().toISOString();
   const group: GroupRecord = { id: ulid(), name: input.name, chat: null, memberCount: 0, createdAt: at, updatedAt: at };
-  await deps.contacts.createGroup(caller.practiceId, group);
+  await deps.groups.createGroup(caller.practiceId, group);
   return group;
 }
 
@@ -31,7 +31,7 @@ export async function getGroup(deps: ContactDeps, caller: Caller, id: string): P
 
 export async function listGroups(deps: ContactDeps, caller: Caller, page: PageRequest): Promise<Page<GroupView>> {
   requirePermission(caller, 'manage_contacts');
-  return deps.contacts.listGroups(caller.practiceId, page);
+  return deps.groups.listGroups(caller.practiceId, page);
 }
 
 export async function addMembers(
@@ -61,7 +61,7 @@ export async function addMembers(
     ...patientIds.map((id) => ({ type: 'patient' as const, id })),
     ...contactIds.map((id) => ({ type: 'contact' as const, id })),
   ];
-  const added = await deps.contacts.addMembers(caller.practiceId, groupId, members);
+  const added = await deps.groups.addMembers(caller.practiceId, groupId, members);
   return { added, group: await loadGroup(deps, caller, groupId) };
 }
 
@@ -73,7 +73,7 @@ export async function listMembers(
 ): Promise<Page<{ type: 'patient' | 'contact'; id: string; name: string | null }>> {
   requirePermission(caller, 'manage_contacts');
   await loadGroup(deps, caller, groupId);
-  const refs = await deps.contacts.listMembers(caller.practiceId, groupId, page);
+  const refs = await deps.groups.listMembers(caller.practiceId, groupId, page);
   const patientIds = refs.items.filter((m) => m.type === 'patient').map((m) => m.id);
   const contactIds = refs.items.filter((m) => m.type === 'contact').map((m) => m.id);
   const [patients, contacts] = await Promise.all([
@@ -106,7 +106,7 @@ export async function setGroupChat(
     else if (v !== undefined) chat[key] = v;
   }
   const next = Object.keys(chat).length ? chat : null;
-  const updated = await deps.contacts.setGroupChat(caller.practiceId, groupId, next, strictlyLater(before.updatedAt, deps.now()), before.updatedAt);
+  const updated = await deps.groups.setGroupChat(caller.practiceId, groupId, next, strictlyLater(before.updatedAt, deps.now()), before.updatedAt);
   if (!updated) throw concurrentUpdate();
   return updated;
 }

@@ -1,4 +1,4 @@
-/** Ports of the contact and group use cases; the DynamoDB adapter implements them. */
+/** Ports of the contact and group use cases; the DynamoDB adapters implement them. */
 import type { PartialChatSettings } from '../../domain/chat-settings.js';
 import type { Page, PageRequest } from '../page.js';
 
@@ -60,7 +60,9 @@ export interface ContactRepository {
    */
   updateContact(practiceId: string, before: ContactRecord, after: ContactRecord, addedBlockIds: readonly string[]): Promise<boolean>;
   listContacts(practiceId: string, filter: ContactListFilter, page: PageRequest): Promise<Page<ContactRecord>>;
+}
 
+export interface GroupRepository {
   createGroup(practiceId: string, group: GroupRecord): Promise<void>;
   getGroup(practiceId: string, id: string): Promise<GroupRecord | null>;
   getGroups(practiceId: string, ids: readonly string[]): Promise<GroupRecord[]>;

@@ -1,0 +1,70 @@
+/**
+ * The items that find a patient or a contact: one search token per name word, email and phone
+ * digits (Query begins_with on the practice's search partition), and one address-owner entry per
+ * address (inbound routing, block linking). Both are rewritten with the record, by difference.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
+import { tableName } from './client.js';
+import { keys } from './keys.js';
+
+type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A patient or contact as its finder items see it. */
+export interface Findable {
+  ownerType: 'patient' | 'contact';
+  id: string;
+  name: string;
+  email: string | null;
+  phones: readonly (string | null)[];
+}
+
+/** The addresses a person owns, deduplicated (two phones may be one number). */
+export function ownedAddresses(p: Pick<Findable, 'email' | 'phones'>): { type: 'email' | 'phone'; value: string }[] {
+  const out = new Map<string, { type: 'email' | 'phone'; value: string }>();
+  if (p.email) out.set(`email:${p.email}`, { type: 'email', value: p.email });
+  for (const phone of p.phones) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
+  return [...out.values()];
+}
+
+/** Every token a person can be found by: name words, email, phone digits. */
+export function searchTokens(p: Findable): Set<string> {
+  const tokens = new Set(nameSearchTokens(p.name));
+  if (p.email) tokens.add(p.email.replace(/#/g, ''));
+  for (const phone of p.phones) if (phone) for (const t of phoneSearchTokens(phone)) tokens.add(t);
+  return tokens;
+}
+
+/** Search tokens and address-owner entries of a person, keyed for diffing. */
+export function finderItems(practiceId: string, p: Findable): Map<string, Item> {
+  const items = new Map<string, Item>();
+  for (const token of searchTokens(p)) {
+    const item =
+      p.ownerType === 'patient'
+        ? { ...keys.patientSearchToken(practiceId, token, p.id), type: 'PatientSearch', patientId: p.id }
+        : { ...keys.contactSearchToken(practiceId, token, p.id), type: 'ContactSearch', contactId: p.id };
+    items.set(`${item.pk}|${item.sk}`, item);
+  }
+  for (const a of ownedAddresses(p)) {
+    const key = keys.addressOwner(practiceId, a.type, a.value, p.ownerType, p.id);
+    items.set(`${key.pk}|${key.sk}`, { ...key, type: 'AddressOwner', ownerType: p.ownerType, ownerId: p.id, name: p.name });
+  }
+  return items;
+}
+
+export const put = (item: Item): TransactItem => ({ Put: { TableName: tableName, Item: item } });
+export const del = (item: Item): TransactItem => ({ Delete: { TableName: tableName, Key: { pk: item['pk'], sk: item['sk'] } } });
+
+/** The writes that take a person's finder items from `before` to `after`. */
+export function finderChanges(practiceId: string, before: Findable, after: Findable): TransactItem[] {
+  const oldItems = finderItems(practiceId, before);
+  const newItems = finderItems(practiceId, after);
+  return [
+    ...[...oldItems].filter(([k]) => !newItems.has(k)).map(([, item]) => del(item)),
+    // Owner entries carry the name: rewrite them all when the name changes.
+    ...[...newItems]
+      .filter(([k, item]) => !oldItems.has(k) || (item['type'] === 'AddressOwner' && before.name !== after.name))
+      .map(([, item]) => put(item)),
+  ];
+}
