@@ -3,7 +3,7 @@
  * (`P#<p>#BLOCK#<type>#<value>`): the block check is a GetItem, or a BatchGetItem for many. The
  * record by id (`BLOCKREF#<id>`) outlives an unblock, with its append-only history beside it.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   AlreadyBlocked,
@@ -17,8 +17,9 @@ import {
 } from '../../use-cases/blocks/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
+import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
 import { keys } from './keys.js';
-import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
+import { Filter, queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
 type Item = Record<string, unknown>;
 
@@ -95,23 +96,14 @@ const conflicted = (error: unknown, index: number) =>
 export class DynamoBlockRepository implements BlockRepository {
   async create(practiceId: string, block: BlockRecord, event: BlockEvent): Promise<void> {
     const addressKey = keys.blockedAddress(practiceId, block.type, block.value);
+    const addressItem = { ...addressKey, type: 'BlockedAddress', blockId: block.id, addressType: block.type, value: block.value, hideExisting: block.hideExisting };
     try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...addressKey, type: 'BlockedAddress', blockId: block.id, addressType: block.type, value: block.value, hideExisting: block.hideExisting },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: tableName, Item: blockItem(practiceId, block), ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: tableName, Item: eventItem(practiceId, block.id, event) } },
-            counter(practiceId, block.blockedAt, 'blocked'),
-          ],
-        }),
-      );
+      await transact([
+        putItem(addressItem, 'attribute_not_exists(pk)'),
+        putItem(blockItem(practiceId, block), 'attribute_not_exists(pk)'),
+        putItem(eventItem(practiceId, block.id, event)),
+        counter(practiceId, block.blockedAt, 'blocked'),
+      ]);
     } catch (error) {
       if (conflicted(error, 0)) {
         const existing = await dynamo.send(new GetCommand({ TableName: tableName, Key: addressKey, ConsistentRead: true }));
@@ -138,70 +130,41 @@ export class DynamoBlockRepository implements BlockRepository {
   }
 
   async update(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: blockItem(practiceId, after),
-                ConditionExpression: 'updatedAt = :seen AND #status = :active',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':seen': before.updatedAt, ':active': 'active' },
-              },
-            },
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.blockedAddress(practiceId, after.type, after.value),
-                UpdateExpression: 'SET hideExisting = :hide',
-                ConditionExpression: 'blockId = :id',
-                ExpressionAttributeValues: { ':hide': after.hideExisting, ':id': after.id },
-              },
-            },
-            { Put: { TableName: tableName, Item: eventItem(practiceId, after.id, event) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conflicted(error, 0) || conflicted(error, 1)) return false;
-      throw error;
-    }
+    // Only the first two writes carry conditions: the block as read, the address still its own.
+    return writtenIfUnchanged(
+      transact([
+        putItem(blockItem(practiceId, after), 'updatedAt = :seen AND #status = :active', { ':seen': before.updatedAt, ':active': 'active' }, { '#status': 'status' }),
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.blockedAddress(practiceId, after.type, after.value),
+            UpdateExpression: 'SET hideExisting = :hide',
+            ConditionExpression: 'blockId = :id',
+            ExpressionAttributeValues: { ':hide': after.hideExisting, ':id': after.id },
+          },
+        },
+        putItem(eventItem(practiceId, after.id, event)),
+      ]),
+    );
   }
 
   async unblock(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: tableName,
-                Key: keys.blockedAddress(practiceId, before.type, before.value),
-                ConditionExpression: 'blockId = :id',
-                ExpressionAttributeValues: { ':id': before.id },
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: blockItem(practiceId, after),
-                ConditionExpression: 'updatedAt = :seen',
-                ExpressionAttributeValues: { ':seen': before.updatedAt },
-              },
-            },
-            { Put: { TableName: tableName, Item: eventItem(practiceId, after.id, event) } },
-            counter(practiceId, after.unblockedAt as string, 'unblocked'),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conflicted(error, 0) || conflicted(error, 1)) return false;
-      throw error;
-    }
+    // Only the first two writes carry conditions: the address still this block's, the block as read.
+    return writtenIfUnchanged(
+      transact([
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.blockedAddress(practiceId, before.type, before.value),
+            ConditionExpression: 'blockId = :id',
+            ExpressionAttributeValues: { ':id': before.id },
+          },
+        },
+        putItem(blockItem(practiceId, after), 'updatedAt = :seen', { ':seen': before.updatedAt }),
+        putItem(eventItem(practiceId, after.id, event)),
+        counter(practiceId, after.unblockedAt as string, 'unblocked'),
+      ]),
+    );
   }
 
   async list(practiceId: string, q: BlockListQuery): Promise<Page<BlockRecord>> {
@@ -210,27 +173,13 @@ export class DynamoBlockRepository implements BlockRepository {
       : q.contactId
         ? keys.blocksOfContactPk(practiceId, q.contactId)
         : undefined;
-    const filters: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    if (q.type) {
-      filters.push('addressType = :type');
-      values[':type'] = q.type;
-    }
-    if (q.q) {
-      filters.push('contains(#value, :q)');
-      names['#value'] = 'value';
-      values[':q'] = q.q;
-    }
     const result = await queryIndexPage(
       {
         index: byOwner ? 'gsi2' : 'gsi1',
         pk: byOwner ?? keys.blocksByDatePk(practiceId),
         // Bounds arrive as UTC instants (the use case normalises them); sort keys are `<blockedAt>#<id>`.
         range: q.blockedFrom || q.blockedTo ? { from: q.blockedFrom ?? '0000', to: `${q.blockedTo ?? '9999'}\uffff` } : undefined,
-        filters,
-        names,
-        values,
+        filter: new Filter().equals('addressType', q.type || undefined).contains('value', q.q || undefined),
         forward: false,
       },
       q,

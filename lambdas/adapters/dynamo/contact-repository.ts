@@ -4,15 +4,17 @@
  * category on gsi3, and found by prefix through search tokens in the practice's `CSEARCH`
  * partition (finder-items.ts); a group's contacts are listed through its member items.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactListFilter, ContactRecord, ContactRepository } from '../../use-cases/contacts/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
-import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
+import { dynamo, tableName } from './client.js';
+import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
 import { contactFields, contactFrom, contactIndexKeys, contactItem, findable } from './contact-items.js';
-import { finderChanges, finderItems, put } from './finder-items.js';
+import { finderChanges, finderItems } from './finder-items.js';
 import { countMembers, membershipWrites } from './group-repository.js';
+import { getByIds } from './get-by-ids.js';
 import { keys } from './keys.js';
-import { queryIndexPage, queryPageOf } from './query.js';
+import { Filter, queryIndexPage, queryPageOf } from './query.js';
 
 const inRange = (at: string | null, from?: string, to?: string) =>
   from === undefined && to === undefined ? true : at !== null && at >= (from ?? '') && at <= `${to ?? '9999'}\uffff`;
@@ -26,18 +28,14 @@ const matches = (f: ContactListFilter) => (c: ContactRecord) =>
 
 export class DynamoContactRepository implements ContactRepository {
   async createContact(practiceId: string, contact: ContactRecord): Promise<void> {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: contactItem(practiceId, contact), ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...[...finderItems(practiceId, findable(contact)).values()].map(put),
-          ...contact.groupIds.flatMap((gid) => [
-            ...membershipWrites(practiceId, gid, { type: 'contact', id: contact.id }).filter((w) => !w.Update),
-            countMembers(practiceId, gid, 1),
-          ]),
-        ],
-      }),
-    );
+    await transact([
+      putItem(contactItem(practiceId, contact), 'attribute_not_exists(pk)'),
+      ...[...finderItems(practiceId, findable(contact)).values()].map((item) => putItem(item)),
+      ...contact.groupIds.flatMap((gid) => [
+        ...membershipWrites(practiceId, gid, { type: 'contact', id: contact.id }).filter((w) => !w.Update),
+        countMembers(practiceId, gid, 1),
+      ]),
+    ]);
   }
 
   async getContact(practiceId: string, id: string): Promise<ContactRecord | null> {
@@ -45,11 +43,8 @@ export class DynamoContactRepository implements ContactRepository {
     return out.Item ? contactFrom(out.Item) : null;
   }
 
-  async getContacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]> {
-    const unique = [...new Set(ids)];
-    const found = new Map<string, ContactRecord>();
-    for (const item of await batchGetAll(unique.map((id) => keys.contact(practiceId, id)))) found.set(item['id'] as string, contactFrom(item));
-    return unique.map((id) => found.get(id)).filter((c): c is ContactRecord => c !== undefined);
+  getContacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]> {
+    return getByIds(ids, (id) => keys.contact(practiceId, id), contactFrom);
   }
 
   async updateContact(practiceId: string, before: ContactRecord, after: ContactRecord, addedBlockIds: readonly string[]): Promise<boolean> {
@@ -73,29 +68,15 @@ export class DynamoContactRepository implements ContactRepository {
       expression += ' ADD blockHistoryIds :added';
       values[':added'] = new Set(addedBlockIds);
     }
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.contact(practiceId, after.id),
-                UpdateExpression: expression,
-                ConditionExpression: 'updatedAt = :seen',
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-            ...finderChanges(practiceId, findable(before), findable(after)),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const update = {
+      TableName: tableName,
+      Key: keys.contact(practiceId, after.id),
+      UpdateExpression: expression,
+      ConditionExpression: 'updatedAt = :seen',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    return writtenIfUnchanged(transact([{ Update: update }, ...finderChanges(practiceId, findable(before), findable(after))]));
   }
 
   async listContacts(practiceId: string, f: ContactListFilter, page: PageRequest): Promise<Page<ContactRecord>> {
@@ -106,20 +87,8 @@ export class DynamoContactRepository implements ContactRepository {
     const range = { from: f.blockedFrom ?? '0000', to: `${f.blockedTo ?? '9999'}\uffff` };
     let result;
     if (f.category) {
-      const filters: string[] = [];
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      if (f.status) {
-        filters.push('#status = :status');
-        names['#status'] = 'status';
-        values[':status'] = f.status;
-      }
-      if (ranged) {
-        filters.push('blockedAt BETWEEN :from AND :to');
-        values[':from'] = range.from;
-        values[':to'] = range.to;
-      }
-      result = await queryIndexPage({ index: 'gsi3', pk: keys.contactsByCategoryPk(practiceId, f.category), filters, names, values, forward: true }, page);
+      const filter = new Filter().equals('status', f.status || undefined).between('blockedAt', ranged ? range : undefined);
+      result = await queryIndexPage({ index: 'gsi3', pk: keys.contactsByCategoryPk(practiceId, f.category), filter, forward: true }, page);
     } else if (f.status || ranged) {
       const status = f.status ?? 'blocked';
       // Blocked contacts sort by blocking time, most recently blocked first.

@@ -3,7 +3,7 @@
  * docs/data-model.md): GetItem by id; lists by name on gsi1; patient search on the practice's
  * search partition (one item per token, Query begins_with) followed by one BatchGetItem.
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   AddressOwner,
   DirectoryRepository,
@@ -14,8 +14,10 @@ import type {
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
-import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
-import { finderChanges, finderItems, put, type Findable } from './finder-items.js';
+import { dynamo, tableName } from './client.js';
+import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
+import { getByIds } from './get-by-ids.js';
+import { finderChanges, finderItems, type Findable } from './finder-items.js';
 import { keys } from './keys.js';
 import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
@@ -154,20 +156,16 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async replaceStaff(practiceId: string, staff: StaffRecord, expectedUpdatedAt: string): Promise<boolean> {
-    try {
-      await dynamo.send(
+    return writtenIfUnchanged(
+      dynamo.send(
         new PutCommand({
           TableName: tableName,
           Item: staffItem(practiceId, staff),
           ConditionExpression: 'updatedAt = :expected',
           ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>> {
@@ -175,20 +173,10 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   async createPatient(practiceId: string, patient: PatientRecord): Promise<void> {
-    await dynamo.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: patientItem(practiceId, patient),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...[...finderItems(practiceId, findable(patient)).values()].map(put),
-        ],
-      }),
-    );
+    await transact([
+      putItem(patientItem(practiceId, patient), 'attribute_not_exists(pk)'),
+      ...[...finderItems(practiceId, findable(patient)).values()].map((item) => putItem(item)),
+    ]);
   }
 
   async getPatient(practiceId: string, id: string): Promise<PatientRecord | null> {
@@ -196,46 +184,21 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return out.Item ? patientFrom(out.Item) : null;
   }
 
-  async getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {
-    const unique = [...new Set(ids)];
-    const found = new Map<string, PatientRecord>();
-    for (const item of await batchGetAll(unique.map((id) => keys.patient(practiceId, id)))) {
-      found.set(item['id'] as string, patientFrom(item));
-    }
-    return unique.map((id) => found.get(id)).filter((p): p is PatientRecord => p !== undefined);
+  getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {
+    return getByIds(ids, (id) => keys.patient(practiceId, id), patientFrom);
   }
 
-  async getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]> {
-    const unique = [...new Set(ids)];
-    const found = new Map<string, StaffRecord>();
-    for (const item of await batchGetAll(unique.map((id) => keys.staff(practiceId, id)))) {
-      found.set(item['id'] as string, staffFrom(item));
-    }
-    return unique.map((id) => found.get(id)).filter((s): s is StaffRecord => s !== undefined);
+  getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]> {
+    return getByIds(ids, (id) => keys.staff(practiceId, id), staffFrom);
   }
 
   async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: patientItem(practiceId, after),
-                ConditionExpression: 'updatedAt = :expected',
-                ExpressionAttributeValues: { ':expected': before.updatedAt },
-              },
-            },
-            ...finderChanges(practiceId, findable(before), findable(after)),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writtenIfUnchanged(
+      transact([
+        putItem(patientItem(practiceId, after), 'updatedAt = :expected', { ':expected': before.updatedAt }),
+        ...finderChanges(practiceId, findable(before), findable(after)),
+      ]),
+    );
   }
 
   listPatients(practiceId: string, page: PageRequest): Promise<Page<PatientRecord>> {

@@ -3,13 +3,12 @@
  * digits (Query begins_with on the practice's search partition), and one address-owner entry per
  * address (inbound routing, block linking). Both are rewritten with the record, by difference.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
 import { tableName } from './client.js';
+import { putItem, type TransactItem } from './conditional-writes.js';
 import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A patient or contact as its finder items see it. */
 export interface Findable {
@@ -36,7 +35,7 @@ export function searchTokens(p: Findable): Set<string> {
   return tokens;
 }
 
-/** Search tokens and address-owner entries of a person, keyed for diffing. */
+/** Search tokens and address-owner entries of a person, keyed for diffing (written as they are on create). */
 export function finderItems(practiceId: string, p: Findable): Map<string, Item> {
   const items = new Map<string, Item>();
   for (const token of searchTokens(p)) {
@@ -53,8 +52,7 @@ export function finderItems(practiceId: string, p: Findable): Map<string, Item> 
   return items;
 }
 
-export const put = (item: Item): TransactItem => ({ Put: { TableName: tableName, Item: item } });
-export const del = (item: Item): TransactItem => ({ Delete: { TableName: tableName, Key: { pk: item['pk'], sk: item['sk'] } } });
+const del = (item: Item): TransactItem => ({ Delete: { TableName: tableName, Key: { pk: item['pk'], sk: item['sk'] } } });
 
 /** The writes that take a person's finder items from `before` to `after`. */
 export function finderChanges(practiceId: string, before: Findable, after: Findable): TransactItem[] {
@@ -65,6 +63,6 @@ export function finderChanges(practiceId: string, before: Findable, after: Finda
     // Owner entries carry the name: rewrite them all when the name changes.
     ...[...newItems]
       .filter(([k, item]) => !oldItems.has(k) || (item['type'] === 'AddressOwner' && before.name !== after.name))
-      .map(([, item]) => put(item)),
+      .map(([, item]) => putItem(item)),
   ];
 }

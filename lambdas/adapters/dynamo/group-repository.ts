@@ -3,13 +3,14 @@
  * holds the group and one item per member; each member's own partition holds a reverse link, so
  * a patient's groups (and their chat settings) are one Query.
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { PartialChatSettings } from '../../domain/chat-settings.js';
 import type { GroupChatReader, GroupRecord, GroupRepository, MemberRef } from '../../use-cases/contacts/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
-import { put, type TransactItem } from './finder-items.js';
+import { putItem, transact, type TransactItem } from './conditional-writes.js';
+import { getByIds } from './get-by-ids.js';
 import { keys } from './keys.js';
 import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
@@ -30,14 +31,11 @@ const groupFrom = (i: Item): GroupRecord => {
 /** The writes that make `member` part of `groupId` (member item, reverse link, contact's groupIds). */
 export function membershipWrites(practiceId: string, groupId: string, m: MemberRef): TransactItem[] {
   const writes: TransactItem[] = [
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.groupMember(practiceId, groupId, m.type, m.id), type: 'GroupMember', groupId, memberType: m.type, memberId: m.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    put({ ...keys.memberGroupLink(practiceId, m.type, m.id, groupId), type: 'GroupLink', groupId, memberType: m.type, memberId: m.id }),
+    putItem(
+      { ...keys.groupMember(practiceId, groupId, m.type, m.id), type: 'GroupMember', groupId, memberType: m.type, memberId: m.id },
+      'attribute_not_exists(pk)',
+    ),
+    putItem({ ...keys.memberGroupLink(practiceId, m.type, m.id, groupId), type: 'GroupLink', groupId, memberType: m.type, memberId: m.id }),
   ];
   if (m.type === 'contact') {
     writes.push({
@@ -92,11 +90,8 @@ export class DynamoGroupRepository implements GroupRepository, GroupChatReader {
     return out.Item ? groupFrom(out.Item) : null;
   }
 
-  async getGroups(practiceId: string, ids: readonly string[]): Promise<GroupRecord[]> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return [];
-    const found = new Map((await batchGetAll(unique.map((id) => keys.group(practiceId, id)))).map((i) => [i['id'] as string, groupFrom(i)]));
-    return unique.map((id) => found.get(id)).filter((g): g is GroupRecord => g !== undefined);
+  getGroups(practiceId: string, ids: readonly string[]): Promise<GroupRecord[]> {
+    return getByIds(ids, (id) => keys.group(practiceId, id), groupFrom);
   }
 
   async listGroups(practiceId: string, page: PageRequest): Promise<Page<GroupRecord>> {
@@ -113,11 +108,7 @@ export class DynamoGroupRepository implements GroupRepository, GroupChatReader {
       try {
         for (let i = 0; i < fresh.length; i += MEMBERS_PER_TRANSACTION) {
           const chunk = fresh.slice(i, i + MEMBERS_PER_TRANSACTION);
-          await dynamo.send(
-            new TransactWriteCommand({
-              TransactItems: [...chunk.flatMap((m) => membershipWrites(practiceId, groupId, m)), countMembers(practiceId, groupId, chunk.length)],
-            }),
-          );
+          await transact([...chunk.flatMap((m) => membershipWrites(practiceId, groupId, m)), countMembers(practiceId, groupId, chunk.length)]);
         }
         return fresh.length;
       } catch (error) {

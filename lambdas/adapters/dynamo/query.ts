@@ -54,24 +54,56 @@ export function queryPrefixPage(pk: string, prefix: string, page: PageRequest, o
 }
 
 /**
+ * A FilterExpression built clause by clause; a clause whose value is undefined is left out.
+ * Attribute names and values get their own placeholders, apart from the key condition's.
+ */
+export class Filter {
+  readonly clauses: string[] = [];
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+
+  equals(attribute: string, value: unknown): this {
+    if (value === undefined) return this;
+    this.names[`#f_${attribute}`] = attribute;
+    this.values[`:f_${attribute}`] = value;
+    this.clauses.push(`#f_${attribute} = :f_${attribute}`);
+    return this;
+  }
+
+  contains(attribute: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    this.names[`#f_${attribute}`] = attribute;
+    this.values[`:f_${attribute}`] = value;
+    this.clauses.push(`contains(#f_${attribute}, :f_${attribute})`);
+    return this;
+  }
+
+  between(attribute: string, range: { from: string; to: string } | undefined): this {
+    if (range === undefined) return this;
+    this.names[`#f_${attribute}`] = attribute;
+    this.values[`:f_${attribute}_from`] = range.from;
+    this.values[`:f_${attribute}_to`] = range.to;
+    this.clauses.push(`#f_${attribute} BETWEEN :f_${attribute}_from AND :f_${attribute}_to`);
+    return this;
+  }
+}
+
+/**
  * One page of a global secondary index (`gsi1`…`gsi3`, keys `<index>pk`/`<index>sk`): the
- * partition `pk`, optionally a sort-key range, optionally filters (each a FilterExpression
- * clause; their names and values go in `names` and `values`).
+ * partition `pk`, optionally a sort-key range and a filter.
  */
 export function queryIndexPage(
   q: {
     index: string;
     pk: string;
     range?: { from: string; to: string } | undefined;
-    filters?: string[];
-    names?: Record<string, string>;
-    values?: Record<string, unknown>;
+    filter?: Filter;
     forward: boolean;
   },
   page: PageRequest,
 ) {
-  const names: Record<string, string> = { ...q.names, '#pk': `${q.index}pk` };
-  const values: Record<string, unknown> = { ...q.values, ':pk': q.pk };
+  const names: Record<string, string> = { ...q.filter?.names, '#pk': `${q.index}pk` };
+  const values: Record<string, unknown> = { ...q.filter?.values, ':pk': q.pk };
   let keyCondition = '#pk = :pk';
   if (q.range) {
     names['#sk'] = `${q.index}sk`;
@@ -79,7 +111,7 @@ export function queryIndexPage(
     values[':to'] = q.range.to;
     keyCondition += ' AND #sk BETWEEN :from AND :to';
   }
-  const filters = q.filters ?? [];
+  const filters = q.filter?.clauses ?? [];
   return queryPage(
     {
       TableName: tableName,
