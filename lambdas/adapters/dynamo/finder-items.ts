@@ -4,6 +4,7 @@
  * address (inbound routing, block linking). Both are rewritten with the record, by difference.
  */
 import { nameSearchTokens, phoneSearchTokens } from '../../domain/contact-address.js';
+import { ownedAddresses } from '../../use-cases/blocks/block-address.js';
 import { tableName } from './client.js';
 import { putItem, type TransactItem } from './conditional-writes.js';
 import { keys } from './keys.js';
@@ -17,14 +18,6 @@ export interface Findable {
   name: string;
   email: string | null;
   phones: readonly (string | null)[];
-}
-
-/** The addresses a person owns, deduplicated (two phones may be one number). */
-export function ownedAddresses(p: Pick<Findable, 'email' | 'phones'>): { type: 'email' | 'phone'; value: string }[] {
-  const out = new Map<string, { type: 'email' | 'phone'; value: string }>();
-  if (p.email) out.set(`email:${p.email}`, { type: 'email', value: p.email });
-  for (const phone of p.phones) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
-  return [...out.values()];
 }
 
 /** Every token a person can be found by: name words, email, phone digits. */

@@ -39,6 +39,14 @@ export const blockView = (b: BlockRecord): BlockView => {
   } as BlockView;
 };
 
+/** The addresses a person (patient or contact) owns, each once: two phones may be one number. */
+export function ownedAddresses(p: { email: string | null; phones: readonly (string | null)[] }): { type: AddressType; value: string }[] {
+  const out = new Map<string, { type: AddressType; value: string }>();
+  if (p.email) out.set(`email:${p.email}`, { type: 'email', value: p.email });
+  for (const phone of p.phones) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
+  return [...out.values()];
+}
+
 export const by = (caller: Caller): Person => ({ id: caller.id, name: caller.name });
 
 /** Normalises an address as every block and check compares it; a 400 names the field when it is not one. */

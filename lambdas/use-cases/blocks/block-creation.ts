@@ -2,7 +2,7 @@
 import { requirePermission, type Caller } from '../../domain/caller.js';
 import { conflict, notFound, validationFailed } from '../../domain/errors.js';
 import type { PatientRecord } from '../directory-ports.js';
-import { blockAddress, blockView, normalizeAddress, type BlockDeps, type BlockOptions, type BlockOutcome, type BlockView } from './block-address.js';
+import { blockAddress, blockView, normalizeAddress, ownedAddresses, type BlockDeps, type BlockOptions, type BlockOutcome, type BlockView } from './block-address.js';
 import type { AddressType, BlockRecord, Person } from './ports.js';
 
 // ------------------------------------------------------------------ POST /v1/blocks
@@ -71,19 +71,11 @@ const outcomesView = (outcomes: BlockOutcome[]) => ({
 
 /** The addresses a conversation's external senders use on its channel (portal: what is on file). */
 function senderAddresses(channel: string, p: PatientRecord): { type: AddressType; value: string }[] {
-  const out: { type: AddressType; value: string }[] = [];
-  const add = (type: AddressType, value: string | null) => {
-    if (value && !out.some((a) => a.type === type && a.value === value)) out.push({ type, value });
-  };
-  if (channel === 'email') add('email', p.email);
-  else if (channel === 'sms') add('phone', p.phone);
-  else if (channel === 'whatsapp') add('phone', p.whatsapp ?? p.phone);
-  else if (channel === 'portal' || channel === 'call') {
-    add('email', p.email);
-    add('phone', p.phone);
-    add('phone', p.whatsapp);
-  }
-  return out;
+  if (channel === 'email') return ownedAddresses({ email: p.email, phones: [] });
+  if (channel === 'sms') return ownedAddresses({ email: null, phones: [p.phone] });
+  if (channel === 'whatsapp') return ownedAddresses({ email: null, phones: [p.whatsapp ?? p.phone] });
+  if (channel === 'portal' || channel === 'call') return ownedAddresses({ email: p.email, phones: [p.phone, p.whatsapp] });
+  return [];
 }
 
 export async function blockFromConversations(

@@ -2,13 +2,10 @@
 import type { BlockList } from '../conversations/ports.js';
 import type { BlockReminderReader, BlockedContactView } from '../directory.js';
 import type { PatientRecord } from '../directory-ports.js';
-import type { AddressType, BlockRepository } from './ports.js';
+import { ownedAddresses } from './block-address.js';
+import type { BlockRepository } from './ports.js';
 
-const addressesOf = (p: PatientRecord): { type: AddressType; value: string }[] => [
-  ...(p.email ? [{ type: 'email' as const, value: p.email }] : []),
-  ...(p.phone ? [{ type: 'phone' as const, value: p.phone }] : []),
-  ...(p.whatsapp ? [{ type: 'phone' as const, value: p.whatsapp }] : []),
-];
+const addressesOf = (p: PatientRecord) => ownedAddresses({ email: p.email, phones: [p.phone, p.whatsapp] });
 
 export const blockReminders = (blocks: BlockRepository): BlockReminderReader => ({
   async blockedContactsOf(practiceId, patient): Promise<BlockedContactView[]> {

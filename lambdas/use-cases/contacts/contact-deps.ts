@@ -1,7 +1,7 @@
 /** What every contact use case shares: its dependencies, the view of a contact, loading one, its addresses. */
 import type { Caller } from '../../domain/caller.js';
 import { notFound } from '../../domain/errors.js';
-import type { BlockDeps } from '../blocks/index.js';
+import { ownedAddresses, type BlockDeps } from '../blocks/index.js';
 import type { AddressType, Person } from '../blocks/ports.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryRepository } from '../directory-ports.js';
@@ -22,12 +22,8 @@ export const contactView = ({ blockHistoryIds: _history, ...rest }: ContactRecor
 export type Address = { type: AddressType; value: string };
 
 /** A contact's addresses, deduplicated (both phones may be one number). */
-export function addressesOf(c: Pick<ContactRecord, 'email' | 'primaryPhone' | 'secondaryPhone'>): Address[] {
-  const out = new Map<string, Address>();
-  if (c.email) out.set(`email:${c.email}`, { type: 'email', value: c.email });
-  for (const phone of [c.primaryPhone, c.secondaryPhone]) if (phone) out.set(`phone:${phone}`, { type: 'phone', value: phone });
-  return [...out.values()];
-}
+export const addressesOf = (c: Pick<ContactRecord, 'email' | 'primaryPhone' | 'secondaryPhone'>): Address[] =>
+  ownedAddresses({ email: c.email, phones: [c.primaryPhone, c.secondaryPhone] });
 export const keyOf = (a: Address) => `${a.type}:${a.value}`;
 
 export const personOf = (c: { id: string; name: string }): Person => ({ id: c.id, name: c.name });
