@@ -1,5 +1,5 @@
 /** Helpers shared by the test files that start and reply to conversations. */
-import { type Actor, type ApiResponse, call } from './api-client.js';
+import { type Actor, type ApiResponse, call, newPractice } from './api-client.js';
 import { succeeded } from './fixtures.js';
 
 export const pt = (a: Actor) => ({ type: 'patient', id: a.id });
@@ -37,4 +37,13 @@ export async function messages(token: string, conversationId: string): Promise<a
 export async function inboxIds(token: string, query = ''): Promise<string[]> {
   const body = await succeeded(`inbox ${query}`, call('GET', `/v1/conversations?${query ? `${query}&` : ''}limit=100`, { token }), 200);
   return body.items.map((c: { id: string }) => c.id);
+}
+
+/** A fresh practice, a receptionist, a patient (with `patientExtra`) and a portal conversation between them. */
+export async function portalScene(patientExtra: Record<string, unknown> = {}) {
+  const p = await newPractice();
+  const receptionist = await p.staff('receptionist');
+  const patient = await p.patient(patientExtra);
+  const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+  return { p, receptionist, patient, conversation };
 }

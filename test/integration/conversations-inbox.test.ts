@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-import { BODY, inboxIds, portal, pt, replied, st, started } from './conversation-helpers.js';
+import { BODY, inboxIds, portal, portalScene, pt, replied, st, started } from './conversation-helpers.js';
 import { succeeded } from './fixtures.js';
 
 async function statusOf(token: string, conversationId: string): Promise<string> {
@@ -23,10 +23,7 @@ async function inbox(token: string, query = ''): Promise<ApiResponse> {
 
 describe('Per-participant state', () => {
   it('a new conversation is unread for the recipient, read after POST /read, replied after their own reply, and unread again for the other side', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     const id = conversation.id;
 
     expect(await statusOf(patient.token, id)).toBe('unread');
@@ -58,10 +55,7 @@ describe('Per-participant state', () => {
   });
 
   it('starring is per caller', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     const starred = await patch(receptionist.token, conversation.id, { starred: true });
     expect(starred.status).toBe(200);
     expect((await call('GET', `/v1/conversations/${conversation.id}`, { token: receptionist.token })).body.starred).toBe(true);
@@ -75,10 +69,7 @@ describe('Per-participant state', () => {
   });
 
   it('archiving hides a conversation from the default inbox for the caller only; un-archiving brings it back as read', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     const id = conversation.id;
 
     const archived = await patch(receptionist.token, id, { archived: true });
@@ -100,10 +91,7 @@ describe('Per-participant state', () => {
   });
 
   it('a new message from the patient brings an archived conversation back as unread', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     await patch(receptionist.token, conversation.id, { archived: true, starred: true });
     expect(await inboxIds(receptionist.token)).toEqual([]);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiResponse, call, expectProblem, newPractice } from './api-client.js';
-import { BODY, messages, portal, pt, replied, st, started } from './conversation-helpers.js';
+import { BODY, messages, portal, portalScene, pt, replied, st, started } from './conversation-helpers.js';
 
 const messageIds = async (token: string, conversationId: string): Promise<string[]> =>
   (await messages(token, conversationId)).map((m: { id: string }) => m.id);
@@ -24,10 +24,7 @@ function callLog(token: string, patientId: string, extra: Record<string, unknown
 
 describe('Notes to the chart', () => {
   it('a staff participant saves a note on a one-patient conversation; the patient chart lists notes newest first', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, receptionist, patient, conversation } = await portalScene();
 
     const first = await note(receptionist.token, conversation.id, 'Prefers morning appointments.');
     expect(first.status).toBe(201);
@@ -73,19 +70,13 @@ describe('Notes to the chart', () => {
   });
 
   it('patients can neither write notes nor read the chart notes', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { patient, conversation } = await portalScene();
     expectProblem(await note(patient.token, conversation.id, 'I am writing on my own chart.'), 403, 'forbidden');
     expectProblem(await call('GET', `/v1/patients/${patient.id}/notes`, { token: patient.token }), 403, 'forbidden');
   });
 
   it('refuses an empty note or unknown fields', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, conversation } = await portalScene();
     expectProblem(await note(receptionist.token, conversation.id, ''), 400, 'validation_failed');
     expectProblem(
       await call('POST', `/v1/conversations/${conversation.id}/notes`, { token: receptionist.token, body: { text: 'ok', pinned: true } }),
@@ -314,10 +305,7 @@ describe('Deleting messages', () => {
 
 describe('Deleting conversations', () => {
   it('the staff member who started it deletes it; it is gone for everyone', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, receptionist, patient, conversation } = await portalScene();
     await replied(patient.token, conversation.id, 'A reply before deletion');
     const res = await call('DELETE', `/v1/conversations/${conversation.id}`, { token: receptionist.token });
     expect(res.status).toBe(204);
@@ -375,10 +363,7 @@ describe('Deleting conversations', () => {
   });
 
   it('an admin may delete a conversation a staff member started', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, receptionist, conversation } = await portalScene();
     expect((await call('DELETE', `/v1/conversations/${conversation.id}`, { token: p.admin.token })).status).toBe(204);
     expectProblem(await call('GET', `/v1/conversations/${conversation.id}`, { token: receptionist.token }), 404, 'not_found');
   });

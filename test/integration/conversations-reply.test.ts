@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiResponse, call, expectProblem, newPractice, tokenFor } from './api-client.js';
-import { BODY, portal, pt, reply, st, started } from './conversation-helpers.js';
+import { BODY, portal, portalScene, pt, reply, st, started } from './conversation-helpers.js';
 
 function view(token: string, conversationId: string): Promise<ApiResponse> {
   return call('GET', `/v1/conversations/${conversationId}`, { token });
@@ -80,10 +80,7 @@ describe('Replying: the message', () => {
   });
 
   it('a portal reply to a patient with an email queues the portal message and a notification email', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient({ email: 'reply.notify@example.com' });
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene({ email: 'reply.notify@example.com' });
     const res = await reply(receptionist.token, conversation.id);
     expect(res.status).toBe(201);
     expect(res.body.deliveries).toHaveLength(2);
@@ -96,10 +93,7 @@ describe('Replying: the message', () => {
   });
 
   it('moves the conversation lastMessageAt to the reply', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     const res = await reply(patient.token, conversation.id, 'A reply from me');
     const after = await view(receptionist.token, conversation.id);
     expect(after.body.lastMessageAt).toBe(res.body.createdAt);
@@ -132,10 +126,7 @@ describe('Replying: the message', () => {
   });
 
   it('the same Idempotency-Key and body returns the first reply and stores it once', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     const send = (body: string) =>
       call('POST', `/v1/conversations/${conversation.id}/messages`, { token: patient.token, body: { body }, headers: { 'idempotency-key': 'reply-1' } });
     const first = await send('Only once, please');
@@ -148,10 +139,7 @@ describe('Replying: the message', () => {
   });
 
   it('a token naming someone who is not in the practice directory gets 403 unknown_caller', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, patient, conversation } = await portalScene();
     const ghost = await tokenFor(p.practiceId, 'no-such-patient', 'patient');
     expectProblem(await reply(ghost, conversation.id), 403, 'unknown_caller');
     expectProblem(await call('GET', '/v1/conversations', { token: ghost }), 403, 'unknown_caller');
@@ -221,10 +209,7 @@ describe('Replying: who may reply (and replyPolicy says the same)', () => {
   });
 
   it('a patient whose direct messaging is off reads but cannot send, and staff cannot compose to them', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient({ name: 'Dora Disabled' });
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, receptionist, patient, conversation } = await portalScene({ name: 'Dora Disabled' });
     const off = await call('PATCH', `/v1/patients/${patient.id}`, {
       token: p.admin.token,
       body: { chat: { directMessaging: false, communityChat: true } },
@@ -268,10 +253,7 @@ describe('Replying: who may reply (and replyPolicy says the same)', () => {
   });
 
   it('an admin who is not a participant may reply (only participants and admins may read or reply)', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { p, conversation } = await portalScene();
     await expectAllowedEverywhere(p.admin, conversation.id);
   });
 
@@ -341,10 +323,7 @@ describe('Messages: listing', () => {
   });
 
   it('refuses a bad limit or cursor', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, conversation } = await portalScene();
     for (const q of ['limit=0', 'limit=101', 'cursor=garbage']) {
       expectProblem(await call('GET', `/v1/conversations/${conversation.id}/messages?${q}`, { token: receptionist.token }), 400, 'validation_failed');
     }
@@ -366,10 +345,7 @@ describe('Replying: concurrency', () => {
   });
 
   it('after replies sent at once, lastMessageAt is the time of the newest message', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     // A few rounds, because a lost update shows only when commits land out of order.
     for (let round = 0; round < 5; round++) {
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => reply(receptionist.token, conversation.id, `round ${round} reply ${i}`)));
@@ -403,10 +379,7 @@ describe('Replying: concurrency', () => {
   });
 
   it('a star set while replies arrive is kept, and the replies still leave it unread', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { receptionist, patient, conversation } = await portalScene();
     for (let round = 0; round < 5; round++) {
       const starred = round % 2 === 0;
       const [star, ...replies] = await Promise.all([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, call, expectProblem, newPractice } from './api-client.js';
-import { BODY, portal, pt, st, start, started } from './conversation-helpers.js';
+import { BODY, portal, portalScene, pt, st, start, started } from './conversation-helpers.js';
 import { errorPaths } from './fixtures.js';
 
 describe('Starting a conversation: the answer', () => {
@@ -54,10 +54,7 @@ describe('Starting a conversation: the answer', () => {
   });
 
   it('the recipient sees the new conversation as unread', async () => {
-    const p = await newPractice();
-    const receptionist = await p.staff('receptionist');
-    const patient = await p.patient();
-    const { conversation } = await started(receptionist.token, portal([pt(patient)]));
+    const { patient, conversation } = await portalScene();
     const seen = await call('GET', `/v1/conversations/${conversation.id}`, { token: patient.token });
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({ id: conversation.id, status: 'unread', starred: false, replyPolicy: { canReply: true } });
