@@ -3,7 +3,16 @@
  * edit, unblock, list, history and stats; and the two readers every other module uses: the
  * block check of the send path and the reminder on a patient record.
  */
-export * from './block-address.js';
-export * from './block-creation.js';
-export * from './block-management.js';
-export * from './block-readers.js';
+export {
+  blockAddress,
+  blockView,
+  normalizeAddress,
+  ownedAddresses,
+  type BlockDeps,
+  type BlockOptions,
+  type BlockOutcome,
+  type BlockView,
+} from './block-address.js';
+export { blockFromConversations, blockPatientMethods, createBlock, type PatientMethod } from './block-creation.js';
+export { blockHistory, blockStats, getBlock, listBlocks, rangeBound, unblock, updateBlock } from './block-management.js';
+export { blockList, blockReminders } from './block-readers.js';

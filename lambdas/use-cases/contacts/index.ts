@@ -1,6 +1,6 @@
 /** Contacts (non-patient people: leads, inbound senders, others) and groups. */
-export * from './contact-deps.js';
-export * from './contact-records.js';
-export * from './contact-blocking.js';
-export * from './contact-history.js';
-export * from './groups.js';
+export { addressesOf, contactView, type ContactDeps, type ContactView } from './contact-deps.js';
+export { createContact, getContact, listContacts, updateContact, type ContactInput } from './contact-records.js';
+export { blockContacts, unblockContact, type BulkBlockItem } from './contact-blocking.js';
+export { contactHistory, type ContactHistoryItem } from './contact-history.js';
+export { addMembers, createGroup, getGroup, listGroups, listMembers, setGroupChat, type GroupView } from './groups.js';
