@@ -36,7 +36,7 @@ const blocks: BlockList = blockList(blockRepository);
 /** No upload exists until the attachments module is built: no id is ready. */
 const attachments: AttachmentCatalog = { readyFor: async () => new Set() };
 
-export const directoryDeps: DirectoryDeps = { directory, reminders, chat, now: () => new Date() };
+export const directoryDeps: DirectoryDeps = { directory, reminders, chat, now: systemClock };
 
 export const conversationDeps: ConversationDeps = {
   conversations,
@@ -51,11 +51,11 @@ export const conversationDeps: ConversationDeps = {
   now: systemClock,
 };
 
-export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: () => new Date() };
+export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: systemClock };
 
-export const contactDeps: ContactDeps = { contacts: contactRepository, groups: groupRepository, directory, blocking: blockDeps, now: () => new Date() };
+export const contactDeps: ContactDeps = { contacts: contactRepository, groups: groupRepository, directory, blocking: blockDeps, now: systemClock };
 
-export const chatSettingsDeps: ChatSettingsDeps = { directory, now: () => new Date() };
+export const chatSettingsDeps: ChatSettingsDeps = { directory, now: systemClock };
 
 export const broadcastDeps: BroadcastDeps = {
   ...conversationDeps,
@@ -100,7 +100,7 @@ export const dispatchDeps: DispatchDeps = {
     ...(config.WHATSAPP_PHONE_NUMBER_ID ? { whatsappPhoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID } : {}),
     ...(config.WHATSAPP_TOKEN_SECRET_ID ? { whatsappTokenSecretId: config.WHATSAPP_TOKEN_SECRET_ID } : {}),
   }),
-  now: () => new Date(),
+  now: systemClock,
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
   broadcastSettled: (practiceId, broadcastId, status) =>
