@@ -12,6 +12,7 @@ export interface FieldError {
 export type ErrorKind =
   // 400
   | 'validation_failed'
+  | 'invalid_cursor'
   | 'attachments_not_allowed'
   | 'attachment_not_ready'
   // 401
@@ -32,6 +33,8 @@ export type ErrorKind =
   | 'route_not_found'
   // 409
   | ConflictKind
+  // 415
+  | 'unsupported_media_type'
   // 422
   | 'recipient_chat_disabled'
   | 'channel_unavailable'
@@ -90,6 +93,13 @@ export class ReplyRefused extends DomainError {
 
 export const validationFailed = (errors: FieldError[], detail = 'The request is invalid.') =>
   new DomainError('validation_failed', detail, { errors });
+
+/** A list cursor that was altered, is for another practice, caller or list, or has expired. */
+export const invalidCursor = () =>
+  new DomainError('invalid_cursor', 'The cursor is not valid for this list: start again from the first page.');
+
+export const unsupportedMediaType = () =>
+  new DomainError('unsupported_media_type', 'Request bodies are application/json.');
 
 export const notFound = (what: string) => new DomainError('not_found', `${what} was not found.`);
 

@@ -23,6 +23,7 @@ const replyRefused = (code?: string): ProblemEntry => ({ status: 403, title: 'Re
 
 export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   validation_failed: { status: 400, title: 'Validation failed' },
+  invalid_cursor: { status: 400, title: 'Invalid cursor' },
   attachments_not_allowed: { status: 400, title: 'Attachments not allowed' },
   attachment_not_ready: { status: 400, title: 'Attachment not ready' },
   unauthorized: { status: 401, title: 'Unauthorized' },
@@ -45,6 +46,7 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   contact_blocked: conflictEntry,
   idempotency_key_reused: conflictEntry,
   idempotency_in_progress: conflictEntry,
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   recipient_chat_disabled: { status: 422, title: 'Chat is unavailable', code: 'chat_disabled' },
   channel_unavailable: { status: 422, title: 'Channel unavailable' },
   note_not_allowed: { status: 422, title: 'Note not allowed' },
