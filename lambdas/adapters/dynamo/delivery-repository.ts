@@ -59,8 +59,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ...(sent
               ? {
                   ':pmid': outcome.providerMessageId,
-                  ':g3pk': keys.providerMessage(outcome.providerMessageId).gsi3pk,
-                  ':g3sk': keys.providerMessage(outcome.providerMessageId).gsi3sk,
+                  ':g3pk': keys.providerMessage(d.practiceId, outcome.providerMessageId).gsi3pk,
+                  ':g3sk': keys.providerMessage(d.practiceId, outcome.providerMessageId).gsi3sk,
                 }
               : 'error' in outcome && outcome.error
                 ? { ':error': outcome.error }

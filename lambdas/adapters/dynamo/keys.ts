@@ -142,8 +142,8 @@ export const keys = {
     pk: `${P(practiceId)}#SUPPRESS#${type}#${value}`,
     sk: 'SUPPRESS',
   }),
-  /** gsi3 on a sent delivery: find it again from a provider status callback. */
-  providerMessage: (providerMessageId: string) => ({ gsi3pk: `PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
+  /** gsi3 on a sent delivery: find it again from a provider status callback (in the practice's key space, like every key). */
+  providerMessage: (practiceId: string, providerMessageId: string) => ({ gsi3pk: `${P(practiceId)}#PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
 
   /** A broadcast and its recipient chunks (≤ 100 recipients each; each chunk fans out off the stream). */
   broadcast: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#BCAST#${id}`, sk: 'BCAST' }),
