@@ -43,7 +43,8 @@ export interface BroadcastRecord {
   body: string;
   sender: { id: string; name: string | null; role: Party['role'] };
   recipients: number;
-  excluded: { blocked: number; chatDisabled: number; noAddress: number };
+  /** `archived` is absent on broadcasts stored before archived contacts were counted (read as 0). */
+  excluded: { blocked: number; chatDisabled: number; noAddress: number; archived?: number };
   status: BroadcastStatus;
   counts: BroadcastCounts;
   createdAt: string;
@@ -101,7 +102,7 @@ export async function createBroadcast(deps: BroadcastDeps, caller: Caller, input
   for (const id of explicitPatients) if (!patients.some((p) => p.id === id)) throw notFound(`Patient ${id}`);
   for (const id of explicitContacts) if (!contacts.some((c) => c.id === id)) throw notFound(`Contact ${id}`);
 
-  const excluded = { blocked: 0, chatDisabled: 0, noAddress: 0 };
+  const excluded = { blocked: 0, chatDisabled: 0, noAddress: 0, archived: 0 };
   const candidates: BroadcastRecipient[] = [];
   for (const f of await patientFacts(deps, practiceId, patients)) {
     if (!f.directMessaging) {
@@ -116,7 +117,10 @@ export async function createBroadcast(deps: BroadcastDeps, caller: Caller, input
     candidates.push({ type: 'patient', id: f.id, name: f.name, address, notify: input.channel === 'portal' ? f.email : null });
   }
   for (const c of contacts) {
-    if (c.status === 'archived') continue;
+    if (c.status === 'archived') {
+      excluded.archived++;
+      continue;
+    }
     const address = contactAddress(input.channel, c);
     if (!address) {
       excluded.noAddress++;
@@ -162,7 +166,7 @@ export async function getBroadcast(deps: BroadcastDeps, caller: Caller, id: stri
   requireStaff(caller);
   const b = await deps.broadcasts.get(caller.practiceId, id);
   if (!b) throw notFound('Broadcast');
-  return { id: b.id, status: b.status, channel: b.channel, recipients: b.recipients, excluded: b.excluded, counts: b.counts, createdAt: b.createdAt };
+  return { id: b.id, status: b.status, channel: b.channel, recipients: b.recipients, excluded: { archived: 0, ...b.excluded }, counts: b.counts, createdAt: b.createdAt };
 }
 
 /**

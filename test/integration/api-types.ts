@@ -1495,6 +1495,8 @@ export interface components {
                 chatDisabled: number;
                 /** @description Recipients the channel cannot reach (no email or phone on file) */
                 noAddress: number;
+                /** @description Archived contacts in the audience: left out, not sent to */
+                archived: number;
             };
         };
         CreateBroadcast: {
@@ -1526,6 +1528,8 @@ export interface components {
                 chatDisabled: number;
                 /** @description Recipients the channel cannot reach (no email or phone on file) */
                 noAddress: number;
+                /** @description Archived contacts in the audience: left out, not sent to */
+                archived: number;
             };
             counts: {
                 queued: number;

@@ -5,6 +5,7 @@ const Excluded = z.object({
   blocked: z.number().int(),
   chatDisabled: z.number().int(),
   noAddress: z.number().int().openapi({ description: 'Recipients the channel cannot reach (no email or phone on file)' }),
+  archived: z.number().int().openapi({ description: 'Archived contacts in the audience: left out, not sent to' }),
 });
 
 export const CreateBroadcast = z

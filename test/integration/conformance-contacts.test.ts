@@ -1,0 +1,26 @@
+/** Issue 14 (contacts, blocks and broadcasts): what a practice's developer found against the contract. */
+import { describe, expect, it } from 'vitest';
+import { call, eventually, newPractice, outbox } from './api-client.js';
+import { contact, freshPhone, manager, succeeded } from './fixtures.js';
+
+describe('Broadcasts: everyone left out is counted', () => {
+  it('an archived contact in the audience is not sent to and is counted in excluded.archived', async () => {
+    const p = await newPractice();
+    const staff = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
+    const [livePhone, archivedPhone] = [freshPhone(), freshPhone()];
+    const live = await contact(staff.token, { name: 'Live Lead', primaryPhone: livePhone });
+    const gone = await contact(staff.token, { name: 'Gone Lead', primaryPhone: archivedPhone });
+    await succeeded('archive', call('PATCH', `/v1/contacts/${gone.id}`, { token: staff.token, body: { status: 'archived' } }), 200);
+
+    const res = await succeeded(
+      'broadcast',
+      call('POST', '/v1/broadcasts', { token: staff.token, body: { channel: 'sms', body: 'Open day on Saturday', audience: { contactIds: [live.id, gone.id] } } }),
+      202,
+    );
+    expect(res).toMatchObject({ recipients: 1, excluded: { blocked: 0, chatDisabled: 0, noAddress: 0, archived: 1 } });
+    const done = await eventually('the broadcast to finish', () => call('GET', `/v1/broadcasts/${res.id}`, { token: staff.token }), (r) => r.body.status === 'done');
+    expect(done.body.excluded).toEqual({ blocked: 0, chatDisabled: 0, noAddress: 0, archived: 1 });
+    expect(await outbox('sms', livePhone)).toHaveLength(1);
+    expect(await outbox('sms', archivedPhone)).toHaveLength(0);
+  });
+});
