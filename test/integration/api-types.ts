@@ -663,7 +663,8 @@ export interface components {
             phone: string | null;
             /** @enum {string} */
             role: "admin" | "receptionist" | "provider" | "biller";
-            permissions: ("send_messages" | "manage_contacts")[];
+            /** @description Shown to staff only: absent when a patient reads the staff list or a staff member */
+            permissions?: ("send_messages" | "manage_contacts")[];
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
@@ -739,7 +740,8 @@ export interface components {
                     source: "patient" | "group" | "practice";
                 };
             };
-            blockedContacts: components["schemas"]["BlockedContact"][];
+            /** @description The blocked-contacts reminder for staff, empty when none; absent when a patient reads their own record */
+            blockedContacts?: components["schemas"]["BlockedContact"][];
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
@@ -3332,9 +3334,9 @@ export interface operations {
                 patientId?: string;
                 /** @description Opaque id (a ULID) */
                 contactId?: string;
-                /** @description ISO date or date-time, inclusive */
+                /** @description Blocked at or after (inclusive): ISO date or date-time with offset */
                 blockedFrom?: string;
-                /** @description ISO date or date-time, inclusive */
+                /** @description Blocked at or before (a date includes that whole day): ISO date or date-time with offset */
                 blockedTo?: string;
             };
             header?: never;
@@ -3553,7 +3555,10 @@ export interface operations {
     blockFromConversations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3601,6 +3606,15 @@ export interface operations {
             };
             /** @description Problem; code one of: not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4147,7 +4161,10 @@ export interface operations {
     blockContacts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4195,6 +4212,15 @@ export interface operations {
             };
             /** @description Problem; code one of: not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4786,7 +4812,10 @@ export interface operations {
     addGroupMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4836,6 +4865,15 @@ export interface operations {
             };
             /** @description Problem; code one of: not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

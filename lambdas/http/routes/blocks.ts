@@ -41,6 +41,7 @@ export const blockRoutes = {
     tag: 'blocks',
     body: b.BlockFromConversations,
     success: { status: 200, schema: b.FromConversationsResult },
+    idempotent: true,
   }),
   getBlock: route({
     method: 'GET',

@@ -33,6 +33,7 @@ export const contactRoutes = {
     tag: 'contacts',
     body: k.BlockContacts,
     success: { status: 200, schema: k.BlockContactsResult },
+    idempotent: true,
   }),
   getContact: route({
     method: 'GET',
@@ -107,6 +108,7 @@ export const contactRoutes = {
     tag: 'groups',
     body: k.AddMembers,
     success: { status: 200, schema: k.AddMembersResult },
+    idempotent: true,
   }),
   listGroupMembers: route({
     method: 'GET',

@@ -1,10 +1,10 @@
 import { Id, PageQuery, Timestamp, pageOf } from './common.js';
+import { CalendarDay, DateOrTime } from './dates.js';
 import { z } from './zod.js';
 
 const AddressType = z.enum(['email', 'phone']);
 const Reason = z.string().trim().min(1).max(500);
 const Person = z.object({ id: Id, name: z.string().nullable() });
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD');
 
 export const CreateBlock = z
   .strictObject({
@@ -41,13 +41,13 @@ export const ListBlocksQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the blocked address' }),
   patientId: Id.optional(),
   contactId: Id.optional(),
-  blockedFrom: z.string().max(30).optional().openapi({ description: 'ISO date or date-time, inclusive' }),
-  blockedTo: z.string().max(30).optional().openapi({ description: 'ISO date or date-time, inclusive' }),
+  blockedFrom: DateOrTime.optional().openapi({ description: 'Blocked at or after (inclusive): ISO date or date-time with offset' }),
+  blockedTo: DateOrTime.optional().openapi({ description: 'Blocked at or before (a date includes that whole day): ISO date or date-time with offset' }),
 });
 
 export const StatsQuery = z.strictObject({
-  from: Day.optional().openapi({ description: 'Default: 29 days before `to`' }),
-  to: Day.optional().openapi({ description: 'Default: today (UTC)' }),
+  from: CalendarDay.optional().openapi({ description: 'Default: 29 days before `to`' }),
+  to: CalendarDay.optional().openapi({ description: 'Default: today (UTC)' }),
 });
 
 export const Block = z

@@ -1,12 +1,11 @@
 import { EmailField, Id, PageQuery, PhoneField, Timestamp, pageOf } from './common.js';
+import { DateOrTime } from './dates.js';
 import { z } from './zod.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Category = z.string().trim().min(1).max(100).openapi({ description: 'Free text, e.g. "lead" or "vendor"; filters match it case-insensitively' });
 const Reason = z.string().trim().min(1).max(500);
 const ContactStatus = z.enum(['active', 'archived', 'blocked']);
-/** An ISO date (YYYY-MM-DD, the whole day in UTC) or date-time (an offset is read as that instant). */
-const DateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'An ISO date (YYYY-MM-DD) or date-time' });
 
 // ---- contacts
 export const Contact = z
