@@ -1,7 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -11,10 +10,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HandlerFunction } from '../constructs/handler-function.js';
 import { MessagingApi } from '../constructs/messaging-api.js';
-import { acknowledgeWildcardResource } from '../constructs/nag-acknowledgements.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
-import { grantTableAccess } from '../constructs/table-access.js';
+import { ATTACHMENT_FUNCTIONS, grantAttachmentAccess, grantTableAccess, servesTenantData } from '../constructs/table-access.js';
 import type { ApiRoute } from '../constructs/messaging-api.js';
 import { functionEntries, routes as routeTable } from '../routes.js';
 import { type StreamConsumer, streamConsumers as consumerTable } from '../stream-consumers.js';
@@ -36,6 +34,8 @@ export interface ServiceStackProps extends StackProps {
   readonly whatsappTokenSecret: ISecret;
   /** Consumers of the table's stream; default to lib/stream-consumers.ts (tests may pass their own). */
   readonly streamConsumers?: readonly StreamConsumer[];
+  /** HTTP functions that may read and write attachment objects; default ATTACHMENT_FUNCTIONS (tests may pass their own). */
+  readonly attachmentFunctions?: readonly string[];
 }
 
 /**
@@ -75,7 +75,9 @@ export class ServiceStack extends Stack {
           SES_FROM_ADDRESS: config.sesFromAddress,
         },
       });
-      this.grantDataAccess(handler, props);
+      // Least privilege: a function that serves only public routes (auth 'none': health, the
+      // OpenAPI document) gets no table, key or bucket access at all.
+      if (servesTenantData(group, routes)) this.grantDataAccess(group, handler, props);
       this.handlers.set(group, handler);
     }
 
@@ -179,31 +181,12 @@ export class ServiceStack extends Stack {
     }
   }
 
-  /** Least privilege: the request-path item actions on the table and its indexes, object read/write, and the key. */
-  private grantDataAccess(handler: HandlerFunction, props: ServiceStackProps): void {
-    const { table, attachmentsBucket: bucket, key } = props;
-    const role = handler.role;
-    grantTableAccess(handler, table, key);
-    handler.addToPolicy(
-      new PolicyStatement({
-        sid: 'AttachmentObjects',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        resources: [bucket.arnForObjects('*')],
-      }),
-    );
-    handler.addToPolicy(
-      new PolicyStatement({
-        sid: 'AttachmentBucketList',
-        // Without ListBucket a missing object reads as 403 instead of 404.
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    acknowledgeWildcardResource(
-      role,
-      bucket.arnForObjects('*'),
-      'Attachments are objects of one dedicated bucket whose keys are generated per upload, so object permissions must cover the bucket\'s keys; the actions are limited to get, put, delete and abort-upload (no ACL, policy or configuration changes).',
-    );
+  /** Table items, index queries and the key; attachment objects only for a function that handles attachments. */
+  private grantDataAccess(group: string, handler: HandlerFunction, props: ServiceStackProps): void {
+    grantTableAccess(handler, props.table, props.key);
+    if ((props.attachmentFunctions ?? ATTACHMENT_FUNCTIONS).includes(group)) {
+      grantAttachmentAccess(handler, props.attachmentsBucket);
+    }
   }
 }
 

@@ -308,8 +308,15 @@ describe('service stack', () => {
       }
     });
 
+    const dataPolicies = (): Resource[] => {
+      const meta = policyIdByGroup.get('meta');
+      return Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+        .filter(([id]) => id !== meta)
+        .map(([, policy]) => policy as Resource);
+    };
+
     it('functions may read and write items and query every index, but never scan', () => {
-      for (const policy of allPolicies()) {
+      for (const policy of dataPolicies()) {
         const all = statements(policy);
         const dynamo = all.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
         const granted = dynamo.flatMap(actions);
@@ -322,11 +329,76 @@ describe('service stack', () => {
       }
     });
 
-    it('handlers may read and write attachment objects and use the data key', () => {
-      for (const policy of handlerPolicies()) {
-        const granted = statements(policy).flatMap(actions);
-        expect(granted).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey']));
-        expect(granted.filter((a) => a.startsWith('s3:') && /Acl|Policy|Configuration/.test(a))).toEqual([]);
+    it('handlers of tenant data use the data key; no HTTP function may touch the attachments bucket', () => {
+      // Issue 9 item 6: no HTTP function handles attachments yet, so none gets S3 (the
+      // attachments function will be named in ATTACHMENT_FUNCTIONS).
+      for (const [group, id] of policyIdByGroup) {
+        const granted = statements(resources[id]!).flatMap(actions);
+        if (group !== 'meta') expect(granted, group).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']));
+        expect(granted.filter((a) => a.startsWith('s3:')), group).toEqual([]);
+      }
+      expect(JSON.stringify(allPolicies())).not.toMatch(/AttachmentObjects|AttachmentBucketList|s3:/);
+    });
+
+    it('the meta function (health, OpenAPI document) has no table, key or bucket access', () => {
+      const meta = resources[policyIdByGroup.get('meta')!]!;
+      const granted = statements(meta).flatMap(actions);
+      expect(granted.filter((a) => /^(dynamodb|kms|s3|secretsmanager|sqs|sns|ses):/.test(a))).toEqual([]);
+      // What is left: its own log group and X-Ray.
+      expect(granted.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    });
+
+    it('a function that serves only public routes gets no data access, whatever it is named', () => {
+      const app = newApp();
+      const { stateful } = buildApp(app);
+      const stack = new ServiceStack(app, 'PublicOnly', {
+        config: readStageConfig(app.node),
+        key: stateful.key,
+        table: stateful.table,
+        attachmentsBucket: stateful.attachmentsBucket,
+        userPool: stateful.userPool,
+        userPoolClient: stateful.userPoolClient,
+        whatsappTokenSecret: stateful.whatsappTokenSecret,
+        routes: [
+          { method: 'GET', path: '/status', fn: 'status', auth: 'none' },
+          { method: 'GET', path: '/v1/things', fn: 'things', auth: 'jwt' },
+        ],
+        functionEntries: { status: functionEntries.meta, things: functionEntries.meta },
+        streamConsumers: [],
+      });
+      const policyOf = (fn: string) =>
+        JSON.stringify(Template.fromStack(stack).toJSON().Resources[
+          stack.getLogicalId(stack.handlers.get(fn)!.role.policy.node.defaultChild as CfnManagedPolicy)
+        ]);
+      expect(policyOf('status')).not.toMatch(/dynamodb:|kms:|s3:/);
+      expect(policyOf('things')).toMatch(/dynamodb:GetItem/);
+      expect(policyOf('things')).toMatch(/kms:Decrypt/);
+      expect(policyOf('things')).not.toMatch(/s3:/);
+    });
+
+    it('only a function named as handling attachments gets object access to the attachments bucket', () => {
+      const app = newApp();
+      const { stateful } = buildApp(app);
+      const stack = new ServiceStack(app, 'WithAttachments', {
+        config: readStageConfig(app.node),
+        key: stateful.key,
+        table: stateful.table,
+        attachmentsBucket: stateful.attachmentsBucket,
+        userPool: stateful.userPool,
+        userPoolClient: stateful.userPoolClient,
+        whatsappTokenSecret: stateful.whatsappTokenSecret,
+        attachmentFunctions: ['conversations'],
+        streamConsumers: [],
+      });
+      const t = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+      for (const [group, handler] of stack.handlers) {
+        const policy = t[stack.getLogicalId(handler.role.policy.node.defaultChild as CfnManagedPolicy)]!;
+        const granted = statements(policy).flatMap(actions).filter((a) => a.startsWith('s3:'));
+        if (group === 'conversations') {
+          expect(granted.sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+        } else {
+          expect(granted, group).toEqual([]);
+        }
       }
     });
   });
