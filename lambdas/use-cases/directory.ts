@@ -19,7 +19,8 @@ export interface BlockedContactView {
 }
 export interface PatientView extends PatientRecord {
   effectiveChat: EffectiveChat;
-  blockedContacts: BlockedContactView[];
+  /** The reminder for staff: absent when a patient reads their own record. */
+  blockedContacts?: BlockedContactView[];
 }
 
 /** Reads the blocked-contacts reminder shown on a patient record (blocks live in their own module). */
@@ -105,9 +106,15 @@ function isTimeZone(tz: string): boolean {
 
 // ---------------------------------------------------------------- staff
 
+/** A staff member as a caller sees them: `permissions` is absent for patients. */
+export type StaffView = Omit<StaffRecord, 'permissions'> & { permissions?: Permission[] };
+
 /** Patients see who works at the practice, not staff contact details or permissions. */
-const staffAsSeenBy = (caller: Caller, s: StaffRecord): StaffRecord =>
-  caller.kind === 'staff' ? s : { ...s, email: null, phone: null, permissions: [] };
+function staffAsSeenBy(caller: Caller, s: StaffRecord): StaffView {
+  if (caller.kind === 'staff') return s;
+  const { permissions: _staffOnly, ...seen } = s;
+  return { ...seen, email: null, phone: null };
+}
 
 export async function createStaff(
   deps: DirectoryDeps,
@@ -153,13 +160,13 @@ export async function updateStaff(
   return after;
 }
 
-export async function getStaff(deps: DirectoryDeps, caller: Caller, id: string): Promise<StaffRecord> {
+export async function getStaff(deps: DirectoryDeps, caller: Caller, id: string): Promise<StaffView> {
   const staff = await deps.directory.getStaff(caller.practiceId, id);
   if (!staff) throw notFound('Staff member');
   return staffAsSeenBy(caller, staff);
 }
 
-export async function listStaff(deps: DirectoryDeps, caller: Caller, page: PageRequest): Promise<Page<StaffRecord>> {
+export async function listStaff(deps: DirectoryDeps, caller: Caller, page: PageRequest): Promise<Page<StaffView>> {
   const result = await deps.directory.listStaff(caller.practiceId, page);
   return { ...result, items: result.items.map((s) => staffAsSeenBy(caller, s)) };
 }
@@ -175,13 +182,15 @@ export interface PatientInput {
   chat?: ChatSettings | null | undefined;
 }
 
-async function view(deps: DirectoryDeps, practiceId: string, p: PatientRecord, settings?: PracticeSettingsRecord): Promise<PatientView> {
+/** A patient record with its effective chat and, for staff only, the blocked-contacts reminder. */
+async function view(deps: DirectoryDeps, caller: Caller, p: PatientRecord, settings?: PracticeSettingsRecord): Promise<PatientView> {
+  const practiceId = caller.practiceId;
   const s = settings ?? (await deps.directory.getSettings(practiceId));
   return {
     ...p,
     effectiveChat:
       (await deps.chat?.effectiveFor(practiceId, [p], s))?.get(p.id) ?? effectiveChat(p.chat, [], practiceDefaultOf(s, p.createdAt)),
-    blockedContacts: await deps.reminders.blockedContactsOf(practiceId, p),
+    ...(caller.kind === 'staff' ? { blockedContacts: await deps.reminders.blockedContactsOf(practiceId, p) } : {}),
   };
 }
 
@@ -231,7 +240,7 @@ export async function updatePatient(
     updatedAt: strictlyLater(before.updatedAt, deps.now()),
   };
   if (!(await deps.directory.replacePatient(caller.practiceId, before, after))) throw concurrentUpdate();
-  return view(deps, caller.practiceId, after, settings);
+  return view(deps, caller, after, settings);
 }
 
 export async function getPatient(deps: DirectoryDeps, caller: Caller, id: string): Promise<PatientView> {
@@ -239,7 +248,7 @@ export async function getPatient(deps: DirectoryDeps, caller: Caller, id: string
   if (caller.kind === 'patient' && caller.id !== id) throw notFound('Patient');
   const patient = await deps.directory.getPatient(caller.practiceId, id);
   if (!patient) throw notFound('Patient');
-  return view(deps, caller.practiceId, patient);
+  return view(deps, caller, patient);
 }
 
 export async function listPatients(
@@ -257,6 +266,6 @@ export async function listPatients(
       : await deps.directory.searchPatients(caller.practiceId, query, page);
   return {
     nextCursor: result.nextCursor,
-    items: await Promise.all(result.items.map((p) => view(deps, caller.practiceId, p, settings))),
+    items: await Promise.all(result.items.map((p) => view(deps, caller, p, settings))),
   };
 }

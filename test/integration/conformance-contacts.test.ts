@@ -24,3 +24,31 @@ describe('Broadcasts: everyone left out is counted', () => {
     expect(await outbox('sms', archivedPhone)).toHaveLength(0);
   });
 });
+
+describe('Directory: what a patient sees of staff-only fields', () => {
+  it('a patient reading their own record gets no blockedContacts reminder; staff still do', async () => {
+    const p = await newPractice();
+    const m = await manager(p);
+    const phone = freshPhone();
+    const patient = await p.patient({ phone });
+    await succeeded('block', call('POST', '/v1/blocks', { token: m.token, body: { type: 'phone', value: phone, patientId: patient.id } }), 201);
+    const own = await succeeded('own record', call('GET', `/v1/patients/${patient.id}`, { token: patient.token }), 200);
+    expect(own).not.toHaveProperty('blockedContacts');
+    expect(own).toMatchObject({ id: patient.id, phone });
+    const staffView = await succeeded('staff read', call('GET', `/v1/patients/${patient.id}`, { token: m.token }), 200);
+    expect(staffView.blockedContacts).toEqual([{ blockId: expect.any(String), type: 'phone', value: phone }]);
+  });
+
+  it('a patient listing or reading staff sees no permissions field; staff and admins see them', async () => {
+    const p = await newPractice();
+    const holder = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
+    const patient = await p.patient();
+    const seen = await succeeded('staff list', call('GET', '/v1/staff', { token: patient.token }), 200);
+    const listed = seen.items.find((s: { id: string }) => s.id === holder.id);
+    expect(listed).toMatchObject({ id: holder.id, role: 'receptionist' });
+    expect(listed).not.toHaveProperty('permissions');
+    expect(await succeeded('staff read', call('GET', `/v1/staff/${holder.id}`, { token: patient.token }), 200)).not.toHaveProperty('permissions');
+    const byAdmin = await succeeded('admin read', call('GET', `/v1/staff/${holder.id}`, { token: p.admin.token }), 200);
+    expect(byAdmin.permissions).toEqual(['send_messages', 'manage_contacts']);
+  });
+});

@@ -104,7 +104,8 @@ describe('Directory: staff', () => {
     const patient = await p.patient();
     const seen = await call('GET', '/v1/staff', { token: patient.token });
     const charlie = seen.body.items.find((s: { name: string }) => s.name === 'Charlie');
-    expect(charlie).toMatchObject({ role: 'receptionist', email: null, permissions: [] });
+    expect(charlie).toMatchObject({ role: 'receptionist', email: null });
+    expect(charlie).not.toHaveProperty('permissions'); // staff-only (issue 14 item 10)
   });
 
   it('refuses a limit outside 1-100 and unknown query parameters', async () => {

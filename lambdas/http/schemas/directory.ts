@@ -35,7 +35,7 @@ export const Staff = z
     email: z.string().nullable(),
     phone: z.string().nullable(),
     role: z.enum(staffRoles),
-    permissions: z.array(Permission),
+    permissions: z.array(Permission).optional().openapi({ description: 'Shown to staff only: absent when a patient reads the staff list or a staff member' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -83,7 +83,10 @@ export const Patient = z
     effectiveChat: z
       .object({ directMessaging: EffectiveValue, communityChat: EffectiveValue })
       .openapi({ description: 'The values in force and where each comes from (patient, group or practice)' }),
-    blockedContacts: z.array(BlockedContact),
+    blockedContacts: z
+      .array(BlockedContact)
+      .optional()
+      .openapi({ description: 'The blocked-contacts reminder for staff, empty when none; absent when a patient reads their own record' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
