@@ -80,11 +80,14 @@ export function assertMayStart(f: StartFacts): void {
       if (f.channel !== 'portal') throw rule('Patients start conversations in the portal only.');
       if (patients.length > 0) throw rule('Patients cannot start conversations with other patients.');
       const other = staff.find((s) => s.role !== 'receptionist' && s.role !== 'biller');
-      if (other) throw rule(`Patients may start conversations with receptionists and billers only, not with a ${other.role}.`);
+      if (other) throw rule(`Patients may start conversations with receptionists and billers only, not with ${withArticle(other.role)}.`);
       return;
     }
   }
 }
+
+/** "an admin", "a provider": the indefinite article a role takes in a sentence. */
+const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 // ------------------------------------------------------------------ composing
 
@@ -95,17 +98,21 @@ export interface BodyRules {
   attachmentIds: readonly string[];
 }
 
-/** Subject and body rules (400 validation_failed, every field listed) and the SMS attachment rule. */
+/**
+ * Subject and body rules (400 validation_failed, every field listed) and the SMS attachment rule.
+ * Whitespace is not text: the minimums count the characters left after trimming.
+ */
 export function assertValidContent(c: BodyRules): void {
   const errors = [];
   const needsSubject = c.channel === 'portal' || c.channel === 'email';
   if (needsSubject && (c.subject === undefined || c.subject.trim() === '')) {
     errors.push({ path: 'subject', message: `A subject is required on ${c.channel}` });
   }
-  if (c.body.length < 1 || c.body.length > 10_000) {
-    errors.push({ path: 'body', message: 'The body must be 1 to 10,000 characters' });
-  } else if (needsSubject && c.body.length < 10) {
-    errors.push({ path: 'body', message: `The body must be at least 10 characters on ${c.channel}` });
+  const text = c.body.trim();
+  if (text.length < 1 || c.body.length > 10_000) {
+    errors.push({ path: 'body', message: 'The body must be 1 to 10,000 characters, not counting surrounding whitespace' });
+  } else if (needsSubject && text.length < 10) {
+    errors.push({ path: 'body', message: `The body must be at least 10 characters on ${c.channel}, not counting surrounding whitespace` });
   }
   if (errors.length > 0) throw validationFailed(errors);
   if (c.channel === 'sms' && c.attachmentIds.length > 0) {
@@ -129,7 +136,7 @@ export function channelAddress(channel: Channel, p: Pick<PatientFacts, 'email' |
 
 export function assertReachable(channel: Channel, patients: readonly PatientFacts[]): void {
   if (channel === 'portal' || channel === 'call') return;
-  const what = { email: 'an email address', sms: 'a phone number', whatsapp: 'a WhatsApp number or phone' }[channel];
+  const what = { email: 'email address', sms: 'phone number', whatsapp: 'WhatsApp number or phone' }[channel];
   for (const p of patients) {
     if (channelAddress(channel, p) === null) {
       throw new DomainError('channel_unavailable', `${p.name} has no ${what} on file, so ${channel} cannot reach them.`, {
@@ -237,10 +244,20 @@ export function directionOf(author: Caller | Party, participants: readonly Party
   return participants.some((p) => p.type === 'patient') ? 'outbound' : 'internal';
 }
 
-/** Only staff delete, and only an outbound message they wrote. */
+/** Only staff delete, and only an outbound message they wrote (not an inbound one, nor a staff-only one). */
 export function assertMayDeleteMessage(caller: Caller, message: { author: { type: string; id: string }; direction: string }): void {
-  if (caller.kind !== 'staff' || message.author.type !== 'staff' || message.author.id !== caller.id || message.direction === 'inbound') {
-    throw new DomainError('delete_not_allowed', 'Staff may delete only messages they wrote.');
+  if (caller.kind !== 'staff' || message.author.type !== 'staff' || message.author.id !== caller.id || message.direction !== 'outbound') {
+    throw new DomainError('delete_not_allowed', 'Staff may delete only outbound messages they wrote.');
+  }
+}
+
+/** How far in the future a logged call may be (clocks differ a little); anything later is a mistake. */
+export const CALL_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A call log is of a call that happened: `occurredAt` at most a few minutes after `now` (400 otherwise). */
+export function assertCallHappened(occurredAt: string, now: Date): void {
+  if (Date.parse(occurredAt) > now.getTime() + CALL_CLOCK_SKEW_MS) {
+    throw validationFailed([{ path: 'occurredAt', message: 'A call log is of a call that happened: occurredAt may be at most 5 minutes in the future' }]);
   }
 }
 

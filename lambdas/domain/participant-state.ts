@@ -1,7 +1,8 @@
 /**
  * Per-participant conversation state: each participant's own status, archive and star.
  * A message from someone else makes it unread for you; your own message makes it replied;
- * reading makes it read; an inbound message brings an archived conversation back as unread.
+ * reading makes it read; a message from someone else also brings an archived conversation back
+ * as unread, whoever wrote it and whichever way it goes (inbound, outbound or between staff).
  */
 export type ReadStatus = 'unread' | 'read' | 'replied';
 export type InboxStatus = ReadStatus | 'archived';
@@ -12,16 +13,10 @@ export interface ParticipantState {
   starred: boolean;
 }
 
-export function afterMessage(
-  state: ParticipantState,
-  event: { isAuthor: boolean; direction: 'inbound' | 'outbound' | 'internal' },
-): ParticipantState {
+/** Your own message leaves your archive as it is; anyone else's brings the conversation back. */
+export function afterMessage(state: ParticipantState, event: { isAuthor: boolean }): ParticipantState {
   if (event.isAuthor) return { ...state, status: 'replied' };
-  return {
-    ...state,
-    status: 'unread',
-    archived: state.archived && event.direction !== 'inbound',
-  };
+  return { ...state, status: 'unread', archived: false };
 }
 
 export const afterRead = (state: ParticipantState): ParticipantState => ({ ...state, status: 'read' });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller, Role } from '../../lambdas/domain/caller.js';
 import {
+  assertCallHappened,
+  assertMayDeleteMessage,
   assertMayStart,
   assertReachable,
   assertValidContent,
@@ -90,6 +92,33 @@ describe('Domain: content rules', () => {
     expect(() => assertValidContent({ ...ok, channel: 'sms', subject: undefined, body: 'k' })).not.toThrow();
     expect(() => assertValidContent({ ...ok, channel: 'sms', body: 'x'.repeat(10_001) })).toThrowError(expect.objectContaining({ kind: 'validation_failed' }));
   });
+  it('whitespace is not text: the minimums count what is left after trimming', () => {
+    const bodyError = expect.objectContaining({ kind: 'validation_failed', errors: [expect.objectContaining({ path: 'body' })] });
+    expect(() => assertValidContent({ ...ok, body: ' '.repeat(10) })).toThrowError(bodyError);
+    expect(() => assertValidContent({ ...ok, body: `\n  Hi there \t\n` })).toThrowError(bodyError);
+    expect(() => assertValidContent({ ...ok, channel: 'sms', subject: undefined, body: ' \n\t ' })).toThrowError(bodyError);
+    expect(() => assertValidContent({ ...ok, body: '  Ten chars!  ' })).not.toThrow();
+    expect(() => assertValidContent({ ...ok, channel: 'sms', subject: undefined, body: ' k ' })).not.toThrow();
+  });
+  it('details read as English: no article before "phone number", "an" before admin', () => {
+    const detail = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as DomainError).detail;
+      }
+      return null;
+    };
+    expect(detail(() => assertReachable('sms', [facts('Nora', { phone: null })]))).toBe('Nora has no phone number on file, so sms cannot reach them.');
+    expect(detail(() => assertReachable('email', [facts('Nora', { email: null })]))).toContain('Nora has no email address on file');
+    const initiator = caller('patient');
+    expect(detail(() => assertMayStart({ initiator, kind: 'direct', channel: 'portal', others: [party('admin')], existingWithPatient: new Map() }))).toContain(
+      'not with an admin',
+    );
+    expect(detail(() => assertMayStart({ initiator, kind: 'direct', channel: 'portal', others: [party('provider')], existingWithPatient: new Map() }))).toContain(
+      'not with a provider',
+    );
+  });
   it('SMS carries no attachments', () => {
     expect(() => assertValidContent({ ...ok, channel: 'sms', attachmentIds: ['a'] })).toThrowError(expect.objectContaining({ kind: 'attachments_not_allowed' }));
   });
@@ -150,5 +179,37 @@ describe('Domain: who may reply', () => {
     const v = verdict(c, [party('receptionist', c.id), party('patient', 'pat')], [facts('pat', { name: 'Pat Jordan', directMessaging: false })]);
     expect(v).toMatchObject({ canReply: false, reason: 'chat_disabled' });
     if (!v.canReply) expect(v.error.detail).toBe('Chat is unavailable for Pat Jordan');
+  });
+});
+
+describe('Domain: deleting a message', () => {
+  const me = caller('receptionist');
+  const code = (c: Caller, message: { author: { type: string; id: string }; direction: string }) => {
+    try {
+      assertMayDeleteMessage(c, message);
+      return 'allowed';
+    } catch (e) {
+      return publicCode((e as DomainError).kind);
+    }
+  };
+  it('staff delete an outbound message they wrote, and nothing else', () => {
+    expect(code(me, { author: { type: 'staff', id: me.id }, direction: 'outbound' })).toBe('allowed');
+    expect(code(me, { author: { type: 'staff', id: me.id }, direction: 'internal' })).toBe('delete_not_allowed');
+    expect(code(me, { author: { type: 'staff', id: me.id }, direction: 'inbound' })).toBe('delete_not_allowed');
+    expect(code(me, { author: { type: 'staff', id: 'someone-else' }, direction: 'outbound' })).toBe('delete_not_allowed');
+    expect(code(caller('patient'), { author: { type: 'patient', id: 'patient-me' }, direction: 'inbound' })).toBe('delete_not_allowed');
+  });
+});
+
+describe('Domain: call logs are of calls that happened', () => {
+  const now = new Date('2026-11-30T12:00:00.000Z');
+  it('occurredAt up to 5 minutes ahead of the clock passes; later is refused at occurredAt', () => {
+    expect(() => assertCallHappened('2026-11-30T11:00:00Z', now)).not.toThrow();
+    expect(() => assertCallHappened('2026-11-30T12:05:00Z', now)).not.toThrow();
+    expect(() => assertCallHappened('2026-11-30T14:05:00+02:00', now)).not.toThrow();
+    expect(() => assertCallHappened('2026-11-30T12:05:01Z', now)).toThrowError(
+      expect.objectContaining({ kind: 'validation_failed', errors: [expect.objectContaining({ path: 'occurredAt' })] }),
+    );
+    expect(() => assertCallHappened('2099-01-01T00:00:00Z', now)).toThrow();
   });
 });

@@ -5,15 +5,21 @@ const open = { status: 'read' as const, archived: false, starred: false };
 
 describe('Domain: per-participant state', () => {
   it('a message from someone else makes it unread; your own makes it replied; reading makes it read', () => {
-    expect(afterMessage(open, { isAuthor: false, direction: 'outbound' }).status).toBe('unread');
-    expect(afterMessage(open, { isAuthor: true, direction: 'outbound' }).status).toBe('replied');
+    expect(afterMessage(open, { isAuthor: false }).status).toBe('unread');
+    expect(afterMessage(open, { isAuthor: true }).status).toBe('replied');
     expect(afterRead({ ...open, status: 'unread' }).status).toBe('read');
   });
 
-  it('an inbound message brings an archived conversation back as unread; other messages leave it archived', () => {
+  it('a message from someone else brings an archived conversation back as unread, whoever wrote it (patient, staff, colleague)', () => {
+    const archived = { ...open, archived: true, starred: true };
+    expect(afterMessage(archived, { isAuthor: false })).toEqual({ status: 'unread', archived: false, starred: true });
+    expect(inboxStatus(afterMessage(archived, { isAuthor: false }))).toBe('unread');
+  });
+
+  it('your own message leaves your archive archived', () => {
     const archived = { ...open, archived: true };
-    expect(inboxStatus(afterMessage(archived, { isAuthor: false, direction: 'inbound' }))).toBe('unread');
-    expect(inboxStatus(afterMessage(archived, { isAuthor: false, direction: 'internal' }))).toBe('archived');
+    expect(inboxStatus(afterMessage(archived, { isAuthor: true }))).toBe('archived');
+    expect(afterMessage(archived, { isAuthor: true })).toEqual({ status: 'replied', archived: true, starred: false });
   });
 
   it('un-archiving goes back to read; starring touches nothing else', () => {

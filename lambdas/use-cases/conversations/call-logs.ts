@@ -1,6 +1,7 @@
 /** Call logs: staff record calls with a patient in that patient's one call-log conversation. */
 import { ulid } from 'ulid';
 import { requireStaff, type Caller } from '../../domain/caller.js';
+import { assertCallHappened } from '../../domain/conversation-policy.js';
 import { strictlyLater } from '../clock.js';
 import { manyWriters, retryOnConflict } from '../optimistic.js';
 import { callerParty, requirePatient, selfParty } from './facts.js';
@@ -18,6 +19,7 @@ export interface CallLogInput {
 
 export async function logCall(deps: ConversationDeps, caller: Caller, input: CallLogInput) {
   requireStaff(caller);
+  assertCallHappened(input.occurredAt, deps.now());
   const patient = await requirePatient(deps, caller, input.patientId);
   const author = selfParty(caller);
   return retryOnConflict(async () => {
@@ -53,7 +55,7 @@ export async function logCall(deps: ConversationDeps, caller: Caller, input: Cal
       conversation: { ...conversation, participants, lastMessageAt: at, lastDirection: input.direction },
       isNew: !existing,
       message,
-      states: statesAfter(conversation, participants, existingStates, author, input.direction, at),
+      states: statesAfter(conversation, participants, existingStates, author, at),
       correspondenceOf: [patient.id],
       pairs: [],
       ...(existing ? {} : { callLogOf: patient.id }),

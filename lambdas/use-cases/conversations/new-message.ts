@@ -44,8 +44,8 @@ export function newMessage(m: NewMessage): MessageRecord {
 }
 
 /**
- * Each participant's state after a message: unread for the others (an inbound message brings
- * an archived conversation back), replied for its author. `existing` are the states read
+ * Each participant's state after a message: unread for the others (an archived conversation comes
+ * back), replied for its author. `existing` are the states read
  * before; participants without one start from read.
  */
 export function statesAfter(
@@ -53,7 +53,6 @@ export function statesAfter(
   participants: readonly Party[],
   existing: readonly StateRecord[],
   author: PartyRef,
-  direction: Direction,
   at: string,
 ): StateRecord[] {
   const byParty = new Map(existing.map((s) => [`${s.party.type}:${s.party.id}`, s]));
@@ -65,7 +64,7 @@ export function statesAfter(
     const base = prior ?? { conversationId: c.id, party: { type: p.type, id: p.id }, status: 'read' as const, archived: false, starred: false, lastMessageAt: at };
     out.push({
       ...base,
-      ...afterMessage(base, { isAuthor: p.type === author.type && p.id === author.id, direction }),
+      ...afterMessage(base, { isAuthor: p.type === author.type && p.id === author.id }),
       lastMessageAt: at,
     });
   }

@@ -38,7 +38,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
       conversation: { ...c, participants, lastMessageAt: at, lastDirection: direction },
       isNew: false,
       message,
-      states: statesAfter(c, participants, existing, author, direction, at),
+      states: statesAfter(c, participants, existing, author, at),
       correspondenceOf: participants.filter((p) => p.type === 'patient').map((p) => p.id),
       pairs: [],
     });

@@ -87,7 +87,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   };
   const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients);
   const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, body: input.body, at, attachmentIds, deliveries });
-  const states = statesAfter(conversation, participants, [], me, direction, at);
+  const states = statesAfter(conversation, participants, [], me, at);
   const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);
   // A provider's direct conversation with one patient is the pair's: a second provider-started one is refused.
   const pairs =
