@@ -20,6 +20,9 @@ const Env = z.object({
   SMS_ORIGINATION_NUMBER: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
   WHATSAPP_TOKEN_SECRET_ID: z.string().optional(),
+  /** The secret list cursors are sealed with: a Secrets Manager secret on AWS, the value itself locally. */
+  CURSOR_SECRET_ID: z.string().min(1).optional(),
+  CURSOR_SECRET: z.string().min(32).optional(),
   /** Attempts of one delivery before it ends as failed. */
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** A delivery `sending` for longer than this is taken as crashed mid-send (ends `outcome_unknown`). */

@@ -4,20 +4,27 @@
  * and body validated with the record's schemas, `Idempotency-Key` honoured where the record
  * says so, and the answer sent with the record's success status. A route implementation only
  * calls its use case.
+ *
+ * Hostile input ends here as a 4xx: a path id that is not an id is 404 before anything is read,
+ * a body that is not `application/json` is 415, a body where none is expected is refused like
+ * an unknown field, and list cursors are sealed for the practice, caller and list on the way
+ * out and opened on the way in (lambdas/http/sealed-cursor.ts).
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
-import { routeNotFound, type FieldError } from '../domain/errors.js';
+import { routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
+import { cursorKey as defaultCursorKey, type CursorKeySource } from '../adapters/providers/cursor-key.js';
 import { logger } from '../logger.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
 import { idempotent } from './idempotency.js';
 import { problemErrors } from './problem.js';
 import { json, noContent, type HttpResponse } from './responses.js';
 import { pathParamNames, routeKey, type PathParams, type RouteSpec } from './route-record.js';
-import { parseJsonBody, validate } from './validation.js';
+import { openCursor, sealCursor, type CursorBinding } from './sealed-cursor.js';
+import { isAcceptableText, isJsonMediaType, parseJsonBody, refuseUnexpectedBody, validate } from './validation.js';
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -58,6 +65,8 @@ export type RouteImpls<T extends Record<string, RouteSpec>> = { [K in keyof T]: 
 export interface HttpFunctionOptions {
   /** How jwt routes find the caller in the practice directory. */
   directory?: () => CallerDirectory;
+  /** The key list cursors are sealed with; default: the function's configured secret. */
+  cursorKey?: CursorKeySource;
 }
 
 function headersOf(event: APIGatewayProxyEventV2): Record<string, string> {
@@ -66,24 +75,43 @@ function headersOf(event: APIGatewayProxyEventV2): Record<string, string> {
   return headers;
 }
 
+/** What a path id may be: 1-128 characters of text, without the key separator `#`; nothing a key could choke on. */
+const isPathId = (value: string): boolean => value.length >= 1 && value.length <= 128 && !value.includes('#') && isAcceptableText(value);
+
+/** Path parameters, decoded; anything that cannot be an id is simply not found. */
 function paramsOf(event: APIGatewayProxyEventV2, spec: RouteSpec): Record<string, string> {
   const params: Record<string, string> = {};
   for (const name of pathParamNames(spec.path)) {
     const raw = event.pathParameters?.[name];
-    if (raw === undefined) throw routeNotFound();
+    if (raw === undefined || raw.length > 3 * 128) throw routeNotFound();
+    let value: string;
     try {
-      params[name] = decodeURIComponent(raw);
+      value = decodeURIComponent(raw);
     } catch {
       throw routeNotFound();
     }
+    if (!isPathId(value)) throw routeNotFound();
+    params[name] = value;
   }
   return params;
+}
+
+/** The list a cursor belongs to: the route, its path parameters and its filters (all but limit and cursor). */
+function listOf(event: APIGatewayProxyEventV2, params: Record<string, string>, query: Record<string, string>): string {
+  const filters = Object.entries(query).filter(([k]) => k !== 'cursor' && k !== 'limit');
+  return JSON.stringify([event.routeKey, Object.entries(params).sort(), filters.sort()]);
 }
 
 function queryOf(event: APIGatewayProxyEventV2): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
   return query;
+}
+
+/** `value[field]` when it is a string (a cursor to open or seal). */
+function cursorField(value: unknown, field = 'cursor'): string | undefined {
+  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 const rawBodyOf = (event: APIGatewayProxyEventV2): Buffer =>
@@ -109,6 +137,7 @@ function requestLog(): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>
 
 /** The Lambda handler of one function: every record in `records` must have an implementation. */
 export function httpFunction<T extends Record<string, RouteSpec>>(records: T, impls: RouteImpls<T>, options: HttpFunctionOptions = {}) {
+  const key = options.cursorKey ?? defaultCursorKey;
   const byKey = new Map<string, { spec: RouteSpec; impl: RouteImpl<RouteSpec> }>();
   for (const [operationId, spec] of Object.entries(records)) {
     byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
@@ -120,7 +149,9 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     const { spec, impl } = entry;
     const headers = headersOf(event);
     const params = paramsOf(event, spec);
-    // Webhooks verify a signature over the raw bytes before anything is parsed.
+    const hasBody = event.body !== undefined && event.body !== '';
+    // Webhooks take what each provider sends and verify a signature over the raw bytes.
+    if (spec.auth !== 'webhook' && hasBody && !isJsonMediaType(headers['content-type'])) throw unsupportedMediaType();
     const parsedBody = spec.auth === 'webhook' ? undefined : parseJsonBody(event.body, event.isBase64Encoded);
     let caller: Caller | undefined;
     if (spec.auth === 'jwt') {
@@ -130,7 +161,15 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     }
 
     const run = async (): Promise<HttpResponse> => {
-      const query = spec.query ? validate(spec.query, queryOf(event)) : undefined;
+      const rawQuery = queryOf(event);
+      const query = spec.query ? validate(spec.query, rawQuery) : undefined;
+      if (spec.auth !== 'webhook' && !spec.body) refuseUnexpectedBody(parsedBody);
+      const binding: CursorBinding | undefined = caller && { practiceId: caller.practiceId, callerId: caller.id, list: listOf(event, params, rawQuery) };
+      const cursor = cursorField(query);
+      if (cursor !== undefined) {
+        if (!binding) throw routeNotFound();
+        (query as { cursor: string }).cursor = openCursor(await key(), binding, cursor, Date.now());
+      }
       const base = { event, headers, params, query, caller, rawBody: rawBodyOf(event) };
       let result: unknown;
       if (typeof impl === 'function') {
@@ -140,6 +179,10 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
         const prepared: unknown = await impl.prepare(base as Omit<RouteContext<RouteSpec>, 'body'>);
         const body = spec.body ? validate(spec.body, parsedBody ?? {}, (raw) => impl.fieldErrors(raw, prepared)) : undefined;
         result = await impl.run({ ...base, body } as RouteContext<RouteSpec>, prepared);
+      }
+      const next = cursorField(result, 'nextCursor');
+      if (binding && next !== undefined) {
+        (result as { nextCursor: string }).nextCursor = sealCursor(await key(), binding, next, Date.now());
       }
       return spec.success.status === 204 ? noContent() : json(spec.success.status, result);
     };

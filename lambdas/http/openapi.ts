@@ -21,6 +21,9 @@ const commonErrors: Record<RouteAuth, readonly ErrorKind[]> = {
 function errorKinds(route: Route): ErrorKind[] {
   const kinds: ErrorKind[] = [...commonErrors[route.auth], ...(route.errors ?? [])];
   if (route.body || route.query) kinds.push('validation_failed');
+  // Every JSON body may be sent with another content type; every paged list takes a cursor.
+  if (route.body && route.auth !== 'webhook') kinds.push('unsupported_media_type');
+  if (route.query instanceof z.ZodObject && 'cursor' in route.query.shape) kinds.push('invalid_cursor');
   if (route.idempotent) kinds.push('validation_failed', 'idempotency_key_reused', 'idempotency_in_progress');
   return kinds;
 }

@@ -3,6 +3,7 @@
  * together and stopped together. Handler modules read their configuration at import, so this
  * sets the environment first and imports them after (one runtime per process).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,6 +89,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       STAGE: 'local',
       PROVIDER_MODE: 'local',
       SES_FROM_ADDRESS: 'no-reply@practice-messaging.local',
+      // List cursors are sealed with a key derived from this: a new one every run (old cursors end).
+      CURSOR_SECRET: randomBytes(32).toString('base64url'),
       POWERTOOLS_SERVICE_NAME: 'practice-messaging',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     });

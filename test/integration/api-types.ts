@@ -1737,6 +1737,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -1752,6 +1761,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -1769,7 +1779,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,6 +1889,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2033,6 +2052,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -2048,6 +2076,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Prefix of a name word, email or phone */
                 q?: string;
@@ -2067,7 +2096,7 @@ export interface operations {
                     "application/json": components["schemas"]["PatientPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2177,6 +2206,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2331,6 +2369,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -2346,6 +2393,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Opaque id (a ULID) */
                 patientId?: string;
@@ -2372,7 +2420,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2482,6 +2530,15 @@ export interface operations {
             };
             /** @description Problem; code one of: conversation_exists, idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2701,6 +2758,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -2783,6 +2849,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -2802,7 +2869,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2914,6 +2981,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3079,6 +3155,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem; code one of: note_not_allowed */
             422: {
                 headers: {
@@ -3103,6 +3188,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -3122,7 +3208,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,6 +3325,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -3254,6 +3349,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Admins only: include messages hidden by a block with hideExisting */
                 includeHidden?: "true" | "false";
@@ -3275,7 +3371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Correspondence"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,9 +3422,10 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 type?: "email" | "phone";
-                /** @description Part of the blocked address */
+                /** @description Part of the blocked address (a phone as people type it: (202) 555-1003, +1 202 555 1003), or of the linked patient's or contact's name; read as GET /v1/contacts?q= reads it */
                 q?: string;
                 /** @description Opaque id (a ULID) */
                 patientId?: string;
@@ -3354,7 +3451,7 @@ export interface operations {
                     "application/json": components["schemas"]["BlockPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,6 +3561,15 @@ export interface operations {
             };
             /** @description Problem; code one of: already_blocked, idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3615,6 +3721,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3834,6 +3949,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -3849,6 +3973,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -3868,7 +3993,7 @@ export interface operations {
                     "application/json": components["schemas"]["BlockHistory"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3987,6 +4112,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -4002,6 +4136,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 status?: "active" | "archived" | "blocked";
                 /** @description Prefix of a name word, the email, or phone digits */
@@ -4030,7 +4165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4147,6 +4282,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -4221,6 +4365,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4375,6 +4528,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -4457,6 +4619,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -4476,7 +4639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactHistory"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4527,6 +4690,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -4544,7 +4708,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4661,6 +4825,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -4743,6 +4916,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
             header?: never;
@@ -4762,7 +4936,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberPage"];
                 };
             };
-            /** @description Problem; code one of: validation_failed */
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4881,6 +5055,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -4954,6 +5137,15 @@ export interface operations {
             };
             /** @description Problem; code one of: concurrent_update */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5095,6 +5287,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests (API Gateway throttling) */
             429: {
                 headers: {
@@ -5169,6 +5370,15 @@ export interface operations {
             };
             /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,11 @@
 /**
- * Opaque list cursors: the query's LastEvaluatedKey, base64url JSON. A cursor is only accepted
- * for the partition it came from, so a hand-made cursor cannot reach another practice's items
- * (and a broken one is a 400, not a DynamoDB error).
+ * A list's position: the query's LastEvaluatedKey, base64url JSON. Clients never see it as
+ * is: the HTTP layer seals it (encrypted, authenticated, bound to practice, caller and list:
+ * lambdas/http/sealed-cursor.ts). Here it is still only accepted for the partition it came
+ * from, with string or number values, so a position can never reach another partition or
+ * become a DynamoDB error.
  */
-import { validationFailed } from '../../domain/errors.js';
+import { invalidCursor } from '../../domain/errors.js';
 
 type Key = Record<string, string | number>;
 
@@ -13,7 +15,7 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
 
 export function decodeCursor(cursor: string | undefined, partition: { attribute: string; value: string }): Key | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => validationFailed([{ path: 'cursor', message: 'Not a cursor from this list' }]);
+  const invalid = invalidCursor;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -15,10 +15,20 @@ export const Problem = z
   .catchall(z.unknown())
   .openapi('Problem');
 
-/** `?limit=` (1-100, default 25) and `?cursor=` (opaque). */
+/**
+ * `?limit=` (1-100, default 25) and `?cursor=` (opaque). A string that cannot be a cursor at all
+ * is a validation error; one shaped like a cursor that was altered, is for another practice,
+ * caller or list, or has expired is `invalid_cursor` (lambdas/http/sealed-cursor.ts).
+ */
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z
+    .string()
+    .min(64, 'Not a cursor from this list')
+    .max(2048, 'Not a cursor from this list')
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor from this list')
+    .optional()
+    .openapi({ description: 'The nextCursor of the previous page, for the same caller and list, within 24 hours' }),
 };
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
