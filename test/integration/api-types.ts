@@ -666,6 +666,11 @@ export interface components {
             /** @description Shown to staff only: absent when a patient reads the staff list or a staff member */
             permissions?: ("send_messages" | "manage_contacts")[];
             /**
+             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
              */
@@ -709,6 +714,11 @@ export interface components {
              */
             phone?: string | null;
             permissions?: ("send_messages" | "manage_contacts")[];
+            /**
+             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
+             * @enum {string}
+             */
+            status?: "active" | "inactive";
         };
         Patient: {
             /**

@@ -18,6 +18,7 @@ import {
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
+import { searchText } from './finder-items.js';
 import { keys } from './keys.js';
 import { Filter, queryAll, queryIndexPage, queryPrefixPage } from './query.js';
 
@@ -65,6 +66,12 @@ function blockItem(practiceId: string, b: BlockRecord): Item {
     status: b.status,
     unblockedAt: b.unblockedAt ?? undefined,
     unblockedBy: b.unblockedBy ?? undefined,
+    // What `q` searches: the address (its phone forms) and the linked patient's or contact's name.
+    search: searchText({
+      name: b.patient?.name ?? b.contact?.name ?? '',
+      email: b.type === 'email' ? b.value : null,
+      phones: b.type === 'phone' ? [b.value] : [],
+    }),
     // Only active blocks are listed; the record itself stays for history.
     ...(active ? { gsi1pk: keys.blocksByDatePk(practiceId), gsi1sk: sortKey } : {}),
     ...(active && owner ? { gsi2pk: owner, gsi2sk: sortKey } : {}),
@@ -179,7 +186,7 @@ export class DynamoBlockRepository implements BlockRepository {
         pk: byOwner ?? keys.blocksByDatePk(practiceId),
         // Bounds arrive as UTC instants (the use case normalises them); sort keys are `<blockedAt>#<id>`.
         range: q.blockedFrom || q.blockedTo ? { from: q.blockedFrom ?? '0000', to: `${q.blockedTo ?? '9999'}\uffff` } : undefined,
-        filter: new Filter().equals('addressType', q.type || undefined).contains('value', q.q || undefined),
+        filter: new Filter().equals('addressType', q.type || undefined).contains('search', q.q || undefined),
         forward: false,
       },
       q,

@@ -21,12 +21,19 @@ export interface Findable {
 }
 
 /** Every token a person can be found by: name words, email, phone digits. */
-export function searchTokens(p: Findable): Set<string> {
+export function searchTokens(p: Pick<Findable, 'name' | 'email' | 'phones'>): Set<string> {
   const tokens = new Set(nameSearchTokens(p.name));
   if (p.email) tokens.add(p.email.replace(/#/g, ''));
   for (const phone of p.phones) if (phone) for (const t of phoneSearchTokens(phone)) tokens.add(t);
   return tokens;
 }
+
+/**
+ * The tokens of `searchTokens` in one attribute (`#` never occurs in a token or a normalised
+ * query), for lists searched with `contains` on the normalised query (blocks): every token prefix
+ * that finds a contact finds a block the same way, and any part of an address does too.
+ */
+export const searchText = (p: Pick<Findable, 'name' | 'email' | 'phones'>): string => [...searchTokens(p)].join('#');
 
 /** Search tokens and address-owner entries of a person, keyed for diffing (written as they are on create). */
 export function finderItems(practiceId: string, p: Findable): Map<string, Item> {

@@ -38,7 +38,7 @@ export const BlockPatientMethods = z
 export const ListBlocksQuery = z.strictObject({
   ...PageQuery,
   type: AddressType.optional(),
-  q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the blocked address' }),
+  q: z.string().trim().min(1).max(100).optional().openapi({ description: "Part of the blocked address (a phone as people type it: (202) 555-1003, +1 202 555 1003), or of the linked patient's or contact's name; read as GET /v1/contacts?q= reads it" }),
   patientId: Id.optional(),
   contactId: Id.optional(),
   blockedFrom: DateOrTime.optional().openapi({ description: 'Blocked at or after (inclusive): ISO date or date-time with offset' }),

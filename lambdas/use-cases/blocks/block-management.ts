@@ -1,6 +1,7 @@
 /** Reading, editing and lifting blocks; the list, a block's history and the stats. */
 import { ulid } from 'ulid';
 import { requirePermission, type Caller } from '../../domain/caller.js';
+import { normalizeSearchQuery } from '../../domain/contact-address.js';
 import { concurrentUpdate, conflict, notFound, validationFailed } from '../../domain/errors.js';
 import { strictlyLater } from '../clock.js';
 import type { Page, PageRequest } from '../page.js';
@@ -75,7 +76,8 @@ export function rangeBound(raw: string | undefined, edge: 'from' | 'to', path: s
 
 export async function listBlocks(deps: BlockDeps, caller: Caller, query: BlockListQuery): Promise<Page<BlockView>> {
   requirePermission(caller, 'manage_contacts');
-  const q = query.q?.trim().toLowerCase();
+  // Read as GET /v1/contacts?q= reads it: phone-like input as its digits, else lower-case text.
+  const q = query.q === undefined ? '' : normalizeSearchQuery(query.q);
   const blockedFrom = rangeBound(query.blockedFrom, 'from', 'blockedFrom');
   const blockedTo = rangeBound(query.blockedTo, 'to', 'blockedTo');
   if (blockedFrom && blockedTo && blockedFrom > blockedTo) {
@@ -85,7 +87,7 @@ export async function listBlocks(deps: BlockDeps, caller: Caller, query: BlockLi
     ...query,
     blockedFrom,
     blockedTo,
-    q: q ? q.replace(/^\+/, '') : undefined,
+    q: q === '' ? undefined : q,
   });
   return { items: page.items.map(blockView), nextCursor: page.nextCursor };
 }
