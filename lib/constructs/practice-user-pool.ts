@@ -29,9 +29,50 @@ export const DIRECTORY_ID_ATTRIBUTE = 'directory_id';
 
 export const PRE_TOKEN_ENTRY = 'lambdas/handlers/cognito/pre-token.ts';
 
+/** The sign-in settings production refuses to weaken, by the CDK context key that sets each. */
+export interface SignInSettings {
+  readonly mfa: 'required' | 'optional';
+  /** ALLOW_ADMIN_USER_PASSWORD_AUTH on the app client (AdminInitiateAuth with a password). */
+  readonly adminPasswordAuth: boolean;
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+}
+
+const isLocalhost = (value: string): boolean => {
+  const host = URL.canParse(value) ? new URL(value).hostname : '';
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+};
+
+/**
+ * What a production user pool refuses, as `[context key, reason]` pairs (empty when none):
+ * optional MFA, admin password sign-in, and a missing or localhost callback or sign-out URL.
+ * lib/stacks/config.ts turns the first into a synth error naming the key; the construct checks
+ * the same rule again for anyone who builds it directly.
+ */
+export function productionSignInProblems(settings: SignInSettings): [key: string, reason: string][] {
+  const problems: [string, string][] = [];
+  if (settings.mfa !== 'required') {
+    problems.push(['mfa', 'a production stage requires MFA: remove `-c mfa=optional` (optional MFA is for scripted test stages only)']);
+  }
+  if (settings.adminPasswordAuth) {
+    problems.push(['adminPasswordAuth', 'a production stage refuses ALLOW_ADMIN_USER_PASSWORD_AUTH (password sign-in with IAM credentials skips SRP): remove `-c adminPasswordAuth=true`']);
+  }
+  const urls = { authCallbackUrls: settings.callbackUrls, authLogoutUrls: settings.logoutUrls };
+  for (const [key, values] of Object.entries(urls)) {
+    if (values.length === 0) problems.push([key, 'a production stage needs at least one https URL of the practice app (e.g. -c ' + key + '=https://app.example.org/auth/callback)']);
+    const local = values.filter(isLocalhost);
+    if (local.length > 0) problems.push([key, `a production stage refuses localhost URLs (${local.join(', ')}): give the practice app's https URLs`]);
+  }
+  return problems;
+}
+
 export interface PracticeUserPoolProps {
   readonly stage: string;
+  /** A production stage: the sign-in settings must pass productionSignInProblems. */
+  readonly production: boolean;
   readonly mfa: 'required' | 'optional';
+  /** ALLOW_ADMIN_USER_PASSWORD_AUTH on the app client, for operators' smoke tests; never in production. */
+  readonly adminPasswordAuth: boolean;
   readonly logKey: IKey;
   readonly logRetention: RetentionDays;
   readonly retainLogs: boolean;
@@ -55,6 +96,12 @@ export class PracticeUserPool extends Construct {
 
   constructor(scope: Construct, id: string, props: PracticeUserPoolProps) {
     super(scope, id);
+    if (props.production) {
+      const problems = productionSignInProblems(props);
+      if (problems.length > 0) {
+        throw new Error(problems.map(([key, reason]) => `CDK context "${key}": ${reason}`).join('; '));
+      }
+    }
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `practice-messaging-${props.stage}`,
@@ -129,8 +176,9 @@ export class PracticeUserPool extends Construct {
       generateSecret: false,
       authFlows: {
         userSrp: true,
-        // Server-side sign-in with IAM credentials (AdminInitiateAuth), for operators' smoke tests.
-        adminUserPassword: true,
+        // Server-side sign-in with IAM credentials (AdminInitiateAuth), for operators' smoke
+        // tests on non-production stages only (`adminPasswordAuth`).
+        adminUserPassword: props.adminPasswordAuth,
       },
       oAuth: {
         flows: { authorizationCodeGrant: true },

@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { productionSignInProblems } from '../constructs/practice-user-pool.js';
 
 /**
  * Stage settings, read once from CDK context (`-c key=value` on the command line, or the
@@ -23,8 +24,10 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   /** Reserved concurrency of each HTTP handler function; unreserved when undefined. */
   readonly reservedConcurrency: number | undefined;
-  /** Cognito MFA: 'required' (TOTP) or 'optional' (TOTP, for scripted test stages). */
+  /** Cognito MFA: 'required' (TOTP) or 'optional' (TOTP, for scripted test stages; refused in production). */
   readonly mfa: 'required' | 'optional';
+  /** ALLOW_ADMIN_USER_PASSWORD_AUTH on the app client (operators' smoke tests); refused in production. */
+  readonly adminPasswordAuth: boolean;
   /** OAuth authorization-code callback and sign-out URLs of the user pool client. */
   readonly authCallbackUrls: readonly string[];
   readonly authLogoutUrls: readonly string[];
@@ -69,6 +72,15 @@ function int(node: Node, key: string, min: number, max: number): number | undefi
     throw new ContextError(key, `must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/** `true`/`false` (cdk.json) or the strings "true"/"false" (`-c key=true`). */
+function bool(node: Node, key: string): boolean | undefined {
+  const value = raw(node, key);
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new ContextError(key, `must be true or false, got ${JSON.stringify(value)}`);
 }
 
 /** Accepts a JSON array (cdk.json) or a comma-separated string (`-c key=a,b`). */
@@ -142,6 +154,19 @@ export function readStageConfig(node: Node): StageConfig {
 
   const whatsappPhoneNumberId = digits(node, 'whatsappPhoneNumberId') ?? '';
 
+  // Production: no localhost defaults (the callback URL must be given; sign-out defaults to the
+  // callback URLs' origins), no admin password sign-in unless asked for (and then refused).
+  const authCallbackUrls = urls('authCallbackUrls', list(node, 'authCallbackUrls') ?? (isProduction ? [] : ['http://localhost:3000/auth/callback']));
+  const authLogoutUrls = urls(
+    'authLogoutUrls',
+    list(node, 'authLogoutUrls') ?? (isProduction ? [...new Set(authCallbackUrls.map((u) => `${new URL(u).origin}/`))] : ['http://localhost:3000/']),
+  );
+  const adminPasswordAuth = bool(node, 'adminPasswordAuth') ?? !isProduction;
+  if (isProduction) {
+    const [problem] = productionSignInProblems({ mfa, adminPasswordAuth, callbackUrls: authCallbackUrls, logoutUrls: authLogoutUrls });
+    if (problem) throw new ContextError(problem[0], problem[1]);
+  }
+
   return {
     stage,
     isProduction,
@@ -153,8 +178,9 @@ export function readStageConfig(node: Node): StageConfig {
     logRetention: logRetentionDays as RetentionDays,
     reservedConcurrency: int(node, 'reservedConcurrency', 1, 1000),
     mfa,
-    authCallbackUrls: urls('authCallbackUrls', list(node, 'authCallbackUrls') ?? ['http://localhost:3000/auth/callback']),
-    authLogoutUrls: urls('authLogoutUrls', list(node, 'authLogoutUrls') ?? ['http://localhost:3000/']),
+    adminPasswordAuth,
+    authCallbackUrls,
+    authLogoutUrls,
     authDomainPrefix,
     smsOriginationNumber,
     whatsappPhoneNumberId,

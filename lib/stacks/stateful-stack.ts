@@ -48,7 +48,9 @@ export class StatefulStack extends Stack {
 
     const users = new PracticeUserPool(this, 'Users', {
       stage: config.stage,
+      production: config.isProduction,
       mfa: config.mfa,
+      adminPasswordAuth: config.adminPasswordAuth,
       logKey: this.key,
       logRetention: config.logRetention,
       retainLogs: config.isProduction,

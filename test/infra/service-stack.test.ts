@@ -262,7 +262,7 @@ describe('service stack', () => {
     });
 
     it('keeps production logs for a year and retains them', () => {
-      const { service } = buildApp(newApp({ stage: 'prod' }));
+      const { service } = buildApp(newApp({ stage: 'prod', authCallbackUrls: 'https://app.example.org/auth/callback' }));
       const logGroups = Object.values(Template.fromStack(service).findResources('AWS::Logs::LogGroup')) as Resource[];
       for (const group of logGroups) {
         expect(group.Properties.RetentionInDays).toBe(365);
