@@ -15,7 +15,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
-import { routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
+import { DomainError, routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
 import { cursorKey as defaultCursorKey, type CursorKeySource } from '../adapters/providers/cursor-key.js';
 import { logger } from '../logger.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
@@ -83,14 +83,16 @@ function paramsOf(event: APIGatewayProxyEventV2, spec: RouteSpec): Record<string
   const params: Record<string, string> = {};
   for (const name of pathParamNames(spec.path)) {
     const raw = event.pathParameters?.[name];
-    if (raw === undefined || raw.length > 3 * 128) throw routeNotFound();
+    if (raw === undefined) throw routeNotFound();
+    const notAnId = () => new DomainError('not_found', 'Nothing has this id.');
+    if (raw.length > 3 * 128) throw notAnId();
     let value: string;
     try {
       value = decodeURIComponent(raw);
     } catch {
-      throw routeNotFound();
+      throw notAnId();
     }
-    if (!isPathId(value)) throw routeNotFound();
+    if (!isPathId(value)) throw notAnId();
     params[name] = value;
   }
   return params;

@@ -101,7 +101,7 @@ describe('httpFunction: a function served from its route records', () => {
 
   it('answers 404 for a route key it does not serve and for a malformed escape in a path id', async () => {
     expect((await invoke(event('GET /v1/nothing', {}))).status).toBe(404);
-    expect((await invoke(event('DELETE /v1/things/{id}', { id: '%E0%A4%A' }))).body.code).toBe('route_not_found');
+    expect((await invoke(event('DELETE /v1/things/{id}', { id: '%E0%A4%A' }))).body.code).toBe('not_found');
   });
 
   it('hands a webhook its raw bytes, unparsed (even when they are not JSON) and with no caller', async () => {
