@@ -68,7 +68,7 @@ export const broadcastDeps: BroadcastDeps = {
 export const callerDirectory = (): CallerDirectory => ({
   async findStaffEntry(practiceId, id) {
     const s = await directory.getStaff(practiceId, id);
-    return s ? { name: s.name, role: s.role, permissions: s.permissions } : null;
+    return s ? { name: s.name, role: s.role, permissions: s.permissions, status: s.status } : null;
   },
   async findPatientEntry(practiceId, id) {
     const p = await directory.getPatient(practiceId, id);

@@ -10,6 +10,8 @@ export interface DirectoryEntry {
   name: string;
   role: string;
   permissions: readonly Permission[];
+  /** Staff only: an inactive member of staff may not call at all. Absent means active. */
+  status?: 'active' | 'inactive';
 }
 
 /** The port the auth step reads the directory through. */
@@ -45,6 +47,8 @@ export async function resolveCaller(event: APIGatewayProxyEventV2, directory: Ca
     return { practiceId, id, role, kind: 'patient', name: entry.name, permissions: [] };
   }
   const entry = await directory.findStaffEntry(practiceId, id);
+  // Inactive takes effect at once: the record is read on every call.
+  if (entry?.status === 'inactive') throw unknownCaller();
   if (role === 'admin') {
     // The operator provisions admins in the user pool; a staff record is optional for them.
     if (entry && entry.role !== 'admin') throw unknownCaller();

@@ -15,6 +15,9 @@ export interface PracticeSettingsRecord {
   updatedAt: string | null;
 }
 
+/** Inactive staff cannot call at all (403 unknown_caller) and leave the staff list patients see. */
+export type StaffStatus = 'active' | 'inactive';
+
 export interface StaffRecord {
   id: string;
   name: string;
@@ -22,6 +25,7 @@ export interface StaffRecord {
   phone: string | null;
   role: StaffRole;
   permissions: Permission[];
+  status: StaffStatus;
   createdAt: string;
   updatedAt: string;
 }

@@ -7,7 +7,7 @@ import { requireRole, requireStaff, type Caller, type Permission, type StaffRole
 import { effectiveChat, type ChatSettings, type EffectiveChat } from '../domain/chat-settings.js';
 import { isRegionCode, normalizeEmail, normalizePhone, normalizeSearchQuery } from '../domain/contact-address.js';
 import { concurrentUpdate, notFound, validationFailed, type FieldError } from '../domain/errors.js';
-import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffRecord } from './directory-ports.js';
+import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffRecord, StaffStatus } from './directory-ports.js';
 import { strictlyLater, type Clock } from './clock.js';
 import type { Page, PageRequest } from './page.js';
 import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
@@ -109,6 +109,9 @@ function isTimeZone(tz: string): boolean {
 /** A staff member as a caller sees them: `permissions` is absent for patients. */
 export type StaffView = Omit<StaffRecord, 'permissions'> & { permissions?: Permission[] };
 
+/** Patients see who works at the practice now (active staff), not staff contact details or permissions. */
+const seenByCaller = (caller: Caller, s: StaffRecord): boolean => caller.kind === 'staff' || s.status === 'active';
+
 /** Patients see who works at the practice, not staff contact details or permissions. */
 function staffAsSeenBy(caller: Caller, s: StaffRecord): StaffView {
   if (caller.kind === 'staff') return s;
@@ -131,6 +134,7 @@ export async function createStaff(
     phone: phoneOrNull(input.phone, region),
     role: input.role,
     permissions: [...new Set(input.permissions)],
+    status: 'active',
     createdAt: at,
     updatedAt: at,
   };
@@ -142,7 +146,13 @@ export async function updateStaff(
   deps: DirectoryDeps,
   caller: Caller,
   id: string,
-  input: { name?: string | undefined; email?: string | null | undefined; phone?: string | null | undefined; permissions?: Permission[] | undefined },
+  input: {
+    name?: string | undefined;
+    email?: string | null | undefined;
+    phone?: string | null | undefined;
+    permissions?: Permission[] | undefined;
+    status?: StaffStatus | undefined;
+  },
   region: string,
 ): Promise<StaffRecord> {
   requireRole(caller, ['admin']);
@@ -154,6 +164,7 @@ export async function updateStaff(
     ...(input.email !== undefined ? { email: emailOrNull(input.email) } : {}),
     ...(input.phone !== undefined ? { phone: phoneOrNull(input.phone, region) } : {}),
     ...(input.permissions !== undefined ? { permissions: [...new Set(input.permissions)] } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
     updatedAt: strictlyLater(before.updatedAt, deps.now()),
   };
   if (!(await deps.directory.replaceStaff(caller.practiceId, after, before.updatedAt))) throw concurrentUpdate();
@@ -162,13 +173,14 @@ export async function updateStaff(
 
 export async function getStaff(deps: DirectoryDeps, caller: Caller, id: string): Promise<StaffView> {
   const staff = await deps.directory.getStaff(caller.practiceId, id);
-  if (!staff) throw notFound('Staff member');
+  if (!staff || !seenByCaller(caller, staff)) throw notFound('Staff member');
   return staffAsSeenBy(caller, staff);
 }
 
 export async function listStaff(deps: DirectoryDeps, caller: Caller, page: PageRequest): Promise<Page<StaffView>> {
   const result = await deps.directory.listStaff(caller.practiceId, page);
-  return { ...result, items: result.items.map((s) => staffAsSeenBy(caller, s)) };
+  // A page filtered for a patient may hold fewer than `limit` items: follow nextCursor.
+  return { ...result, items: result.items.filter((s) => seenByCaller(caller, s)).map((s) => staffAsSeenBy(caller, s)) };
 }
 
 // ---------------------------------------------------------------- patients

@@ -61,7 +61,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List staff, by name */
+        /** List staff, by name (patients see active staff only) */
         get: operations["listStaff"];
         put?: never;
         /** Add a staff member (admin) */
@@ -86,7 +86,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a staff member (admin) */
+        /** Change a staff member (admin); status inactive locks them out at once (403 unknown_caller) */
         patch: operations["updateStaff"];
         trace?: never;
     };

@@ -48,6 +48,8 @@ const staffFrom = (item: Item): StaffRecord => ({
   phone: (item['phone'] as string | undefined) ?? null,
   role: item['role'] as StaffRecord['role'],
   permissions: (item['permissions'] as StaffRecord['permissions'] | undefined) ?? [],
+  // Records written before staff had a status are active.
+  status: (item['status'] as StaffRecord['status'] | undefined) ?? 'active',
   createdAt: item['createdAt'] as string,
   updatedAt: item['updatedAt'] as string,
 });

@@ -5,6 +5,9 @@ import { z } from './zod.js';
 const Name = z.string().trim().min(1).max(200);
 const Permission = z.enum(permissions);
 const PermissionList = z.array(Permission).max(permissions.length);
+const StaffStatus = z.enum(['active', 'inactive']).openapi({
+  description: 'active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see',
+});
 
 // ---- practice settings
 export const PracticeSettings = z
@@ -36,6 +39,7 @@ export const Staff = z
     phone: z.string().nullable(),
     role: z.enum(staffRoles),
     permissions: z.array(Permission).optional().openapi({ description: 'Shown to staff only: absent when a patient reads the staff list or a staff member' }),
+    status: StaffStatus,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -57,6 +61,7 @@ export const UpdateStaff = z
     email: EmailField.nullable().optional(),
     phone: PhoneField.nullable().optional(),
     permissions: PermissionList.optional(),
+    status: StaffStatus.optional(),
   })
   .openapi('UpdateStaff');
 

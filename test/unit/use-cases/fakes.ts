@@ -128,7 +128,7 @@ export class InMemoryDirectory implements DirectoryRepository {
   };
 
   addStaff(role: StaffRole, id = `${role}-1`): StaffRecord {
-    const s: StaffRecord = { id, name: `${role} ${id}`, email: null, phone: null, role, permissions: ['send_messages'], createdAt: T0, updatedAt: T0 };
+    const s: StaffRecord = { id, name: `${role} ${id}`, email: null, phone: null, role, permissions: ['send_messages'], status: 'active', createdAt: T0, updatedAt: T0 };
     this.staff.set(id, s);
     return s;
   }
