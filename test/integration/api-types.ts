@@ -1163,6 +1163,7 @@ export interface components {
         BlockStats: {
             from: string;
             to: string;
+            /** @description Blocks per day with any; days (and from, to) are the practice's, in its settings' timeZone */
             blocked: {
                 date: string;
                 count: number;
@@ -3603,7 +3604,7 @@ export interface operations {
             query?: {
                 /** @description Default: 29 days before `to` */
                 from?: string;
-                /** @description Default: today (UTC) */
+                /** @description Default: today in the practice's time zone */
                 to?: string;
             };
             header?: never;

@@ -37,3 +37,32 @@ describe('Blocks: search', () => {
     expect(await search(m.token, '(202) 555-1004')).toEqual([forContact.id]);
   });
 });
+
+describe("Blocks: stats days are the practice's days", () => {
+  const dayIn = (timeZone: string, iso: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+
+  // UTC+14 and UTC-11 are 25 hours apart: their dates of one instant always differ, so at any
+  // hour at least one of them is not the UTC date.
+  for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+    it(`counts a block on the day it was in ${timeZone}, and defaults to today there`, async () => {
+      const p = await newPractice();
+      await succeeded('time zone', call('PATCH', '/v1/settings/practice', { token: p.admin.token, body: { timeZone } }), 200);
+      const m = await manager(p);
+      const b = await blocked(m.token, { type: 'email', value: `tz.${timeZone.length}@example.com` });
+      const local = dayIn(timeZone, b.blockedAt);
+      const utc = b.blockedAt.slice(0, 10);
+
+      const onLocalDay = await succeeded('stats', call('GET', `/v1/blocks/stats?from=${local}&to=${local}`, { token: m.token }), 200);
+      expect(onLocalDay).toMatchObject({ from: local, to: local, totalBlocked: 1, blocked: [{ date: local, count: 1 }] });
+      if (utc !== local) {
+        const onUtcDay = await succeeded('stats', call('GET', `/v1/blocks/stats?from=${utc}&to=${utc}`, { token: m.token }), 200);
+        expect(onUtcDay).toMatchObject({ totalBlocked: 0, blocked: [] });
+      }
+      const byDefault = await succeeded('stats', call('GET', '/v1/blocks/stats', { token: m.token }), 200);
+      const today = dayIn(timeZone, new Date().toISOString());
+      expect(byDefault.to).toBe(today);
+      expect(byDefault.blocked).toEqual([{ date: local, count: 1 }]);
+    });
+  }
+});

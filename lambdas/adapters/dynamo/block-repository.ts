@@ -13,7 +13,7 @@ import {
   type BlockListQuery,
   type BlockRecord,
   type BlockRepository,
-  type DayCount,
+  type SlotCount,
 } from '../../use-cases/blocks/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
@@ -85,15 +85,19 @@ const eventItem = (practiceId: string, blockId: string, e: BlockEvent): Item => 
   ...e,
 });
 
-const day = (iso: string) => iso.slice(0, 10);
+/**
+ * The 15-minute UTC slot of an instant (`2026-11-30T17:15`): every time-zone offset is a whole
+ * number of quarter hours, so the stats can put each slot on the practice's day at read time.
+ */
+const slotOf = (iso: string) => `${iso.slice(0, 14)}${String(Math.floor(Number(iso.slice(14, 16)) / 15) * 15).padStart(2, '0')}`;
 
 const counter = (practiceId: string, at: string, field: 'blocked' | 'unblocked' | 'quarantined') => ({
   Update: {
     TableName: tableName,
-    Key: keys.blockStats(practiceId, day(at)),
-    UpdateExpression: 'ADD #field :one SET #type = :type, #date = :date',
-    ExpressionAttributeNames: { '#field': field, '#type': 'type', '#date': 'date' },
-    ExpressionAttributeValues: { ':one': 1, ':type': 'BlockStats', ':date': day(at) },
+    Key: keys.blockStats(practiceId, slotOf(at)),
+    UpdateExpression: 'ADD #field :one SET #type = :type, #slot = :slot',
+    ExpressionAttributeNames: { '#field': field, '#type': 'type', '#slot': 'slot' },
+    ExpressionAttributeValues: { ':one': 1, ':type': 'BlockStats', ':slot': slotOf(at) },
   },
 });
 
@@ -208,21 +212,21 @@ export class DynamoBlockRepository implements BlockRepository {
     };
   }
 
-  async dailyCounts(practiceId: string, fromDay: string, toDay: string): Promise<DayCount[]> {
+  async slotCounts(practiceId: string, from: string, to: string): Promise<SlotCount[]> {
     const items = await queryAll({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.blockStatsPk(practiceId), ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+      ExpressionAttributeValues: { ':pk': keys.blockStatsPk(practiceId), ':from': keys.blockStats(practiceId, slotOf(from)).sk, ':to': keys.blockStats(practiceId, slotOf(to)).sk },
     });
-    return items.map((i) => ({
-      date: i['date'] as string,
+    return items.filter((i) => `${i['slot'] as string}:00.000Z` < to).map((i) => ({
+      at: `${i['slot'] as string}:00.000Z`,
       blocked: (i['blocked'] as number | undefined) ?? 0,
       unblocked: (i['unblocked'] as number | undefined) ?? 0,
       quarantined: (i['quarantined'] as number | undefined) ?? 0,
     }));
   }
 
-  async countQuarantined(practiceId: string, dayOf: string): Promise<void> {
-    await dynamo.send(new UpdateCommand(counter(practiceId, dayOf, 'quarantined').Update));
+  async countQuarantined(practiceId: string, at: string): Promise<void> {
+    await dynamo.send(new UpdateCommand(counter(practiceId, at, 'quarantined').Update));
   }
 }

@@ -94,9 +94,9 @@ export const keys = {
   blocksByDatePk: (practiceId: string) => `${P(practiceId)}#BLOCKS`,
   blocksOfPatientPk: (practiceId: string, patientId: string) => `${P(practiceId)}#PATBLOCKS#${patientId}`,
   blocksOfContactPk: (practiceId: string, contactId: string) => `${P(practiceId)}#CONBLOCKS#${contactId}`,
-  /** Per-day counters of blocks, unblocks and quarantined inbound messages. */
+  /** Counters of blocks, unblocks and quarantined inbound messages per 15-minute UTC slot (`2026-11-30T17:15`). */
   blockStatsPk: (practiceId: string) => `${P(practiceId)}#BLOCKSTATS`,
-  blockStats: (practiceId: string, day: string) => ({ pk: `${P(practiceId)}#BLOCKSTATS`, sk: `DAY#${day}` }),
+  blockStats: (practiceId: string, slot: string) => ({ pk: `${P(practiceId)}#BLOCKSTATS`, sk: `SLOT#${slot}` }),
 
   /** A contact (non-patient person): GetItem by id; its partition also holds its group links. */
   contactPk: (practiceId: string, id: string) => `${P(practiceId)}#CONTACT#${id}`,

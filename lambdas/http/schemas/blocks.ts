@@ -47,7 +47,7 @@ export const ListBlocksQuery = z.strictObject({
 
 export const StatsQuery = z.strictObject({
   from: CalendarDay.optional().openapi({ description: 'Default: 29 days before `to`' }),
-  to: CalendarDay.optional().openapi({ description: 'Default: today (UTC)' }),
+  to: CalendarDay.optional().openapi({ description: "Default: today in the practice's time zone" }),
 });
 
 export const Block = z
@@ -108,7 +108,9 @@ export const BlockStats = z
   .object({
     from: z.string(),
     to: z.string(),
-    blocked: z.array(z.object({ date: z.string(), count: z.number().int() })),
+    blocked: z
+      .array(z.object({ date: z.string(), count: z.number().int() }))
+      .openapi({ description: "Blocks per day with any; days (and from, to) are the practice's, in its settings' timeZone" }),
     totalBlocked: z.number().int(),
     unblocked: z.number().int(),
     unblockRate: z.number().openapi({ description: 'unblocked / blocked within the range (0 when none blocked)' }),

@@ -1,4 +1,4 @@
-/** Reading, editing and lifting blocks; the list, a block's history and the stats. */
+/** Reading, editing and lifting blocks; the list and a block's history (the stats: block-stats.ts). */
 import { ulid } from 'ulid';
 import { requirePermission, type Caller } from '../../domain/caller.js';
 import { normalizeSearchQuery } from '../../domain/contact-address.js';
@@ -98,23 +98,3 @@ export async function blockHistory(deps: BlockDeps, caller: Caller, id: string, 
   return deps.blocks.history(caller.practiceId, id, page);
 }
 
-export async function blockStats(deps: BlockDeps, caller: Caller, input: { from?: string | undefined; to?: string | undefined }) {
-  requirePermission(caller, 'manage_contacts');
-  const today = deps.now().toISOString().slice(0, 10);
-  const to = input.to ?? today;
-  const from = input.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-  if (from > to) throw validationFailed([{ path: 'from', message: 'from must not be after to' }]);
-  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw validationFailed([{ path: 'from', message: 'The range is at most 366 days' }]);
-  const days = await deps.blocks.dailyCounts(caller.practiceId, from, to);
-  const blocked = days.reduce((n, d) => n + d.blocked, 0);
-  const unblocked = days.reduce((n, d) => n + d.unblocked, 0);
-  return {
-    from,
-    to,
-    blocked: days.filter((d) => d.blocked > 0).map((d) => ({ date: d.date, count: d.blocked })),
-    totalBlocked: blocked,
-    unblocked,
-    unblockRate: blocked === 0 ? 0 : Math.round((unblocked / blocked) * 10_000) / 10_000,
-    quarantined: days.reduce((n, d) => n + d.quarantined, 0),
-  };
-}

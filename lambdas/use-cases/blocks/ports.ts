@@ -48,8 +48,9 @@ export interface ActiveBlock {
   hideExisting: boolean;
 }
 
-export interface DayCount {
-  date: string;
+/** The counters of one 15-minute UTC slot, `at` its start (an ISO instant). */
+export interface SlotCount {
+  at: string;
   blocked: number;
   unblocked: number;
   quarantined: number;
@@ -63,7 +64,7 @@ export class AlreadyBlocked extends Error {
 }
 
 export interface BlockRepository {
-  /** Writes the block, its address entry, the first history event and the day's counter at once. */
+  /** Writes the block, its address entry, the first history event and the slot's counter at once. */
   create(practiceId: string, block: BlockRecord, event: BlockEvent): Promise<void>;
   get(practiceId: string, id: string): Promise<BlockRecord | null>;
   /** Active blocks among these addresses: one BatchGetItem per 100. */
@@ -73,6 +74,8 @@ export interface BlockRepository {
   unblock(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean>;
   list(practiceId: string, query: BlockListQuery): Promise<Page<BlockRecord>>;
   history(practiceId: string, id: string, page: PageRequest): Promise<Page<BlockEvent>>;
-  dailyCounts(practiceId: string, fromDay: string, toDay: string): Promise<DayCount[]>;
-  countQuarantined(practiceId: string, day: string): Promise<void>;
+  /** The 15-minute UTC slots with counts whose start is in [from, to) (ISO instants): one Query. */
+  slotCounts(practiceId: string, from: string, to: string): Promise<SlotCount[]>;
+  /** Counts a quarantined inbound message in the slot of `at` (an ISO instant). */
+  countQuarantined(practiceId: string, at: string): Promise<void>;
 }
