@@ -12,7 +12,9 @@
  * Context keys (`-c key=value`, or the "context" block of cdk.json):
  *   stage               Stage name, 1-20 of [a-z0-9-].                 Default: dev
  *                       `prod`/`production`: log groups retained on delete, 365-day log retention,
- *                       termination protection on the stateful stack.
+ *                       termination protection on the stateful stack, and the production guard
+ *                       rails: synth fails on mfa=optional, adminPasswordAuth=true, or a missing
+ *                       or localhost authCallbackUrls / authLogoutUrls (docs/deploy.md).
  *   sesFromAddress      Sender of outbound email (SES_FROM_ADDRESS), a verified SES identity (the address
  *                       or its domain): the dispatcher may send as this address only.
  *                                                                       Default: no-reply@example.com
@@ -21,7 +23,9 @@
  *                                                                       Default: none (CORS disabled)
  *   throttleBurstLimit  HTTP API default route burst limit.             Default: 200
  *   throttleRateLimit   HTTP API default route rate limit (req/s).      Default: 100
- *   logRetentionDays    Retention of every log group (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, ...).
+ *   logRetentionDays    Retention of every log group of both stacks: functions, stream consumers, the
+ *                       Cognito trigger and the API access log (a CloudWatch Logs value: 1, 3, 5, 7, 14,
+ *                       30, 60, 90, ..., 2192 = six years, the HIPAA audit horizon for the access log).
  *                                                                       Default: 365 for prod, 30 otherwise
  *   reservedConcurrency Reserved concurrency of each HTTP function.     Default: none (account pool)
  *                       (stream consumers are bounded by stream shards x parallelization factor)
@@ -30,13 +34,19 @@
  *   whatsappPhoneNumberId WhatsApp Business phone number id of the WhatsApp Cloud API, digits
  *                       (WHATSAPP_PHONE_NUMBER_ID); the token goes into the stateful stack's secret.
  *                                                                       Default: empty (WhatsApp off)
- *   mfa                 Cognito MFA: required | optional (TOTP only).   Default: required
+ *   mfa                 Cognito MFA: required | optional (TOTP only; optional refused in production).
+ *                                                                       Default: required
+ *   adminPasswordAuth   ALLOW_ADMIN_USER_PASSWORD_AUTH on the app client (operators' smoke tests):
+ *                       true | false; true is refused in production.    Default: true, false for prod
  *   authCallbackUrls    Comma-separated OAuth code-flow callback URLs.  Default: http://localhost:3000/auth/callback
+ *                                                                       (production: none, must be given)
  *   authLogoutUrls      Comma-separated OAuth sign-out URLs.            Default: http://localhost:3000/
+ *                                                                       (production: the callback URLs' origins)
  *   authDomainPrefix    Cognito hosted sign-in domain prefix (globally unique), needed for the
  *                       authorization code flow.                        Default: none (SRP sign-in only)
  *
- * Example: npx cdk deploy --all -c stage=prod -c alarmEmail=oncall@example.org -c corsOrigins=https://app.example.org
+ * Example: npx cdk deploy --all -c stage=prod -c alarmEmail=oncall@example.org -c corsOrigins=https://app.example.org \
+ *            -c authCallbackUrls=https://app.example.org/auth/callback
  *
  * The app synthesizes cloud assembly schema 55 (aws-cdk-lib 2.276): it needs the aws-cdk CLI
  * 2.1148.1 or later in the 2.x line (the 3.0.0 release on npm only reads schema 43).
