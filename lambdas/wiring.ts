@@ -83,13 +83,22 @@ import type { VisibilityDeps } from './use-cases/block-visibility.js';
 import { DynamoDeliveryStore } from './adapters/dynamo/delivery-repository.js';
 import { createSenders } from './adapters/providers/index.js';
 import { config } from './config.js';
+import { countingDeliveryMetrics, emfDeliveryMetrics } from './adapters/delivery-metrics.js';
+import { withLocalDispatchFaults } from './adapters/providers/local-outbox.js';
+
+const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics('practice-messaging') : countingDeliveryMetrics();
+/** Publishes the delivery metrics stored by this invocation (EMF); a no-op locally. */
+export const flushDeliveryMetrics = (): void => deliveryMetrics.flush();
+const deliveryStore = new DynamoDeliveryStore();
 
 /** hideExisting off the stream: the conversations and directory the HTTP use cases use. */
 export const visibilityDeps: VisibilityDeps = { conversations: correspondence, directory: conversationDeps.directory };
 
 /** The dispatcher: the delivery store, one sender per channel, and broadcast counting. */
 export const dispatchDeps: DispatchDeps = {
-  store: new DynamoDeliveryStore(),
+  // Locally, POST /dev/faults can make the dispatcher crash before the hand-over.
+  store: config.PROVIDER_MODE === 'local' ? withLocalDispatchFaults(deliveryStore) : deliveryStore,
+  metrics: deliveryMetrics,
   senders: createSenders({
     mode: config.PROVIDER_MODE,
     region: config.AWS_REGION,

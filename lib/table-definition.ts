@@ -20,4 +20,6 @@ export const globalIndexes: readonly IndexDefinition[] = [
   { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /** Sparse: only deliveries still `queued` or `sending` carry leasePk/leaseDue (the sweeper's index). */
+  { indexName: 'leases', partitionKey: 'leasePk', sortKey: 'leaseDue' },
 ];

@@ -1,43 +1,100 @@
 /**
- * The delivery store: the port between the dispatcher and the table that holds deliveries (the
- * transactional outbox), the blocklist and the suppressions. The provider side (SES, SNS,
- * WhatsApp) is in `provider-ports.ts`.
+ * The delivery store: the port between the dispatcher (and the sweeper) and the table that holds
+ * deliveries (the transactional outbox), the blocklist and the suppressions. The provider side
+ * (SES, SNS, WhatsApp) is in `provider-ports.ts`.
+ *
+ * Every delivery still `queued` or `sending` carries a lease: when the sweeper should look at it
+ * if nothing else has moved it on. The store keeps the lease (a sparse index) and drops it when
+ * the delivery ends.
  */
 import type { ProviderChannel } from './provider-ports.js';
 
-/** A delivery item as the stream hands it to the dispatcher (new, status `queued`). */
-export interface QueuedDelivery {
+/** Which delivery: all a queue message carries (no address, no content). */
+export interface DeliveryRef {
   practiceId: string;
   conversationId: string;
-  messageId: string;
   /** Sort key of the delivery item: its id within the conversation partition. */
   sk: string;
+}
+
+/** A delivery item as the stream hands it to the dispatcher (new, status `queued`). */
+export interface QueuedDelivery extends DeliveryRef {
+  messageId: string;
   channel: ProviderChannel | 'portal' | 'call';
   address: string | null;
   purpose: 'message' | 'notification';
   broadcastId?: string;
 }
 
-/** The result of `queued → sending`: the attempt number, or the status found instead. */
-export type Claim = { claimed: true; attempt: number } | { claimed: false; status: string; sendingSince?: string };
+/** The delivery as the claim read it back. */
+export interface ClaimedDelivery extends QueuedDelivery {
+  createdAt?: string;
+  /** When the provider first throttled it (the one-day limit runs from here). */
+  throttledSince?: string;
+}
+
+/**
+ * The result of `queued → sending` (only deliveries a provider sends: email, SMS, WhatsApp with
+ * an address): the attempt number and the delivery, or the status found instead.
+ */
+export type Claim =
+  | { claimed: true; attempt: number; delivery: ClaimedDelivery }
+  | { claimed: false; status: string; sendingSince?: string };
 
 /** How a claimed delivery ends. */
 export type DeliveryEnd =
   | { status: 'sent'; providerMessageId: string }
   | { status: 'failed' | 'blocked' | 'suppressed'; error?: string };
 
+/** sending → queued again. */
+export interface Release {
+  reason: string;
+  /** False for throttling and for failures before the hand-over: the attempt is given back. */
+  countsAsAttempt: boolean;
+  /** The new lease: when the sweeper should dispatch it again if the queue has not. */
+  leaseDue: string;
+  /** Set on a throttle: the first throttle's time is kept (the one-day limit). */
+  throttledAt?: string;
+}
+
 export type AddressBarrier = 'blocked' | 'suppressed';
 
+/** A delivery the sweeper found past its lease. */
+export interface OverdueDelivery extends DeliveryRef {
+  status: 'queued' | 'sending';
+  sendingSince?: string;
+  broadcastId?: string;
+}
+
 export interface DeliveryStore {
-  /** queued → sending; returns the attempt number, or the current status when not queued. */
-  claim(d: QueuedDelivery, at: string): Promise<Claim>;
-  /** sending → a final status (sent with the provider id, failed, blocked, suppressed). */
-  finish(d: QueuedDelivery, outcome: DeliveryEnd, at: string): Promise<void>;
-  /** sending → queued again, to be retried. */
-  release(d: QueuedDelivery, reason: string): Promise<void>;
+  /** queued → sending with a lease until `leaseDue`; the attempt number, or the current status when not claimable. */
+  claim(d: DeliveryRef, at: string, leaseDue: string): Promise<Claim>;
+  /**
+   * sending → a final status (sent with the provider id, failed, blocked, suppressed); drops the
+   * lease. With `sendingSince`, only the claim made then (the sweeper's guard against a newer one).
+   * False when the delivery was no longer that claim (nothing written).
+   */
+  finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string): Promise<boolean>;
+  /** sending → queued again, to be dispatched again. */
+  release(d: DeliveryRef, release: Release): Promise<void>;
+  /** A queued delivery's lease moves to `leaseDue` (the sweeper re-dispatches it); false if no longer queued. */
+  renewLease(d: DeliveryRef, leaseDue: string): Promise<boolean>;
+  /** Deliveries whose lease is due before `now`, at most `limit` (the sparse index). */
+  overdue(now: string, limit: number): Promise<OverdueDelivery[]>;
   /** Is the address blocked or suppressed right now? One BatchGetItem for both. */
   barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null>;
   suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
   /** What to send: the message body (and the conversation subject for email); null once deleted. */
   content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null>;
 }
+
+/** What the pipeline counts (CloudWatch EMF on AWS); ids never, PHI never. */
+export type DeliveryMetric = 'sent' | 'failed' | 'blocked' | 'suppressed' | 'throttled' | 'outcome_unknown' | 'released' | 'stuck';
+
+export interface DeliveryMetrics {
+  count(metric: DeliveryMetric, channel: string): void;
+  /** From the message's creation to the provider's acceptance. */
+  latency(ms: number, channel: string): void;
+}
+
+export const noMetrics: DeliveryMetrics = { count: () => undefined, latency: () => undefined };

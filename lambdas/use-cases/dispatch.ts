@@ -1,14 +1,20 @@
 /**
  * The dispatcher's one job, per delivery: claim it (queued → sending, a conditional update, so a
- * redelivered stream record never sends twice), check the blocklist and suppressions again at
+ * redelivered queue message never sends twice), check the blocklist and suppressions again at
  * dispatch time (a block made after the message was queued wins), send through the channel's
- * provider, and record the outcome. Providers offer no idempotency key, so a delivery found
- * `sending` (a crash after the provider may have taken it) is never sent again: it ends as
- * `failed` with `outcome_unknown` once its lease has run out (at most once, never twice).
+ * provider, and record the outcome. docs/reliability.md states the rules:
+ * - anything that fails before the hand-over releases the claim at once (back to `queued`, the
+ *   attempt given back) and is dispatched again;
+ * - a send whose outcome cannot be known (the sender threw, a timeout, a connection reset after
+ *   the request left) is never sent again: it ends `failed: outcome_unknown` (at once when the
+ *   sender says so, through the sweeper when the process died);
+ * - throttling waits with a growing delay and uses no attempt; it fails only after a day.
  */
-import type { DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import type { ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import { noMetrics } from './delivery-ports.js';
 import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
-import { REASON_OPTED_OUT } from './provider-ports.js';
+import { REASON_OPTED_OUT, REASON_THROTTLED } from './provider-ports.js';
+import { retryDelayMs, throttleDelayMs, THROTTLE_LIMIT_MS } from './delivery-backoff.js';
 
 export interface DispatchDeps {
   store: DeliveryStore;
@@ -17,14 +23,22 @@ export interface DispatchDeps {
   maxAttempts: number;
   /** A delivery `sending` for longer than this is taken as crashed mid-send. */
   leaseMs: number;
+  /** How long throttling may last before the delivery fails (a day by default). */
+  throttleLimitMs?: number;
+  metrics?: DeliveryMetrics;
   /** Counts a settled broadcast delivery on its broadcast. */
   broadcastSettled?: (practiceId: string, broadcastId: string, status: 'sent' | 'failed' | 'blocked' | 'suppressed') => Promise<void>;
 }
 
-export type DispatchOutcome = 'sent' | 'blocked' | 'suppressed' | 'failed' | 'skipped' | 'retry';
+export type DispatchOutcome = 'sent' | 'blocked' | 'suppressed' | 'failed' | 'skipped';
 
+/** The delivery was released to be dispatched again after `delayMs` (throttled: no attempt used). */
 export class RetryLater extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly delayMs: number,
+    readonly throttled: boolean,
+  ) {
     super(`retry later: ${reason}`);
     this.name = 'RetryLater';
   }
@@ -36,69 +50,121 @@ export const PORTAL_NOTIFICATION = {
   text: 'You have a new secure message from your practice. Please sign in to the patient portal to read it.',
 };
 
+export const OUTCOME_UNKNOWN = 'outcome_unknown';
+
 const addressType = (channel: ProviderChannel): 'email' | 'phone' => (channel === 'email' ? 'email' : 'phone');
 
-export async function dispatchDelivery(deps: DispatchDeps, d: QueuedDelivery): Promise<DispatchOutcome> {
-  const outcome = await dispatchOnce(deps, d);
-  if (d.broadcastId && deps.broadcastSettled && (outcome === 'sent' || outcome === 'failed' || outcome === 'blocked' || outcome === 'suppressed')) {
-    await deps.broadcastSettled(d.practiceId, d.broadcastId, outcome);
-  }
+/** Deliveries a provider sends: email, SMS and WhatsApp with an address. */
+export const isDispatchable = (d: Pick<QueuedDelivery, 'channel' | 'address'>): boolean =>
+  (d.channel === 'email' || d.channel === 'sms' || d.channel === 'whatsapp') && !!d.address;
+
+type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
+
+async function settled(deps: DispatchDeps, d: { practiceId: string; broadcastId?: string }, outcome: Settled): Promise<Settled> {
+  if (d.broadcastId && deps.broadcastSettled) await deps.broadcastSettled(d.practiceId, d.broadcastId, outcome);
   return outcome;
 }
 
-async function dispatchOnce(deps: DispatchDeps, d: QueuedDelivery): Promise<DispatchOutcome> {
-  if (d.channel === 'portal' || d.channel === 'call' || !d.address) return 'skipped';
-  const channel = d.channel;
-  const now = () => deps.now().toISOString();
+export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | QueuedDelivery): Promise<DispatchOutcome> {
+  if ('channel' in ref && !isDispatchable(ref)) return 'skipped';
+  const metrics = deps.metrics ?? noMetrics;
+  const nowMs = deps.now().getTime();
+  const at = new Date(nowMs).toISOString();
 
-  const claim = await deps.store.claim(d, now());
+  const claim = await deps.store.claim(ref, at, new Date(nowMs + deps.leaseMs).toISOString());
   if (!claim.claimed) {
-    if (claim.status === 'sending' && claim.sendingSince && deps.now().getTime() - Date.parse(claim.sendingSince) > deps.leaseMs) {
-      await deps.store.finish(d, { status: 'failed', error: 'outcome_unknown' }, now());
-      return 'failed';
+    if (claim.status === 'sending' && claim.sendingSince && nowMs - Date.parse(claim.sendingSince) > deps.leaseMs) {
+      return (await endUnknown(deps, { ...ref, sendingSince: claim.sendingSince })) ? 'failed' : 'skipped';
     }
-    return 'skipped'; // already sent, being sent, or settled: never twice
+    return 'skipped'; // already sent, being sent, settled, or not a provider's: never twice
   }
-
-  const barrier = await deps.store.barrier(d.practiceId, addressType(channel), d.address);
-  if (barrier) {
-    await deps.store.finish(d, { status: barrier }, now());
-    return barrier;
-  }
-
-  const content =
-    d.purpose === 'notification'
-      ? { subject: PORTAL_NOTIFICATION.subject, body: PORTAL_NOTIFICATION.text }
-      : await deps.store.content(d);
-  if (!content) {
-    // The message was deleted before it went out: nothing to send.
-    await deps.store.finish(d, { status: 'failed', error: 'message_deleted' }, now());
-    return 'failed';
-  }
-
-  const outbound: OutboundMessage = {
-    deliveryId: `${d.conversationId}/${d.sk}`,
-    channel,
-    to: d.address,
-    ...(channel === 'email' ? { subject: content.subject ?? 'A message from your practice' } : {}),
-    text: content.body,
+  const d = claim.delivery;
+  const channel = d.channel as ProviderChannel;
+  const end = async (outcome: Parameters<DeliveryStore['finish']>[1], metric: Parameters<DeliveryMetrics['count']>[0]) => {
+    await deps.store.finish(ref, outcome, at);
+    metrics.count(metric, channel);
+    return settled(deps, d, outcome.status);
   };
-  // A throw here is a crash: the delivery stays `sending` and is never sent again.
+
+  // Before the hand-over: a failure here releases the claim at once (nothing was sent).
+  let outbound: OutboundMessage;
+  try {
+    const barrier = await deps.store.barrier(d.practiceId, addressType(channel), d.address as string);
+    if (barrier) return await end({ status: barrier }, barrier);
+    const content =
+      d.purpose === 'notification'
+        ? { subject: PORTAL_NOTIFICATION.subject, body: PORTAL_NOTIFICATION.text }
+        : await deps.store.content(d);
+    // The message was deleted before it went out: nothing to send.
+    if (!content) return await end({ status: 'failed', error: 'message_deleted' }, 'failed');
+    outbound = {
+      deliveryId: `${d.conversationId}/${d.sk}`,
+      channel,
+      to: d.address as string,
+      ...(channel === 'email' ? { subject: content.subject ?? 'A message from your practice' } : {}),
+      text: content.body,
+    };
+  } catch (error) {
+    await deps.store.release(ref, { reason: 'dispatch_error', countsAsAttempt: false, leaseDue: new Date(nowMs + deps.leaseMs).toISOString() });
+    metrics.count('released', channel);
+    throw error;
+  }
+
+  // A throw here is a crash after the hand-over: the delivery stays `sending`, never sent again.
   const result: SendResult = await deps.senders[channel].send(outbound);
 
   if (result.ok) {
-    await deps.store.finish(d, { status: 'sent', providerMessageId: result.providerMessageId }, now());
-    return 'sent';
+    if (d.createdAt) metrics.latency(nowMs - Date.parse(d.createdAt), channel);
+    return end({ status: 'sent', providerMessageId: result.providerMessageId }, 'sent');
   }
   if (result.reason === REASON_OPTED_OUT) {
-    await deps.store.suppress(d.practiceId, addressType(channel), d.address, 'opted_out', now());
-    await deps.store.finish(d, { status: 'suppressed', error: 'opted_out' }, now());
-    return 'suppressed';
+    await deps.store.suppress(d.practiceId, addressType(channel), d.address as string, 'opted_out', at);
+    return end({ status: 'suppressed', error: 'opted_out' }, 'suppressed');
   }
+  if (result.ambiguous) return end({ status: 'failed', error: OUTCOME_UNKNOWN }, 'outcome_unknown');
+  if (result.retryable && result.reason === REASON_THROTTLED) return throttled(deps, ref, d, nowMs);
   if (!result.retryable || claim.attempt >= deps.maxAttempts) {
-    await deps.store.finish(d, { status: 'failed', error: result.retryable ? `retries_exhausted:${result.reason}` : result.reason }, now());
-    return 'failed';
+    return end({ status: 'failed', error: result.retryable ? `retries_exhausted:${result.reason}` : result.reason }, 'failed');
   }
-  await deps.store.release(d, result.reason);
-  throw new RetryLater(result.reason);
+  const delayMs = retryDelayMs(claim.attempt);
+  await deps.store.release(ref, { reason: result.reason, countsAsAttempt: true, leaseDue: new Date(nowMs + delayMs).toISOString() });
+  throw new RetryLater(result.reason, delayMs, false);
+}
+
+/** Throttled: wait with a growing delay (no attempt used), until a day has gone by. */
+async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDelivery, nowMs: number): Promise<DispatchOutcome> {
+  const metrics = deps.metrics ?? noMetrics;
+  const since = d.throttledSince ? Date.parse(d.throttledSince) : nowMs;
+  if (nowMs - since >= (deps.throttleLimitMs ?? THROTTLE_LIMIT_MS)) {
+    await deps.store.finish(ref, { status: 'failed', error: `retries_exhausted:${REASON_THROTTLED}` }, new Date(nowMs).toISOString());
+    metrics.count('failed', d.channel);
+    return settled(deps, d, 'failed');
+  }
+  const delayMs = throttleDelayMs(nowMs - since);
+  await deps.store.release(ref, {
+    reason: REASON_THROTTLED,
+    countsAsAttempt: false,
+    // The sweeper dispatches it again once this is due.
+    leaseDue: new Date(nowMs + delayMs).toISOString(),
+    throttledAt: new Date(nowMs).toISOString(),
+  });
+  metrics.count('throttled', d.channel);
+  throw new RetryLater(REASON_THROTTLED, delayMs, true);
+}
+
+/**
+ * A delivery left `sending` past its lease (the process died after the hand-over, or before a
+ * release): it may have been sent, so it ends `failed: outcome_unknown` and is never sent again.
+ * Only the claim seen (`sendingSince`) is ended; true when this call ended it.
+ */
+export async function endUnknown(
+  deps: Pick<DispatchDeps, 'store' | 'now' | 'metrics' | 'broadcastSettled'>,
+  d: DeliveryRef & { sendingSince: string; broadcastId?: string },
+): Promise<boolean> {
+  const ended = await deps.store.finish(d, { status: 'failed', error: OUTCOME_UNKNOWN }, deps.now().toISOString(), d.sendingSince);
+  if (ended) {
+    (deps.metrics ?? noMetrics).count('outcome_unknown', 'any');
+    await settled(deps as DispatchDeps, d, 'failed');
+  }
+  return ended;
 }

@@ -22,9 +22,10 @@ export interface OutboundMessage {
  * The outcome of one send.
  * - `ok: true`: the provider accepted the message; record `providerMessageId` before anything else.
  * - `retryable: true`: nothing is known to be wrong with this message; try again later (throttling,
- *   provider outage, network, and conditions of our own account or configuration that an operator
- *   fixes: those should end in the dead-letter queue and be redriven, not be marked `failed`).
- *   `network_error` and `timeout` are ambiguous: the provider may have accepted the message.
+ *   provider outage, a connection that never opened, and conditions of our own account or
+ *   configuration that an operator fixes). `reason: 'throttled'` waits without using up an attempt.
+ * - `ambiguous: true`: the request left and no answer came back (a timeout, a connection reset):
+ *   the provider may have accepted it. The delivery ends `failed: outcome_unknown`, never re-sent.
  * - `retryable: false`: this message to this recipient will never succeed as it is; mark `failed`
  *   (or `suppressed` when `reason` is {@link REASON_OPTED_OUT}).
  *
@@ -33,7 +34,10 @@ export interface OutboundMessage {
  */
 export type SendResult =
   | { ok: true; providerMessageId: string }
-  | { ok: false; retryable: boolean; reason: string };
+  | { ok: false; retryable: boolean; reason: string; ambiguous?: boolean };
+
+/** The provider refused for rate: the delivery waits (the queue's growing delay), no attempt used. */
+export const REASON_THROTTLED = 'throttled';
 
 /** The recipient has opted out with the provider; the dispatcher marks the delivery `suppressed`. */
 export const REASON_OPTED_OUT = 'opted_out';

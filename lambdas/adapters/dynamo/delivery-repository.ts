@@ -1,28 +1,77 @@
-/** Delivery state for the dispatcher: conditional moves of the delivery item, and what it sends. */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+/**
+ * Delivery state for the dispatcher and the sweeper: conditional moves of the delivery item, its
+ * lease in the sparse `leases` index (set while queued or sending, removed when it ends), and what
+ * it sends.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { AddressBarrier, Claim, DeliveryEnd, DeliveryStore, QueuedDelivery } from '../../use-cases/delivery-ports.js';
+import type {
+  AddressBarrier,
+  Claim,
+  ClaimedDelivery,
+  DeliveryEnd,
+  DeliveryRef,
+  DeliveryStore,
+  OverdueDelivery,
+  QueuedDelivery,
+  Release,
+} from '../../use-cases/delivery-ports.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 
-const deliveryKey = (d: QueuedDelivery) => ({ pk: keys.conversationPk(d.practiceId, d.conversationId), sk: d.sk });
+const deliveryKey = (d: DeliveryRef) => ({ pk: keys.conversationPk(d.practiceId, d.conversationId), sk: d.sk });
+const lease = (d: DeliveryRef, due: string) => keys.deliveryLease(d.practiceId, d.conversationId, d.sk, due);
+
+/** A conditional write: false when its condition did not hold. */
+async function conditional(command: UpdateCommand): Promise<boolean> {
+  try {
+    await dynamo.send(command);
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
+function claimedOf(item: Record<string, unknown>): ClaimedDelivery {
+  const s = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const optional = (name: string) => (s(name) ? { [name]: s(name) } : {});
+  return {
+    practiceId: s('practiceId') as string,
+    conversationId: s('conversationId') as string,
+    messageId: s('messageId') as string,
+    sk: s('sk') as string,
+    channel: s('channel') as ClaimedDelivery['channel'],
+    address: s('address') ?? null,
+    purpose: s('purpose') === 'notification' ? 'notification' : 'message',
+    ...optional('broadcastId'),
+    ...optional('createdAt'),
+    ...optional('throttledSince'),
+  };
+}
 
 export class DynamoDeliveryStore implements DeliveryStore {
-  async claim(d: QueuedDelivery, at: string): Promise<Claim> {
+  async claim(d: DeliveryRef, at: string, leaseDue: string): Promise<Claim> {
+    const l = lease(d, leaseDue);
     try {
       const out = await dynamo.send(
         new UpdateCommand({
           TableName: tableName,
           Key: deliveryKey(d),
-          UpdateExpression: 'SET #status = :sending, sendingAt = :at ADD attempts :one',
-          ConditionExpression: '#status = :queued',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at, ':one': 1 },
+          UpdateExpression: 'SET #status = :sending, sendingAt = :at, leasePk = :lpk, leaseDue = :due ADD attempts :one',
+          // Only what a provider sends: portal and call deliveries are never claimed.
+          ConditionExpression: '#status = :queued AND #channel IN (:email, :sms, :whatsapp) AND attribute_exists(address)',
+          ExpressionAttributeNames: { '#status': 'status', '#channel': 'channel' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending', ':queued': 'queued', ':at': at, ':one': 1, ':lpk': l.leasePk, ':due': l.leaseDue,
+            ':email': 'email', ':sms': 'sms', ':whatsapp': 'whatsapp',
+          },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { claimed: true, attempt: (out.Attributes?.['attempts'] as number | undefined) ?? 1 };
+      const item = out.Attributes ?? {};
+      return { claimed: true, attempt: (item['attempts'] as number | undefined) ?? 1, delivery: claimedOf(item) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         const old = error.Item as Record<string, { S?: string }> | undefined;
@@ -36,59 +85,95 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async finish(
-    d: QueuedDelivery,
-    outcome: DeliveryEnd,
-    at: string,
-  ): Promise<void> {
+  async finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string): Promise<boolean> {
     const sent = outcome.status === 'sent';
-    await dynamo
-      .send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: deliveryKey(d),
-          UpdateExpression: sent
+    const error = !sent && outcome.error ? outcome.error : undefined;
+    const pmid = sent ? keys.providerMessage(d.practiceId, outcome.providerMessageId) : undefined;
+    // false: deleted with its message meanwhile, or no longer this claim: nothing to record.
+    return conditional(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: deliveryKey(d),
+        UpdateExpression: `${
+          sent
             ? 'SET #status = :status, providerMessageId = :pmid, sentAt = :at, gsi3pk = :g3pk, gsi3sk = :g3sk'
-            : `SET #status = :status, settledAt = :at${'error' in outcome && outcome.error ? ', #error = :error' : ''}`,
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status', ...(!sent && 'error' in outcome && outcome.error ? { '#error': 'error' } : {}) },
-          ExpressionAttributeValues: {
-            ':status': outcome.status,
-            ':sending': 'sending',
-            ':at': at,
-            ...(sent
-              ? {
-                  ':pmid': outcome.providerMessageId,
-                  ':g3pk': keys.providerMessage(d.practiceId, outcome.providerMessageId).gsi3pk,
-                  ':g3sk': keys.providerMessage(d.practiceId, outcome.providerMessageId).gsi3sk,
-                }
-              : 'error' in outcome && outcome.error
-                ? { ':error': outcome.error }
-                : {}),
-          },
-        }),
-      )
-      .catch((e: Error) => {
-        // Deleted with its message meanwhile: nothing left to record.
-        if (e.name !== 'ConditionalCheckFailedException') throw e;
-      });
+            : `SET #status = :status, settledAt = :at${error ? ', #error = :error' : ''}`
+        } REMOVE leasePk, leaseDue`,
+        ConditionExpression: `#status = :sending${sendingSince ? ' AND sendingAt = :since' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
+        ExpressionAttributeValues: {
+          ':status': outcome.status,
+          ':sending': 'sending',
+          ':at': at,
+          ...(sendingSince ? { ':since': sendingSince } : {}),
+          ...(sent && pmid ? { ':pmid': outcome.providerMessageId, ':g3pk': pmid.gsi3pk, ':g3sk': pmid.gsi3sk } : {}),
+          ...(error ? { ':error': error } : {}),
+        },
+      }),
+    );
   }
 
-  async release(d: QueuedDelivery, reason: string): Promise<void> {
-    await dynamo
-      .send(
-        new UpdateCommand({
+  async release(d: DeliveryRef, r: Release): Promise<void> {
+    const l = lease(d, r.leaseDue);
+    await conditional(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: deliveryKey(d),
+        UpdateExpression: `SET #status = :queued, lastError = :reason, leasePk = :lpk, leaseDue = :due${
+          r.throttledAt ? ', throttledSince = if_not_exists(throttledSince, :throttledAt)' : ''
+        } REMOVE sendingAt${r.countsAsAttempt ? '' : ' ADD attempts :minusOne'}`,
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':queued': 'queued', ':sending': 'sending', ':reason': r.reason, ':lpk': l.leasePk, ':due': l.leaseDue,
+          ...(r.throttledAt ? { ':throttledAt': r.throttledAt } : {}),
+          ...(r.countsAsAttempt ? {} : { ':minusOne': -1 }),
+        },
+      }),
+    );
+  }
+
+  async renewLease(d: DeliveryRef, leaseDue: string): Promise<boolean> {
+    const l = lease(d, leaseDue);
+    return conditional(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: deliveryKey(d),
+        UpdateExpression: 'SET leasePk = :lpk, leaseDue = :due',
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued', ':lpk': l.leasePk, ':due': l.leaseDue },
+      }),
+    );
+  }
+
+  async overdue(now: string, limit: number): Promise<OverdueDelivery[]> {
+    const found: OverdueDelivery[] = [];
+    for (const shard of keys.leaseShards()) {
+      if (found.length >= limit) break;
+      const out = await dynamo.send(
+        new QueryCommand({
           TableName: tableName,
-          Key: deliveryKey(d),
-          UpdateExpression: 'SET #status = :queued, lastError = :reason REMOVE sendingAt',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':queued': 'queued', ':sending': 'sending', ':reason': reason },
+          IndexName: 'leases',
+          KeyConditionExpression: 'leasePk = :p AND leaseDue < :now',
+          ExpressionAttributeValues: { ':p': shard, ':now': now },
+          Limit: limit - found.length,
         }),
-      )
-      .catch((e: Error) => {
-        if (e.name !== 'ConditionalCheckFailedException') throw e;
-      });
+      );
+      for (const item of out.Items ?? []) {
+        const status = item['status'];
+        if (status !== 'queued' && status !== 'sending') continue;
+        found.push({
+          practiceId: item['practiceId'] as string,
+          conversationId: item['conversationId'] as string,
+          sk: item['sk'] as string,
+          status,
+          ...(typeof item['sendingAt'] === 'string' ? { sendingSince: item['sendingAt'] } : {}),
+          ...(typeof item['broadcastId'] === 'string' ? { broadcastId: item['broadcastId'] } : {}),
+        });
+      }
+    }
+    return found;
   }
 
   async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null> {

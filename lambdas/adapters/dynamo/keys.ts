@@ -145,6 +145,17 @@ export const keys = {
   /** gsi3 on a sent delivery: find it again from a provider status callback (in the practice's key space, like every key). */
   providerMessage: (practiceId: string, providerMessageId: string) => ({ gsi3pk: `${P(practiceId)}#PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
 
+  /**
+   * The sweeper's sparse index (`leases`): set only while a delivery is `queued` or `sending`,
+   * removed when it ends. `leaseDue` is when the sweeper should look at it; the partition is one
+   * of LEASE_SHARDS system partitions (the sweep reads across practices; no request path does).
+   */
+  deliveryLease: (practiceId: string, conversationId: string, sk: string, due: string) => ({
+    leasePk: `LEASE#${leaseShard(`${practiceId}/${conversationId}/${sk}`)}`,
+    leaseDue: due,
+  }),
+  leaseShards: () => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASE#${i}`),
+
   /** A broadcast and its recipient chunks (≤ 100 recipients each; each chunk fans out off the stream). */
   broadcast: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#BCAST#${id}`, sk: 'BCAST' }),
   broadcastChunk: (practiceId: string, id: string, index: number) => ({
@@ -157,3 +168,11 @@ export const keys = {
 };
 
 const sortableName = (name: string) => name.trim().toLowerCase().replace(/#/g, '');
+
+const LEASE_SHARDS = 4;
+/** A stable small hash (FNV-1a) of a delivery id, spreading leases over the shards. */
+function leaseShard(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % LEASE_SHARDS;
+}

@@ -9,6 +9,7 @@ import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/convers
 import { dynamo, tableName } from './client.js';
 import { conversationItem, statePut } from './conversation-items.js';
 import { keys } from './keys.js';
+import { queuedLease } from './delivery-lease.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -47,6 +48,7 @@ function messageWrites(practiceId: string, plan: SendPlan): TransactItem[] {
           createdAt: m.createdAt,
           ...d,
           address: d.address ?? undefined,
+          ...queuedLease(practiceId, c.id, keys.delivery(practiceId, c.id, m.id, i).sk, d, m.createdAt),
         },
       },
     })),

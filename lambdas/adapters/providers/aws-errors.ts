@@ -2,9 +2,10 @@
  * Turning an AWS SDK v3 error into a SendResult. Shared by the SES and SNS senders: each passes
  * its own table of service error names; what is common to every AWS service lives here.
  *
- * The SDK has already retried throttling, 5xx and transient network errors (standard retry
- * mode, 3 attempts) before an error reaches us, so a retryable result here means "still
- * failing after the SDK's own quick retries; back off for longer".
+ * The senders' clients make one attempt (`maxAttempts: 1`): an SDK retry could duplicate a send.
+ * A failure where the request may have reached the provider (a timeout, a connection reset or
+ * broken pipe after the request left) is `ambiguous`: the dispatcher ends it `outcome_unknown`.
+ * A connection that never opened (refused, DNS, unreachable) is plainly retryable.
  *
  * Only error *names*, fault kinds and status codes are read: never `message`, which can echo the
  * recipient's address (SES "Email address is not verified: …", SNS "Invalid parameter: PhoneNumber …").
@@ -14,6 +15,8 @@ import type { SendResult } from '../../use-cases/provider-ports.js';
 export interface Classification {
   retryable: boolean;
   reason: string;
+  /** The request may have been accepted: never send it again. */
+  ambiguous?: boolean;
 }
 
 /** Service-error name → classification, per service. */
@@ -35,18 +38,17 @@ const COMMON: ErrorTable = {
   ServiceUnavailable: { retryable: true, reason: 'provider_unavailable' },
   ServiceUnavailableException: { retryable: true, reason: 'provider_unavailable' },
   InternalFailure: { retryable: true, reason: 'provider_unavailable' },
-  RequestTimeout: { retryable: true, reason: 'timeout' },
-  RequestTimeoutException: { retryable: true, reason: 'timeout' },
+  RequestTimeout: { retryable: true, reason: 'timeout', ambiguous: true },
+  RequestTimeoutException: { retryable: true, reason: 'timeout', ambiguous: true },
   // Our IAM policy or credentials: an operator fixes it, the message itself is fine.
   AccessDeniedException: { retryable: true, reason: 'access_denied' },
   ExpiredTokenException: { retryable: true, reason: 'credentials_expired' },
 };
 
-/** Node and SDK errors raised when no answer came back. */
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED',
-  'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
-]);
+/** Node and SDK errors raised when the connection never opened: nothing reached the provider. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Raised when the request may have left and no answer came back. */
+const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout']);
 
 function isServiceError(err: unknown): err is SdkServiceErrorShape {
@@ -76,9 +78,10 @@ export function classifyAwsError(err: unknown, table: ErrorTable): Classificatio
   }
   if (typeof err === 'object' && err !== null) {
     const { name, code } = err as { name?: unknown; code?: unknown };
-    if (typeof name === 'string' && TIMEOUT_NAMES.has(name)) return { retryable: true, reason: 'timeout' };
-    if (typeof code === 'string' && code === 'ETIMEDOUT') return { retryable: true, reason: 'timeout' };
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return { retryable: true, reason: 'network_error' };
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return { retryable: true, reason: 'network_error' };
+    if (typeof name === 'string' && TIMEOUT_NAMES.has(name)) return { retryable: true, reason: 'timeout', ambiguous: true };
+    if (typeof code === 'string' && code === 'ETIMEDOUT') return { retryable: true, reason: 'timeout', ambiguous: true };
+    if (typeof code === 'string' && LOST_ANSWER_CODES.has(code)) return { retryable: true, reason: 'network_error', ambiguous: true };
     if (name === 'CredentialsProviderError') return { retryable: true, reason: 'credentials_unavailable' };
   }
   // No service answer and not a recognisable network failure: retry (bounded by the dispatcher,
@@ -87,5 +90,5 @@ export function classifyAwsError(err: unknown, table: ErrorTable): Classificatio
 }
 
 export function failure(c: Classification): SendResult {
-  return { ok: false, retryable: c.retryable, reason: c.reason };
+  return { ok: false, retryable: c.retryable, reason: c.reason, ...(c.ambiguous ? { ambiguous: true } : {}) };
 }

@@ -38,6 +38,12 @@ class UnconfiguredSender implements ChannelSender {
   }
 }
 
+/**
+ * One attempt per send: an SDK retry after a timeout could send a message the provider already
+ * took. The dispatcher decides what happens after a failure (docs/reliability.md).
+ */
+export const SEND_ATTEMPTS = 1;
+
 /** Static credentials the emulators accept (they ignore signatures). */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -45,6 +51,7 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
   if (config.mode === 'local') {
     const ses = new SESv2Client({
       region: config.region,
+      maxAttempts: SEND_ATTEMPTS,
       credentials: LOCAL_CREDENTIALS,
       ...(config.sesEndpoint ? { endpoint: config.sesEndpoint } : {}),
     });
@@ -60,12 +67,12 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
   }
 
   const email = new SesEmailSender({
-    client: new SESv2Client({ region: config.region }),
+    client: new SESv2Client({ region: config.region, maxAttempts: SEND_ATTEMPTS }),
     fromAddress: config.sesFromAddress,
     ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
   });
   const sms = new SnsSmsSender({
-    client: new SNSClient({ region: config.region }),
+    client: new SNSClient({ region: config.region, maxAttempts: SEND_ATTEMPTS }),
     ...(config.smsOriginationNumber ? { originationNumber: config.smsOriginationNumber } : {}),
   });
   let whatsapp: ChannelSender = new UnconfiguredSender('whatsapp');

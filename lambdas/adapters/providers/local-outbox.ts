@@ -9,6 +9,7 @@
  */
 import { monotonicFactory } from 'ulid';
 import type { OutboundMessage, ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
+import type { DeliveryStore } from '../../use-cases/delivery-ports.js';
 
 export type LocalOutboxChannel = Exclude<ProviderChannel, 'email'>;
 
@@ -23,13 +24,33 @@ export interface LocalOutboxEntry {
   deliveryId: string;
 }
 
-/** A fault: an answer to return instead of sending, or a crash right after the provider accepted. */
-export type LocalFault = SendResult | { crashAfterSend: true };
+/**
+ * A fault: an answer to return instead of sending, a crash right after the provider accepted,
+ * or a timeout after the provider accepted (the message is in the outbox, the answer is lost).
+ */
+export type LocalFault = SendResult | { crashAfterSend: true } | { timeoutAfterAccept: true };
+
+/** Faults drawn at random on every send (and every dispatch, for `dispatcherCrash`), as fractions 0..1. */
+export interface LocalFaultRates {
+  throttle: number;
+  timeoutAfterAccept: number;
+  /** The dispatcher throws after the claim, before the hand-over (a read that failed). */
+  dispatcherCrash: number;
+}
+
+/** How many faults of each kind were injected (the fault-injection run compares them with the outcomes). */
+export interface InjectedCounts {
+  throttle: number;
+  timeoutAfterAccept: number;
+  dispatcherCrash: number;
+}
 
 interface Store {
   entries: LocalOutboxEntry[];
   /** Keyed by channel, or by `channel:to` for faults aimed at one recipient. */
   faults: Map<string, LocalFault[]>;
+  rates?: LocalFaultRates;
+  injected?: InjectedCounts;
 }
 
 const STORE_KEY = Symbol.for('practice-messaging.local-outbox');
@@ -37,6 +58,21 @@ const STORE_KEY = Symbol.for('practice-messaging.local-outbox');
 function store(): Store {
   const holder = globalThis as unknown as Record<symbol, Store | undefined>;
   return (holder[STORE_KEY] ??= { entries: [], faults: new Map() });
+}
+
+const injected = (): InjectedCounts => (store().injected ??= { throttle: 0, timeoutAfterAccept: 0, dispatcherCrash: 0 });
+
+/** A random fault by the configured rates, or nothing. */
+function drawnFault(): LocalFault | undefined {
+  const rates = store().rates;
+  if (!rates) return undefined;
+  const r = Math.random();
+  if (r < rates.throttle) {
+    injected().throttle++;
+    return { ok: false, retryable: true, reason: 'throttled' };
+  }
+  if (r < rates.throttle + rates.timeoutAfterAccept) return { timeoutAfterAccept: true };
+  return undefined;
 }
 
 /** Monotonic, so ids sort in send order even within one millisecond. */
@@ -47,8 +83,8 @@ export class LocalOutboxSender implements ChannelSender {
 
   async send(message: OutboundMessage): Promise<SendResult> {
     const aimed = store().faults.get(`${this.channel}:${message.to}`);
-    const fault = aimed && aimed.length > 0 ? aimed.shift() : store().faults.get(this.channel)?.shift();
-    if (fault && !('crashAfterSend' in fault)) return { ...fault };
+    const fault = (aimed && aimed.length > 0 ? aimed.shift() : store().faults.get(this.channel)?.shift()) ?? drawnFault();
+    if (fault && 'ok' in fault) return { ...fault };
     if (message.channel !== this.channel) return { ok: false, retryable: false, reason: 'wrong_channel' };
     const entry: LocalOutboxEntry = {
       channel: this.channel,
@@ -61,6 +97,10 @@ export class LocalOutboxSender implements ChannelSender {
     store().entries.push(entry);
     // Simulates the process dying after the provider took the message, before anything was recorded.
     if (fault && 'crashAfterSend' in fault) throw new Error('simulated crash after the provider accepted');
+    if (fault && 'timeoutAfterAccept' in fault) {
+      injected().timeoutAfterAccept++;
+      return { ok: false, retryable: true, reason: 'timeout', ambiguous: true };
+    }
     return { ok: true, providerMessageId: entry.providerMessageId };
   }
 }
@@ -83,10 +123,44 @@ export function injectLocalFaults(channel: LocalOutboxChannel, faults: readonly 
 
 export function clearLocalFaults(): void {
   store().faults.clear();
+  delete store().rates;
+}
+
+/** Random faults on every send from now on (`null` stops them); the counters restart. */
+export function setLocalFaultRates(rates: LocalFaultRates | null): void {
+  if (rates) store().rates = { ...rates };
+  else delete store().rates;
+  store().injected = { throttle: 0, timeoutAfterAccept: 0, dispatcherCrash: 0 };
+}
+
+export function injectedLocalFaults(): InjectedCounts {
+  return { ...injected() };
+}
+
+/** Thrown by a store wrapped with {@link withLocalDispatchFaults}: a dispatcher crash before the hand-over. */
+export class SimulatedDispatcherCrash extends Error {
+  constructor() {
+    super('simulated dispatcher crash before the hand-over');
+    this.name = 'SimulatedDispatcherCrash';
+  }
+}
+
+/** The local delivery store with the `dispatcherCrash` rate applied to the block check (after the claim). */
+export function withLocalDispatchFaults<S extends DeliveryStore>(inner: S): DeliveryStore {
+  return Object.assign(Object.create(inner) as DeliveryStore, {
+    barrier: async (...args: Parameters<DeliveryStore['barrier']>) => {
+      const rates = store().rates;
+      if (rates && Math.random() < rates.dispatcherCrash) {
+        injected().dispatcherCrash++;
+        throw new SimulatedDispatcherCrash();
+      }
+      return inner.barrier(...args);
+    },
+  });
 }
 
 /** Forget everything sent (and any pending faults). */
 export function clearLocalOutbox(): void {
   store().entries.length = 0;
-  store().faults.clear();
+  clearLocalFaults();
 }

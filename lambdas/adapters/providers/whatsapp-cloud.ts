@@ -12,6 +12,7 @@
  */
 import { REASON_OPTED_OUT, type OutboundMessage, type ChannelSender, type SendResult } from '../../use-cases/provider-ports.js';
 import type { AccessTokenSource } from './secret-token.js';
+import { classifyAwsError, failure as failureOf } from './aws-errors.js';
 
 export interface WhatsAppCloudSenderOptions {
   phoneNumberId: string;
@@ -167,9 +168,10 @@ export class WhatsAppCloudSender implements ChannelSender {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const name = (err as { name?: unknown } | null)?.name;
-      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network_error';
-      return { kind: 'done', result: { ok: false, retryable: true, reason } };
+      // fetch wraps the socket error as its cause: a connection that never opened sent nothing;
+      // a timeout or a reset may have lost the answer to an accepted message (never re-sent).
+      const c = classifyAwsError((err as { cause?: unknown } | null)?.cause ?? err, {});
+      return { kind: 'done', result: failureOf(c.reason === 'unexpected_error' ? { retryable: true, reason: 'network_error', ambiguous: true } : c) };
     }
 
     const json = await readJson(response);

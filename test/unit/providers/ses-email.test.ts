@@ -123,18 +123,19 @@ describe('Provider: SES v2 email', () => {
     }
   });
 
-  it('classifies network failures and timeouts (no answer from SES) as retryable', async () => {
-    const cases: [Error, string][] = [
-      [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'network_error'],
-      [Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }), 'network_error'],
-      [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout'],
-      [Object.assign(new Error('no creds'), { name: 'CredentialsProviderError' }), 'credentials_unavailable'],
-      [new TypeError('something odd'), 'unexpected_error'],
+  it('classifies network failures and timeouts (no answer from SES) as retryable; a lost answer (timeout, reset) as ambiguous', async () => {
+    const cases: [Error, string, boolean][] = [
+      [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'network_error', true],
+      [Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }), 'network_error', false],
+      [Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }), 'network_error', false],
+      [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', true],
+      [Object.assign(new Error('no creds'), { name: 'CredentialsProviderError' }), 'credentials_unavailable', false],
+      [new TypeError('something odd'), 'unexpected_error', false],
     ];
-    for (const [error, reason] of cases) {
+    for (const [error, reason, ambiguous] of cases) {
       ses.reset();
       ses.on(SendEmailCommand).rejects(error);
-      expect(await sender().send(message), reason).toEqual({ ok: false, retryable: true, reason });
+      expect(await sender().send(message), reason).toEqual({ ok: false, retryable: true, reason, ...(ambiguous ? { ambiguous } : {}) });
     }
   });
 });

@@ -146,11 +146,13 @@ describe('Provider: WhatsApp Cloud API', () => {
     }
   });
 
-  it('classifies network failures and timeouts as retryable', async () => {
+  it('classifies network failures and timeouts as retryable; ambiguous unless the connection never opened', async () => {
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     expect(await setup([new TypeError('fetch failed')]).sender.send(message))
-      .toEqual({ ok: false, retryable: true, reason: 'network_error' });
-    expect(await setup([timeout]).sender.send(message)).toEqual({ ok: false, retryable: true, reason: 'timeout' });
+      .toEqual({ ok: false, retryable: true, reason: 'network_error', ambiguous: true });
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    expect(await setup([refused]).sender.send(message)).toEqual({ ok: false, retryable: true, reason: 'network_error' });
+    expect(await setup([timeout]).sender.send(message)).toEqual({ ok: false, retryable: true, reason: 'timeout', ambiguous: true });
   });
 
   it('answers retryable token_unavailable when no token can be had, without calling Meta', async () => {

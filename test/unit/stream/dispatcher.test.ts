@@ -61,12 +61,20 @@ describe('Stream consumer: dispatcher', () => {
   });
 
   it('a delivery to be retried is reported in batchItemFailures (and released); the others succeed', async () => {
-    senders.whatsapp.answer({ ok: false, retryable: true, reason: 'throttled' });
+    senders.whatsapp.answer({ ok: false, retryable: true, reason: 'provider_unavailable' });
     const event = streamEvent('dispatcher');
     const result = await dispatcher(deps)(event, context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(event.Records[2]!) }]);
-    expect(store.stored(whatsappDelivery)).toMatchObject({ status: 'queued', lastError: 'throttled' });
+    expect(store.stored(whatsappDelivery)).toMatchObject({ status: 'queued', lastError: 'provider_unavailable' });
     expect(store.stored(smsDelivery)?.status).toBe('sent');
+  });
+
+  it('a throttled delivery is released to wait (its lease due later) and its record is done: no batch item failure', async () => {
+    senders.whatsapp.answer({ ok: false, retryable: true, reason: 'throttled' });
+    const result = await dispatcher(deps)(streamEvent('dispatcher'), context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(store.stored(whatsappDelivery)).toMatchObject({ status: 'queued', lastError: 'throttled', attempts: 0 });
+    expect(Date.parse(store.stored(whatsappDelivery)!.leaseDue!)).toBeGreaterThan(Date.parse('2026-03-01T12:00:01.000Z'));
   });
 
   it('a delivery item that does not parse is reported as failed, never sent', async () => {

@@ -1,5 +1,5 @@
 /** In-memory fakes of the dispatcher's ports: the delivery store (with its conditions) and the channel senders. */
-import type { AddressBarrier, Claim, DeliveryEnd, DeliveryStore, QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { AddressBarrier, Claim, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
 import type { ChannelSender, ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from '../../../lambdas/use-cases/provider-ports.js';
 
 export interface StoredDelivery {
@@ -9,52 +9,93 @@ export interface StoredDelivery {
   providerMessageId?: string;
   error?: string;
   lastError?: string;
+  leaseDue?: string;
+  throttledSince?: string;
+  createdAt?: string;
 }
 
-const id = (d: QueuedDelivery) => `${d.practiceId}|${d.conversationId}|${d.sk}`;
+const id = (d: DeliveryRef) => `${d.practiceId}|${d.conversationId}|${d.sk}`;
 const address = (practiceId: string, type: string, value: string) => `${practiceId}|${type}:${value}`;
+const providerChannels = new Set(['email', 'sms', 'whatsapp']);
 
-/** The delivery store with DynamoDB's conditions: claim only when queued, finish and release only when sending. */
+/** The delivery store with DynamoDB's conditions: claim only when queued, finish and release only when sending; leases as the sparse index keeps them. */
 export class InMemoryDeliveryStore implements DeliveryStore {
   readonly deliveries = new Map<string, StoredDelivery>();
+  readonly items = new Map<string, QueuedDelivery>();
   readonly blocked = new Set<string>();
   readonly suppressions = new Map<string, string>();
   readonly messages = new Map<string, { subject: string | null; body: string }>();
 
   add(d: QueuedDelivery, state: Partial<StoredDelivery> = {}): QueuedDelivery {
     this.deliveries.set(id(d), { status: 'queued', attempts: 0, ...state });
+    this.items.set(id(d), d);
     this.messages.set(d.messageId, { subject: 'Results', body: 'Your results are ready.' });
     return d;
   }
-  stored(d: QueuedDelivery): StoredDelivery | undefined {
+  stored(d: DeliveryRef): StoredDelivery | undefined {
     return this.deliveries.get(id(d));
   }
   block(practiceId: string, type: 'email' | 'phone', value: string): void {
     this.blocked.add(address(practiceId, type, value));
   }
 
-  async claim(d: QueuedDelivery, at: string): Promise<Claim> {
+  async claim(d: DeliveryRef, at: string, leaseDue: string): Promise<Claim> {
     const r = this.stored(d);
-    if (!r) return { claimed: false, status: 'deleted' };
-    if (r.status !== 'queued') return { claimed: false, status: r.status, ...(r.sendingAt ? { sendingSince: r.sendingAt } : {}) };
+    const item = this.items.get(id(d));
+    if (!r || !item) return { claimed: false, status: 'deleted' };
+    if (r.status !== 'queued' || !providerChannels.has(item.channel) || !item.address) {
+      return { claimed: false, status: r.status, ...(r.sendingAt ? { sendingSince: r.sendingAt } : {}) };
+    }
     r.status = 'sending';
     r.sendingAt = at;
+    r.leaseDue = leaseDue;
     r.attempts += 1;
-    return { claimed: true, attempt: r.attempts };
+    return {
+      claimed: true,
+      attempt: r.attempts,
+      delivery: { ...item, ...(r.createdAt ? { createdAt: r.createdAt } : {}), ...(r.throttledSince ? { throttledSince: r.throttledSince } : {}) },
+    };
   }
-  async finish(d: QueuedDelivery, outcome: DeliveryEnd, _at: string): Promise<void> {
+  async finish(d: DeliveryRef, outcome: DeliveryEnd, _at: string, sendingSince?: string): Promise<boolean> {
     const r = this.stored(d);
-    if (!r || r.status !== 'sending') return;
+    if (!r || r.status !== 'sending' || (sendingSince !== undefined && r.sendingAt !== sendingSince)) return false;
     r.status = outcome.status;
+    delete r.leaseDue;
     if (outcome.status === 'sent') r.providerMessageId = outcome.providerMessageId;
     else if (outcome.error) r.error = outcome.error;
+    return true;
   }
-  async release(d: QueuedDelivery, reason: string): Promise<void> {
+  async release(d: DeliveryRef, release: Release): Promise<void> {
     const r = this.stored(d);
     if (!r || r.status !== 'sending') return;
     r.status = 'queued';
-    r.lastError = reason;
+    r.lastError = release.reason;
+    r.leaseDue = release.leaseDue;
+    if (release.throttledAt) r.throttledSince ??= release.throttledAt;
+    if (!release.countsAsAttempt) r.attempts -= 1;
     delete r.sendingAt;
+  }
+  async renewLease(d: DeliveryRef, leaseDue: string): Promise<boolean> {
+    const r = this.stored(d);
+    if (!r || r.status !== 'queued') return false;
+    r.leaseDue = leaseDue;
+    return true;
+  }
+  async overdue(now: string, limit: number): Promise<OverdueDelivery[]> {
+    return [...this.deliveries]
+      .filter(([, r]) => (r.status === 'queued' || r.status === 'sending') && r.leaseDue !== undefined && r.leaseDue < now)
+      .slice(0, limit)
+      .map(([key, r]) => {
+        const item = this.items.get(key)!;
+        return {
+          practiceId: item.practiceId,
+          conversationId: item.conversationId,
+          sk: item.sk,
+          status: r.status as 'queued' | 'sending',
+          ...(r.sendingAt ? { sendingSince: r.sendingAt } : {}),
+          ...(item.broadcastId ? { broadcastId: item.broadcastId } : {}),
+        };
+      });
   }
   async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null> {
     if (this.blocked.has(address(practiceId, type, value))) return 'blocked';

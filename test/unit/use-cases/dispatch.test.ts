@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatchDelivery, PORTAL_NOTIFICATION, RetryLater, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
 import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
 import { InMemoryDeliveryStore, scriptedSenders } from './dispatch-fakes.js';
+import { sweepDeliveries } from '../../../lambdas/use-cases/sweep.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const LEASE_MS = 5 * 60_000;
@@ -146,9 +147,9 @@ describe('Dispatch: content', () => {
 describe('Dispatch: retries', () => {
   it('a retryable failure releases the delivery and asks for a retry; the retry sends it once', async () => {
     const d = store.add(sms());
-    senders.sms.answer({ ok: false, retryable: true, reason: 'throttled' });
+    senders.sms.answer({ ok: false, retryable: true, reason: 'provider_unavailable' });
     await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
-    expect(store.stored(d)).toMatchObject({ status: 'queued', lastError: 'throttled' });
+    expect(store.stored(d)).toMatchObject({ status: 'queued', lastError: 'provider_unavailable' });
 
     expect(await dispatchDelivery(deps, d)).toBe('sent');
     expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 2 });
@@ -158,11 +159,11 @@ describe('Dispatch: retries', () => {
 
   it('retries end at maxAttempts: failed with retries_exhausted', async () => {
     const d = store.add(sms());
-    senders.sms.answer(...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, reason: 'throttled' })));
+    senders.sms.answer(...Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, reason: 'provider_unavailable' })));
     await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
     await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
     expect(await dispatchDelivery(deps, d)).toBe('failed');
-    expect(store.stored(d)).toMatchObject({ status: 'failed', attempts: 3, error: 'retries_exhausted:throttled' });
+    expect(store.stored(d)).toMatchObject({ status: 'failed', attempts: 3, error: 'retries_exhausted:provider_unavailable' });
   });
 
   it('a permanent failure fails at once with the provider\'s reason', async () => {
@@ -197,5 +198,137 @@ describe('Dispatch: broadcast counters', () => {
 
     await dispatchDelivery(deps, store.add(sms({ sk: 'D#plain' })));
     expect(settled).toHaveBeenCalledTimes(1);
+  });
+});
+
+const throttle = { ok: false as const, retryable: true, reason: 'throttled' };
+
+describe('Dispatch: a claim that fails before the hand-over is released at once', () => {
+  it('a throw in the block check releases the delivery (queued, attempt given back) and rethrows; the next dispatch sends it once', async () => {
+    const d = store.add(sms());
+    const barrier = store.barrier.bind(store);
+    store.barrier = async () => { throw Object.assign(new Error('throttled read'), { name: 'ProvisionedThroughputExceededException' }); };
+    await expect(dispatchDelivery(deps, d)).rejects.toThrow('throttled read');
+    expect(store.stored(d)).toMatchObject({ status: 'queued', attempts: 0, lastError: 'dispatch_error' });
+    expect(senders.sms.sent).toHaveLength(0);
+    store.barrier = barrier;
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('a throw reading the content releases it too', async () => {
+    const d = store.add(sms());
+    store.content = async () => { throw new Error('read timed out'); };
+    await expect(dispatchDelivery(deps, d)).rejects.toThrow('read timed out');
+    expect(store.stored(d)?.status).toBe('queued');
+  });
+});
+
+describe('Dispatch: an ambiguous provider result is never re-sent', () => {
+  it('a timeout after the request left ends failed: outcome_unknown at once; a redelivery sends nothing', async () => {
+    const d = store.add(sms());
+    senders.sms.answer({ ok: false, retryable: true, reason: 'timeout', ambiguous: true });
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+    expect(await dispatchDelivery(deps, d)).toBe('skipped');
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('a connection reset after the request left is the same; a connection that never opened is retried', async () => {
+    const reset = store.add(sms({ sk: 'D#reset' }));
+    const refused = store.add(sms({ sk: 'D#refused' }));
+    senders.sms.answer({ ok: false, retryable: true, reason: 'network_error', ambiguous: true }, { ok: false, retryable: true, reason: 'network_error' });
+    expect(await dispatchDelivery(deps, reset)).toBe('failed');
+    await expect(dispatchDelivery(deps, refused)).rejects.toBeInstanceOf(RetryLater);
+    expect(store.stored(refused)?.status).toBe('queued');
+  });
+});
+
+describe('Dispatch: throttling waits', () => {
+  it('a throttle releases the delivery without using an attempt, with a lease due after a growing delay', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(throttle);
+    const first = await dispatchDelivery(deps, d).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(RetryLater);
+    expect(first).toMatchObject({ throttled: true });
+    expect(store.stored(d)).toMatchObject({ status: 'queued', attempts: 0, lastError: 'throttled', throttledSince: new Date(NOW).toISOString() });
+    expect(Date.parse(store.stored(d)!.leaseDue!)).toBeGreaterThan(NOW);
+
+    clock += 60 * 60_000; // an hour of throttling: the wait has grown
+    senders.sms.answer(throttle);
+    const later = (await dispatchDelivery(deps, d).catch((e: unknown) => e)) as RetryLater;
+    expect(later.delayMs).toBeGreaterThan((first as RetryLater).delayMs);
+    expect(later.delayMs).toBeLessThanOrEqual(15 * 60_000);
+    expect(store.stored(d)?.attempts).toBe(0);
+  });
+
+  it('more throttles than maxAttempts do not fail it; it is sent once the provider takes it', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(throttle, throttle, throttle, throttle, throttle);
+    for (let i = 0; i < 5; i++) await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    expect(await dispatchDelivery(deps, d)).toBe('sent');
+    expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('after a day of throttling it fails with retries_exhausted:throttled', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(throttle, throttle);
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    clock += 24 * 60 * 60_000;
+    expect(await dispatchDelivery(deps, d)).toBe('failed');
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'retries_exhausted:throttled' });
+  });
+});
+
+describe('Sweeper: deliveries past their lease', () => {
+  it('a queued delivery whose lease ran out (its record was lost) is dispatched again and sent once', async () => {
+    const d = store.add(sms(), { leaseDue: new Date(NOW - 1).toISOString() });
+    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0 });
+    expect(store.stored(d)?.status).toBe('sent');
+    expect(store.stored(d)?.leaseDue).toBeUndefined();
+    expect(await sweepDeliveries(deps)).toEqual({ found: 0, redispatched: 0, outcomeUnknown: 0 });
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('a sending delivery past its lease ends failed: outcome_unknown and is not sent again', async () => {
+    const sendingAt = new Date(NOW - LEASE_MS - 1).toISOString();
+    const d = store.add(sms(), { status: 'sending', attempts: 1, sendingAt, leaseDue: new Date(NOW - 1).toISOString() });
+    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 0, outcomeUnknown: 1 });
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+    expect(senders.sms.sent).toHaveLength(0);
+  });
+
+  it('leases not yet due are left alone', async () => {
+    const d = store.add(sms(), { leaseDue: new Date(NOW + 1000).toISOString() });
+    expect((await sweepDeliveries(deps)).found).toBe(0);
+    expect(store.stored(d)?.status).toBe('queued');
+  });
+
+  it('a throttled delivery comes back through the sweeper once its wait is over', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(throttle);
+    await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
+    expect((await sweepDeliveries(deps)).found).toBe(0);
+    clock = Date.parse(store.stored(d)!.leaseDue!) + 1;
+    expect(await sweepDeliveries(deps)).toMatchObject({ redispatched: 1 });
+    expect(store.stored(d)?.status).toBe('sent');
+  });
+
+  it('a sender crash leaves it sending; the sweeper ends it outcome_unknown after the lease, never re-sent', async () => {
+    const d = store.add(sms());
+    senders.sms.answer(new Error('process died'));
+    await expect(dispatchDelivery(deps, d)).rejects.toThrow('process died');
+    clock += LEASE_MS + 1;
+    expect(await sweepDeliveries(deps)).toMatchObject({ outcomeUnknown: 1 });
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+    expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('a broadcast delivery ended by the sweeper is counted failed on its broadcast once', async () => {
+    store.add(sms({ broadcastId: 'b-1' }), { status: 'sending', attempts: 1, sendingAt: new Date(NOW - LEASE_MS - 1).toISOString(), leaseDue: new Date(NOW - 1).toISOString() });
+    await sweepDeliveries(deps);
+    await sweepDeliveries(deps);
+    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', 'failed']]);
   });
 });
