@@ -14,7 +14,7 @@ import { DynamoNoteRepository } from './adapters/dynamo/note-repository.js';
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
 import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
-import type { ContactDeps } from './use-cases/contacts/index.js';
+import { contactStatusFollower, type ContactDeps } from './use-cases/contacts/index.js';
 import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js';
 import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
@@ -51,7 +51,14 @@ export const conversationDeps: ConversationDeps = {
   now: systemClock,
 };
 
-export const blockDeps: BlockDeps = { blocks: blockRepository, directory, conversations, now: systemClock };
+// Contacts follow what the block routes change (a contact's status follows its blocks); contactDeps is read at call time.
+export const blockDeps: BlockDeps = {
+  blocks: blockRepository,
+  directory,
+  conversations,
+  now: systemClock,
+  follower: { followBlocks: (caller, addresses) => contactStatusFollower(contactDeps).followBlocks(caller, addresses) },
+};
 
 export const contactDeps: ContactDeps = { contacts: contactRepository, groups: groupRepository, directory, blocking: blockDeps, now: systemClock };
 

@@ -1,7 +1,7 @@
 /** Issue 14 (contacts, blocks and broadcasts): what a practice's developer found against the contract. */
 import { describe, expect, it } from 'vitest';
 import { call, eventually, newPractice, outbox } from './api-client.js';
-import { contact, freshPhone, manager, succeeded } from './fixtures.js';
+import { blocked, contact, freshPhone, manager, succeeded, unblock } from './fixtures.js';
 
 describe('Broadcasts: everyone left out is counted', () => {
   it('an archived contact in the audience is not sent to and is counted in excluded.archived', async () => {
@@ -50,5 +50,65 @@ describe('Directory: what a patient sees of staff-only fields', () => {
     expect(await succeeded('staff read', call('GET', `/v1/staff/${holder.id}`, { token: patient.token }), 200)).not.toHaveProperty('permissions');
     const byAdmin = await succeeded('admin read', call('GET', `/v1/staff/${holder.id}`, { token: p.admin.token }), 200);
     expect(byAdmin.permissions).toEqual(['send_messages', 'manage_contacts']);
+  });
+});
+
+describe("Contacts: a contact's status follows its blocks, whichever route", () => {
+  const read = (token: string, id: string) => succeeded('contact', call('GET', `/v1/contacts/${id}`, { token }), 200);
+  const history = async (token: string, id: string) =>
+    (await succeeded('history', call('GET', `/v1/contacts/${id}/history`, { token }), 200)).items.filter((i: { kind: string }) => i.kind === 'block_event');
+
+  it('DELETE /v1/blocks/{id} of the only block of a contact created as blocked makes it active', async () => {
+    const p = await newPractice();
+    const m = await manager(p);
+    const c = await contact(m.token, { name: 'Once Blocked', email: 'once.blocked@example.com', status: 'blocked', blockReason: 'Spam' });
+    expect(c.blockIds).toHaveLength(1);
+    await unblock(m.token, c.blockIds[0]);
+    const now = await read(m.token, c.id);
+    expect(now).toMatchObject({ status: 'active', blockIds: [], blockReason: null, blockedAt: null });
+    expect((await history(m.token, c.id)).map((e: { action: string }) => e.action)).toEqual(['unblocked', 'blocked']);
+    const listed = await succeeded('list', call('GET', '/v1/contacts?status=active', { token: m.token }), 200);
+    expect(listed.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
+  });
+
+  it('a contact with two blocked addresses stays blocked until the last block is lifted', async () => {
+    const p = await newPractice();
+    const m = await manager(p);
+    const c = await contact(m.token, { name: 'Two Ways', email: 'two.ways@example.com', primaryPhone: freshPhone(), status: 'blocked' });
+    expect(c.blockIds).toHaveLength(2);
+    await unblock(m.token, c.blockIds[0]);
+    expect(await read(m.token, c.id)).toMatchObject({ status: 'blocked', blockIds: [c.blockIds[1]] });
+    await unblock(m.token, c.blockIds[1]);
+    expect(await read(m.token, c.id)).toMatchObject({ status: 'active', blockIds: [] });
+  });
+
+  it("POST /v1/blocks of an active contact's address makes it blocked, linked to the block and in its history", async () => {
+    const p = await newPractice();
+    const m = await manager(p);
+    const phone = freshPhone();
+    const c = await contact(m.token, { name: 'Soon Blocked', email: 'soon.blocked@example.com', primaryPhone: phone });
+    expect(c.status).toBe('active');
+    const b = await blocked(m.token, { type: 'phone', value: phone, reason: 'Abusive calls' });
+    const now = await read(m.token, c.id);
+    expect(now).toMatchObject({ status: 'blocked', blockIds: [b.id], blockReason: 'Abusive calls', blockedAt: expect.any(String) });
+    const blockedList = await succeeded('list', call('GET', '/v1/contacts?status=blocked', { token: m.token }), 200);
+    expect(blockedList.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect((await history(m.token, c.id)).map((e: { blockId: string; action: string }) => [e.blockId, e.action])).toEqual([[b.id, 'blocked']]);
+
+    // And back: lifting it makes the contact active again, the history keeps both events.
+    await unblock(m.token, b.id);
+    expect(await read(m.token, c.id)).toMatchObject({ status: 'active', blockIds: [] });
+    expect((await history(m.token, c.id)).map((e: { action: string }) => e.action)).toEqual(['unblocked', 'blocked']);
+  });
+
+  it("a block of an address a patient and a contact share makes the contact blocked too", async () => {
+    const p = await newPractice();
+    const m = await manager(p);
+    const email = 'shared.address@example.com';
+    const patient = await p.patient({ email });
+    const c = await contact(m.token, { name: 'Shares Address', email });
+    const b = await succeeded('patient methods', call('POST', `/v1/patients/${patient.id}/blocks`, { token: m.token, body: { contactMethods: ['email'] } }), 201);
+    const blockId = b.blocks[0].id;
+    expect(await read(m.token, c.id)).toMatchObject({ status: 'blocked', blockIds: [blockId] });
   });
 });

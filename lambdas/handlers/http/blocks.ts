@@ -13,7 +13,7 @@ export const handler = httpFunction(
     blockFromConversations: ({ caller, body }) => uc.blockFromConversations(deps, caller, body),
     getBlock: ({ caller, params }) => uc.getBlock(deps, caller, params.id),
     updateBlock: ({ caller, params, body }) => uc.updateBlock(deps, caller, params.id, body),
-    unblock: ({ caller, params }) => uc.unblock(deps, caller, params.id),
+    unblock: ({ caller, params }) => uc.liftBlock(deps, caller, params.id),
     getBlockHistory: ({ caller, params, query }) => uc.blockHistory(deps, caller, params.id, query),
     blockPatientMethods: ({ caller, params, body }) => uc.blockPatientMethods(deps, caller, params.id, body),
   },

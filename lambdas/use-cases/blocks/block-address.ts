@@ -9,13 +9,20 @@ import { validationFailed } from '../../domain/errors.js';
 import type { Clock } from '../clock.js';
 import type { ConversationRepository } from '../conversations/ports.js';
 import type { DirectoryRepository } from '../directory-ports.js';
-import { AlreadyBlocked, type AddressType, type BlockEvent, type BlockRecord, type BlockRepository, type Person } from './ports.js';
+import { AlreadyBlocked, type AddressType, type BlockEvent, type BlockFollower, type BlockRecord, type BlockRepository, type Person } from './ports.js';
 
 export interface BlockDeps {
   blocks: BlockRepository;
   directory: DirectoryRepository;
   conversations: ConversationRepository;
   now: Clock;
+  /** Told what the block routes blocked and unblocked (contacts follow); without it, nobody is. */
+  follower?: BlockFollower;
+}
+
+/** Tells the follower which addresses a block route changed. */
+export async function followBlocks(deps: BlockDeps, caller: Caller, addresses: readonly { type: AddressType; value: string }[]): Promise<void> {
+  if (deps.follower && addresses.length > 0) await deps.follower.followBlocks(caller, addresses);
 }
 
 export interface BlockOptions {

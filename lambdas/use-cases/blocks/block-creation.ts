@@ -2,7 +2,17 @@
 import { requirePermission, type Caller } from '../../domain/caller.js';
 import { conflict, notFound, validationFailed } from '../../domain/errors.js';
 import type { PatientRecord } from '../directory-ports.js';
-import { blockAddress, blockView, normalizeAddress, ownedAddresses, type BlockDeps, type BlockOptions, type BlockOutcome, type BlockView } from './block-address.js';
+import {
+  blockAddress,
+  blockView,
+  followBlocks,
+  normalizeAddress,
+  ownedAddresses,
+  type BlockDeps,
+  type BlockOptions,
+  type BlockOutcome,
+  type BlockView,
+} from './block-address.js';
 import type { AddressType, BlockRecord, Person } from './ports.js';
 
 // ------------------------------------------------------------------ POST /v1/blocks
@@ -25,6 +35,7 @@ export async function createBlock(
   if (outcome.status === 'already_blocked') {
     throw conflict('already_blocked', 'This address is already blocked.', { existingBlockId: outcome.existingBlockId });
   }
+  await followBlocks(deps, caller, [outcome.block]);
   return blockView(outcome.block);
 }
 
@@ -57,6 +68,7 @@ export async function blockPatientMethods(
   for (const a of addresses.values()) {
     outcomes.push(await blockAddress(deps, caller, a, { ...input, patient: { id: p.id, name: p.name } }));
   }
+  await followBlocks(deps, caller, outcomes.flatMap((o) => (o.status === 'blocked' ? [o.block] : [])));
   return outcomesView(outcomes);
 }
 
@@ -115,5 +127,6 @@ export async function blockFromConversations(
       );
     }
   }
+  await followBlocks(deps, caller, items.filter((i) => i.status === 'blocked'));
   return { dryRun: input.dryRun ?? false, items };
 }

@@ -5,7 +5,7 @@ import { normalizeSearchQuery } from '../../domain/contact-address.js';
 import { concurrentUpdate, conflict, notFound, validationFailed } from '../../domain/errors.js';
 import { strictlyLater } from '../clock.js';
 import type { Page, PageRequest } from '../page.js';
-import { blockView, by, type BlockDeps, type BlockOptions, type BlockView } from './block-address.js';
+import { blockView, by, followBlocks, type BlockDeps, type BlockOptions, type BlockView } from './block-address.js';
 import type { BlockEvent, BlockListQuery, BlockRecord } from './ports.js';
 
 // ------------------------------------------------------------------ read, edit, unblock
@@ -55,6 +55,12 @@ export async function unblock(deps: BlockDeps, caller: Caller, id: string): Prom
   const event: BlockEvent = { id: ulid(), action: 'unblocked', by: by(caller), at, changes: { status: { from: 'active', to: 'unblocked' } } };
   if (!(await deps.blocks.unblock(caller.practiceId, before, after, event))) throw concurrent();
   return after;
+}
+
+/** DELETE /v1/blocks/{id}: lifts the block and tells the follower (a contact owning the address becomes active when no block is left). */
+export async function liftBlock(deps: BlockDeps, caller: Caller, id: string): Promise<void> {
+  // Following is idempotent: a block lifted before is followed again harmlessly.
+  await followBlocks(deps, caller, [await unblock(deps, caller, id)]);
 }
 
 /**

@@ -14,6 +14,6 @@ export {
   type BlockView,
 } from './block-address.js';
 export { blockFromConversations, blockPatientMethods, createBlock, type PatientMethod } from './block-creation.js';
-export { blockHistory, getBlock, listBlocks, rangeBound, unblock, updateBlock } from './block-management.js';
+export { blockHistory, getBlock, liftBlock, listBlocks, rangeBound, unblock, updateBlock } from './block-management.js';
 export { blockStats } from './block-stats.js';
 export { blockList, blockReminders } from './block-readers.js';

@@ -1,4 +1,5 @@
 /** Ports of the block use cases; the DynamoDB adapter implements them. */
+import type { Caller } from '../../domain/caller.js';
 import type { Page, PageRequest } from '../page.js';
 
 export type AddressType = 'email' | 'phone';
@@ -54,6 +55,16 @@ export interface SlotCount {
   blocked: number;
   unblocked: number;
   quarantined: number;
+}
+
+/**
+ * Told after a block route (POST /v1/blocks, a patient's methods, from conversations, DELETE
+ * /v1/blocks/{id}) blocked or unblocked addresses, so whoever owns them can follow: a contact's
+ * status follows its blocks. The contact routes block and unblock through `blockAddress` and
+ * `unblock`, which tell nobody: they update the contact themselves.
+ */
+export interface BlockFollower {
+  followBlocks(caller: Caller, addresses: readonly { type: AddressType; value: string }[]): Promise<void>;
 }
 
 export class AlreadyBlocked extends Error {

@@ -3,4 +3,5 @@ export { addressesOf, contactView, type ContactDeps, type ContactView } from './
 export { createContact, getContact, listContacts, updateContact, type ContactInput } from './contact-records.js';
 export { blockContacts, unblockContact, type BulkBlockItem } from './contact-blocking.js';
 export { contactHistory, type ContactHistoryItem } from './contact-history.js';
+export { contactStatusFollower, followContactBlocks } from './contact-status.js';
 export { addMembers, createGroup, getGroup, listGroups, listMembers, setGroupChat, type GroupView } from './groups.js';
