@@ -1004,7 +1004,7 @@ export interface components {
                  */
                 id: string;
             }[];
-            /** @description 1-10,000 characters; at least 10 on portal and email */
+            /** @description 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace */
             body: string;
             attachmentIds?: string[];
         };
@@ -1021,7 +1021,7 @@ export interface components {
             nextCursor: string | null;
         };
         Reply: {
-            /** @description 1-10,000 characters; at least 10 on portal and email */
+            /** @description 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace */
             body: string;
             attachmentIds?: string[];
         };
@@ -1070,7 +1070,10 @@ export interface components {
              * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
              */
             patientId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the call happened: at most 5 minutes in the future
+             */
             occurredAt: string;
             durationSeconds: number;
             /** @enum {string} */
@@ -3017,12 +3020,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests (API Gateway throttling) */
+            /** @description Too many requests (API Gateway throttling), or a problem; code one of: conversation_busy */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };

@@ -13,14 +13,14 @@ export const StartConversation = z
     channel: ComposeChannel,
     subject: z.string().max(300).optional().openapi({ description: 'Required for portal and email' }),
     participants: z.array(z.strictObject({ type: z.enum(['patient', 'staff']), id: Id })).min(1).max(50),
-    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email' }),
+    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace' }),
     attachmentIds: z.array(Id).max(20).optional(),
   })
   .openapi('StartConversation');
 
 export const Reply = z
   .strictObject({
-    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email' }),
+    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace' }),
     attachmentIds: z.array(Id).max(20).optional(),
   })
   .openapi('Reply');
@@ -34,7 +34,7 @@ export const NoteInput = z.strictObject({ text: z.string().trim().min(1).max(500
 export const CallLogInput = z
   .strictObject({
     patientId: Id,
-    occurredAt: z.iso.datetime({ offset: true }),
+    occurredAt: z.iso.datetime({ offset: true }).openapi({ description: 'When the call happened: at most 5 minutes in the future' }),
     durationSeconds: z.number().int().min(0).max(86_400),
     direction: z.enum(['inbound', 'outbound']),
     summary: z.string().trim().min(1).max(10_000),
