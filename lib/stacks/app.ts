@@ -42,6 +42,7 @@ export function buildApp(app: App): PracticeMessagingApp {
     userPoolClient: stateful.userPoolClient,
     preTokenFunction: stateful.preTokenFunction,
     whatsappTokenSecret: stateful.whatsappTokenSecret,
+    cursorSecret: stateful.cursorSecret,
   });
   service.addStackDependency(stateful);
 

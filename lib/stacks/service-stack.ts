@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -32,6 +33,8 @@ export interface ServiceStackProps extends StackProps {
   readonly functionEntries?: Readonly<Record<string, string>>;
   /** The WhatsApp Cloud API token (stateful stack): the only secret a consumer that sends WhatsApp may read. */
   readonly whatsappTokenSecret: ISecret;
+  /** The secret list cursors are sealed with (stateful stack): read by every function serving a practice's data. */
+  readonly cursorSecret?: ISecret;
   /** Consumers of the table's stream; default to lib/stream-consumers.ts (tests may pass their own). */
   readonly streamConsumers?: readonly StreamConsumer[];
   /** HTTP functions that may read and write attachment objects; default ATTACHMENT_FUNCTIONS (tests may pass their own). */
@@ -77,7 +80,10 @@ export class ServiceStack extends Stack {
       });
       // Least privilege: a function that serves only public routes (auth 'none': health, the
       // OpenAPI document) gets no table, key or bucket access at all.
-      if (servesTenantData(group, routes)) this.grantDataAccess(group, handler, props);
+      if (servesTenantData(group, routes)) {
+        this.grantDataAccess(group, handler, props);
+        if (props.cursorSecret) this.grantCursorSecret(handler, props.cursorSecret);
+      }
       this.handlers.set(group, handler);
     }
 
@@ -179,6 +185,12 @@ export class ServiceStack extends Stack {
         description: `Dead-letter queue of the "${name}" stream consumer`,
       });
     }
+  }
+
+  /** Lists seal their cursors with a key derived from this secret (read through Powertools Parameters, cached). */
+  private grantCursorSecret(handler: HandlerFunction, secret: ISecret): void {
+    handler.function.addEnvironment('CURSOR_SECRET_ID', secret.secretArn);
+    handler.addToPolicy(new PolicyStatement({ sid: 'CursorSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
   }
 
   /** Table items, index queries and the key; attachment objects only for a function that handles attachments. */

@@ -31,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly preTokenFunction: IFunction;
   /** The WhatsApp Cloud API access token: its value is set by the operator, never by the stack. */
   readonly whatsappTokenSecret: Secret;
+  /** The secret list cursors are sealed with (AES-256-GCM key derived from it): generated here, read by the HTTP functions. */
+  readonly cursorSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -74,6 +76,20 @@ export class StatefulStack extends Stack {
     Validations.of(this.whatsappTokenSecret).acknowledge(
       { id: 'AwsSolutions-SMG4', reason: issuedByMeta },
       { id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason: issuedByMeta },
+    );
+
+    // Generated once at creation; the HTTP functions derive the cursor key from it.
+    this.cursorSecret = new Secret(this, 'CursorKey', {
+      description: `practice-messaging ${config.stage}: seals list cursors (the HTTP functions derive an AES-256-GCM key from it)`,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    const cursorsExpire =
+      'The value only seals list cursors, which expire 24 hours after they are handed out and hold no data of their own (they are encrypted positions in lists the caller may read anyway). Replacing it (put-secret-value with a new random value) makes outstanding cursors answer 400 invalid_cursor, so clients start their list again; there is no credential at another party to rotate, and a scheduled rotation would only break pagination in flight.';
+    Validations.of(this.cursorSecret).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: cursorsExpire },
+      { id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason: cursorsExpire },
     );
   }
 }

@@ -95,8 +95,11 @@ describe('stateful stack', () => {
   });
 
   it('keeps the WhatsApp Cloud API token in one secret, encrypted with the key and retained, without a value in the template', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret')) as Resource[];
+    // Two secrets: this token, and the one list cursors are sealed with (test/infra/cursor-secret.test.ts).
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    const [secret] = Object.values(
+      template.findResources('AWS::SecretsManager::Secret', { Properties: { Description: Match.stringLikeRegexp('WhatsApp') } }),
+    ) as Resource[];
     expect(secret!.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyLogicalId, 'Arn'] });
     expect(secret!.DeletionPolicy).toBe('Retain');
     expect(secret!.UpdateReplacePolicy).toBe('Retain');
