@@ -16,6 +16,7 @@ import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
 import { contactStatusFollower, type ContactDeps } from './use-cases/contacts/index.js';
 import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js';
+import { DynamoContactMessageLog } from './adapters/dynamo/contact-message-log.js';
 import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
@@ -60,7 +61,15 @@ export const blockDeps: BlockDeps = {
   follower: { followBlocks: (caller, addresses) => contactStatusFollower(contactDeps).followBlocks(caller, addresses) },
 };
 
-export const contactDeps: ContactDeps = { contacts: contactRepository, groups: groupRepository, directory, blocking: blockDeps, now: systemClock };
+const contactMessages = new DynamoContactMessageLog();
+export const contactDeps: ContactDeps = {
+  contacts: contactRepository,
+  groups: groupRepository,
+  messages: contactMessages,
+  directory,
+  blocking: blockDeps,
+  now: systemClock,
+};
 
 export const chatSettingsDeps: ChatSettingsDeps = { directory, now: systemClock };
 
@@ -70,6 +79,7 @@ export const broadcastDeps: BroadcastDeps = {
   contacts: contactRepository,
   groups: groupRepository,
   blockRecords: blockRepository,
+  contactMessages,
 };
 
 export const callerDirectory = (): CallerDirectory => ({

@@ -11,7 +11,7 @@ import { requireStaff, type Caller } from '../domain/caller.js';
 import { assertValidContent, channelAddress, requireSendPermission, type ComposeChannel, type Party } from '../domain/conversation-policy.js';
 import { notFound } from '../domain/errors.js';
 import type { BlockRepository } from './blocks/ports.js';
-import type { ContactRecord, ContactRepository, GroupRepository } from './contacts/ports.js';
+import type { ContactMessageLog, ContactRecord, ContactRepository, GroupRepository } from './contacts/ports.js';
 import type { ConversationRecord, ConversationRepository, DeliveryRecord, MessageRecord } from './conversations/index.js';
 import { WriteConflict } from './conversations/index.js';
 import { patientFacts, type ConversationDeps } from './conversations/index.js';
@@ -63,6 +63,7 @@ export interface BroadcastDeps extends ConversationDeps {
   contacts: ContactRepository;
   groups: GroupRepository;
   blockRecords: BlockRepository;
+  contactMessages: ContactMessageLog;
 }
 
 export interface BroadcastInput {
@@ -174,7 +175,7 @@ export async function getBroadcast(deps: BroadcastDeps, caller: Caller, id: stri
  * a redelivered chunk finds its conversations already written and skips them.
  */
 export async function fanOutChunk(
-  deps: { conversations: ConversationRepository; broadcasts: BroadcastRepository; blockRecords: BlockRepository },
+  deps: { conversations: ConversationRepository; broadcasts: BroadcastRepository; blockRecords: BlockRepository; contactMessages: ContactMessageLog },
   practiceId: string,
   broadcast: BroadcastRecord,
   chunkIndex: number,
@@ -247,6 +248,11 @@ export async function fanOutChunk(
       if (broadcast.channel === 'portal') portalDelivered++;
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error; // already fanned out: a redelivered chunk
+    }
+    // A contact has no inbox or correspondence: its history finds the message through this pointer
+    // (written after the send, again on a redelivered chunk, so it is never lost).
+    if (r.type === 'contact') {
+      await deps.contactMessages.record(practiceId, r.id, { messageId: message.id, conversationId: conversation.id, at: message.createdAt });
     }
   }
   await deps.broadcasts.progress(practiceId, broadcast.id, portalDelivered > 0 ? { delivered: portalDelivered, queued: -portalDelivered } : {});

@@ -465,7 +465,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The contact's block events (blocked, updated, unblocked), newest first, kept after an unblock. Contacts cannot be conversation participants yet, so no messages appear here */
+        /** The contact's messages (kind message: broadcasts sent to it) and its block events (kind block_event: blocked, updated, unblocked, kept after an unblock), newest first */
         get: operations["getContactHistory"];
         put?: never;
         post?: never;
@@ -1379,8 +1379,43 @@ export interface components {
             items: components["schemas"]["ContactHistoryItem"][];
             nextCursor: string | null;
         };
-        ContactHistoryItem: {
+        /** @description A message (kind "message") or a block event (kind "block_event") */
+        ContactHistoryItem: components["schemas"]["ContactMessage"] | components["schemas"]["ContactBlockEvent"];
+        /** @description A message sent to the contact (a broadcast, say) */
+        ContactMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "message";
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            messageId: string;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId: string;
             /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp" | "call";
+            /** @enum {string} */
+            direction: "inbound" | "outbound" | "internal";
+            body: string;
+            /**
+             * Format: date-time
+             * @description When the message was sent
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            at: string;
+        };
+        /** @description An event of a block of the contact's addresses */
+        ContactBlockEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "block_event";
             /**
              * @description Opaque id (a ULID)

@@ -112,3 +112,34 @@ describe("Contacts: a contact's status follows its blocks, whichever route", () 
     expect(await read(m.token, c.id)).toMatchObject({ status: 'blocked', blockIds: [blockId] });
   });
 });
+
+describe('Contacts: history has the messages', () => {
+  it('two broadcasts to a contact and its block events, newest first, page by page', async () => {
+    const p = await newPractice();
+    const staff = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
+    const phone = freshPhone();
+    const c = await contact(staff.token, { name: 'Broadcast Lead', primaryPhone: phone });
+    const sent: string[] = [];
+    for (const body of ['First newsletter', 'Second newsletter']) {
+      const b = await succeeded('broadcast', call('POST', '/v1/broadcasts', { token: staff.token, body: { channel: 'sms', body, audience: { contactIds: [c.id] } } }), 202);
+      await eventually('the broadcast to finish', () => call('GET', `/v1/broadcasts/${b.id}`, { token: staff.token }), (r) => r.body.status === 'done');
+      sent.push(body);
+    }
+    expect(await outbox('sms', phone)).toHaveLength(2);
+    const b = await blocked(staff.token, { type: 'phone', value: phone, reason: 'Asked to stop' });
+
+    const all = await succeeded('history', call('GET', `/v1/contacts/${c.id}/history`, { token: staff.token }), 200);
+    expect(all.items.map((i: { kind: string }) => i.kind)).toEqual(['block_event', 'message', 'message']);
+    expect(all.items[0]).toMatchObject({ kind: 'block_event', blockId: b.id, action: 'blocked' });
+    expect(all.items[1]).toMatchObject({ kind: 'message', channel: 'sms', direction: 'outbound', body: 'Second newsletter' });
+    expect(all.items[2]).toMatchObject({ kind: 'message', channel: 'sms', direction: 'outbound', body: 'First newsletter' });
+    expect(all.items[1].at >= all.items[2].at).toBe(true);
+    expect(all.nextCursor).toBeNull();
+
+    const page1 = await succeeded('page 1', call('GET', `/v1/contacts/${c.id}/history?limit=2`, { token: staff.token }), 200);
+    expect(page1.items).toEqual(all.items.slice(0, 2));
+    const page2 = await succeeded('page 2', call('GET', `/v1/contacts/${c.id}/history?limit=2&cursor=${page1.nextCursor}`, { token: staff.token }), 200);
+    expect(page2.items).toEqual(all.items.slice(2));
+    expect(page2.nextCursor).toBeNull();
+  });
+});

@@ -101,6 +101,11 @@ export const keys = {
   /** A contact (non-patient person): GetItem by id; its partition also holds its group links. */
   contactPk: (practiceId: string, id: string) => `${P(practiceId)}#CONTACT#${id}`,
   contact: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#CONTACT#${id}`, sk: 'CONTACT' }),
+  /** A message sent to the contact (a broadcast's), in its partition: its history reads them newest first. */
+  contactMessage: (practiceId: string, contactId: string, at: string, messageId: string) => ({
+    pk: `${P(practiceId)}#CONTACT#${contactId}`,
+    sk: `MSG#${at}#${messageId}`,
+  }),
   /** gsi1: the practice's contacts by name. */
   contactListPk: (practiceId: string) => `${P(practiceId)}#CONTACTS`,
   contactByName: (practiceId: string, name: string, id: string) => ({

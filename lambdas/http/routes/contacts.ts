@@ -68,7 +68,7 @@ export const contactRoutes = {
     path: '/v1/contacts/{id}/history',
     auth: 'jwt',
     summary:
-      "The contact's block events (blocked, updated, unblocked), newest first, kept after an unblock. Contacts cannot be conversation participants yet, so no messages appear here",
+      "The contact's messages (kind message: broadcasts sent to it) and its block events (kind block_event: blocked, updated, unblocked, kept after an unblock), newest first",
     tag: 'contacts',
     query: PageOnlyQuery,
     success: { status: 200, schema: k.ContactHistory },

@@ -81,7 +81,7 @@ export const BlockContactsResult = z
   .openapi('BlockContactsResult');
 
 const Person = z.object({ id: Id, name: z.string().nullable() });
-export const ContactHistoryItem = z
+const ContactBlockEvent = z
   .object({
     kind: z.literal('block_event'),
     blockId: Id,
@@ -90,7 +90,21 @@ export const ContactHistoryItem = z
     at: Timestamp,
     changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
   })
-  .openapi('ContactHistoryItem');
+  .openapi('ContactBlockEvent', { description: "An event of a block of the contact's addresses" });
+const ContactMessage = z
+  .object({
+    kind: z.literal('message'),
+    messageId: Id,
+    conversationId: Id,
+    channel: z.enum(['portal', 'email', 'sms', 'whatsapp', 'call']),
+    direction: z.enum(['inbound', 'outbound', 'internal']),
+    body: z.string(),
+    at: Timestamp.openapi({ description: 'When the message was sent' }),
+  })
+  .openapi('ContactMessage', { description: 'A message sent to the contact (a broadcast, say)' });
+export const ContactHistoryItem = z
+  .discriminatedUnion('kind', [ContactMessage, ContactBlockEvent])
+  .openapi('ContactHistoryItem', { description: 'A message (kind "message") or a block event (kind "block_event")' });
 export const ContactHistory = pageOf(ContactHistoryItem).openapi('ContactHistory');
 
 // ---- groups

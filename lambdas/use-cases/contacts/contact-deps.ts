@@ -5,11 +5,13 @@ import { ownedAddresses, type BlockDeps } from '../blocks/index.js';
 import type { AddressType, Person } from '../blocks/ports.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryRepository } from '../directory-ports.js';
-import type { ContactRecord, ContactRepository, GroupRepository } from './ports.js';
+import type { ContactMessageLog, ContactRecord, ContactRepository, GroupRepository } from './ports.js';
 
 export interface ContactDeps {
   contacts: ContactRepository;
   groups: GroupRepository;
+  /** The messages sent to each contact (its history). */
+  messages: ContactMessageLog;
   directory: DirectoryRepository;
   /** The blocks module's own dependencies: contacts block and unblock through its use cases. */
   blocking: BlockDeps;

@@ -74,6 +74,24 @@ export interface GroupRepository {
   setGroupChat(practiceId: string, groupId: string, chat: PartialChatSettings | null, at: string, expectedUpdatedAt: string): Promise<GroupRecord | null>;
 }
 
+/** A message sent to a contact, as its history shows it. */
+export interface ContactMessage {
+  messageId: string;
+  conversationId: string;
+  channel: 'portal' | 'email' | 'sms' | 'whatsapp' | 'call';
+  direction: 'inbound' | 'outbound' | 'internal';
+  body: string;
+  at: string;
+}
+
+/** Pointers in the contact's partition to the messages sent to it (no Scan: one Query, one BatchGetItem). */
+export interface ContactMessageLog {
+  /** Records that the message went to the contact; writing it again changes nothing. */
+  record(practiceId: string, contactId: string, message: { messageId: string; conversationId: string; at: string }): Promise<void>;
+  /** Up to `limit` of the contact's messages, newest first, strictly older than `before` ([at, messageId]) when given. */
+  newestBefore(practiceId: string, contactId: string, before: readonly [string, string] | undefined, limit: number): Promise<ContactMessage[]>;
+}
+
 /** The chat settings of each patient's groups: one Query per patient, one BatchGetItem for the groups. */
 export interface GroupChatReader {
   groupChatOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, PartialChatSettings[]>>;
