@@ -22,6 +22,8 @@ export interface DevRouteDeps {
   sesEndpoint: string;
   pauseStream: () => Promise<void>;
   resumeStream: () => void;
+  /** Runs the delivery sweeper now (it also runs on a timer). */
+  sweep: () => Promise<unknown>;
 }
 
 const DevToken = z.strictObject({
@@ -30,17 +32,25 @@ const DevToken = z.strictObject({
   role: z.enum(['admin', 'receptionist', 'provider', 'biller', 'patient']),
 });
 
-const DevFaults = z.strictObject({
-  channel: z.enum(['sms', 'whatsapp']),
-  /** Aim the faults at one recipient (E.164), so parallel tests do not meet them. */
-  to: z.string().optional(),
-  faults: z.array(
-    z.union([
-      z.strictObject({ crashAfterSend: z.literal(true) }),
-      z.strictObject({ ok: z.literal(false), retryable: z.boolean(), reason: z.string() }),
-    ]),
-  ),
-});
+const rate = z.number().min(0).max(1);
+const DevFaults = z.union([
+  z.strictObject({
+    channel: z.enum(['sms', 'whatsapp']),
+    /** Aim the faults at one recipient (E.164), so parallel tests do not meet them. */
+    to: z.string().optional(),
+    faults: z.array(
+      z.union([
+        z.strictObject({ crashAfterSend: z.literal(true) }),
+        z.strictObject({ timeoutAfterAccept: z.literal(true) }),
+        z.strictObject({ ok: z.literal(false), retryable: z.boolean(), reason: z.string(), ambiguous: z.boolean().optional() }),
+      ]),
+    ),
+  }),
+  /** The next `count` dispatches to `to` crash after the claim, before the hand-over. */
+  z.strictObject({ dispatcherCrash: z.strictObject({ to: z.string(), count: z.number().int().min(1).max(100) }) }),
+  /** Random faults on every SMS/WhatsApp send and dispatch (null stops them); GET /dev/faults counts them. */
+  z.strictObject({ rates: z.strictObject({ throttle: rate, timeoutAfterAccept: rate, dispatcherCrash: rate }).nullable() }),
+]);
 
 const DevStream = z.strictObject({ paused: z.boolean() });
 
@@ -82,11 +92,20 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
       token: await deps.issuer.sign(input),
     })),
     /** Fault injection for the local SMS/WhatsApp providers (tests of retries and crashes). */
-    'POST /dev/faults': withBody(DevFaults, 'Send { channel, to?, faults }.', async (input) => {
-      const { injectLocalFaults } = await import('../../lambdas/adapters/providers/local-outbox.js');
-      injectLocalFaults(input.channel, input.faults, input.to);
+    'POST /dev/faults': withBody(DevFaults, 'Send { channel, to?, faults }, { dispatcherCrash: { to, count } } or { rates }.', async (input) => {
+      const faults = await import('../../lambdas/adapters/providers/local-outbox.js');
+      if ('rates' in input) faults.setLocalFaultRates(input.rates);
+      else if ('dispatcherCrash' in input) faults.injectDispatcherCrashes(input.dispatcherCrash.to, input.dispatcherCrash.count);
+      else faults.injectLocalFaults(input.channel, input.faults, input.to);
       return { ok: true };
     }),
+    /** How many random faults were injected since the rates were set. */
+    'GET /dev/faults': async () => {
+      const { injectedLocalFaults } = await import('../../lambdas/adapters/providers/local-outbox.js');
+      return { status: 200, body: injectedLocalFaults() };
+    },
+    /** Run the delivery sweeper now. */
+    'POST /dev/sweep': async () => ({ status: 200, body: await deps.sweep() }),
     /** Pause or resume the local stream consumers (to queue work and change things before dispatch). */
     'POST /dev/stream': withBody(DevStream, 'Send { paused: boolean }.', async ({ paused }) => {
       if (paused) await deps.pauseStream();

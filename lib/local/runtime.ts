@@ -18,6 +18,7 @@ import { ensureTable } from './table.js';
 import { createTokenIssuer, type TokenIssuer } from './token-issuer.js';
 import { seedDemoPractice, type DemoUser } from './seed.js';
 import { startStreamPoller, type StreamHandler } from './stream-poller.js';
+import { startSweeper } from './sweeper-timer.js';
 import { streamConsumers } from '../stream-consumers.js';
 
 export interface LocalOptions {
@@ -30,6 +31,10 @@ export interface LocalOptions {
   dataDir?: string | undefined;
   seed: boolean;
   logLevel?: string;
+  /** The delivery lease (DELIVERY_LEASE_SECONDS); short locally so the sweeper's work shows in seconds. Default 10. */
+  deliveryLeaseSeconds?: number;
+  /** How often the delivery sweeper runs (every minute on AWS). Default 1000 ms. */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -93,6 +98,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       CURSOR_SECRET: randomBytes(32).toString('base64url'),
       POWERTOOLS_SERVICE_NAME: 'practice-messaging',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      DELIVERY_LEASE_SECONDS: String(options.deliveryLeaseSeconds ?? process.env.DELIVERY_LEASE_SECONDS ?? 10),
     });
 
     const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: localCredentials });
@@ -109,6 +115,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       })),
     });
     started.push({ endpoint: 'stream', port: 0, stop: () => poller.stop() });
+    const sweeper = startSweeper(root, options.sweepIntervalMs ?? 1000);
+    started.push({ endpoint: 'sweeper', port: 0, stop: () => sweeper.stop() });
 
     const url = `http://127.0.0.1:${port}`;
     const issuer = await createTokenIssuer(`${url}/dev`);
@@ -127,6 +135,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       sesEndpoint: ses.endpoint,
       pauseStream: () => poller.pause(),
       resumeStream: () => poller.resume(),
+      sweep: () => sweeper.runNow(),
     });
 
     const server = createLocalServer({ port, loadHandler, issuer, devRoutes: dev });

@@ -137,6 +137,12 @@ export function injectedLocalFaults(): InjectedCounts {
   return { ...injected() };
 }
 
+/** The next `count` dispatches to `to` crash after the claim, before the hand-over. */
+export function injectDispatcherCrashes(to: string, count: number): void {
+  const key = `dispatch:${to}`;
+  store().faults.set(key, [...(store().faults.get(key) ?? []), ...Array.from({ length: count }, () => ({ crashAfterSend: true as const }))]);
+}
+
 /** Thrown by a store wrapped with {@link withLocalDispatchFaults}: a dispatcher crash before the hand-over. */
 export class SimulatedDispatcherCrash extends Error {
   constructor() {
@@ -150,8 +156,9 @@ export function withLocalDispatchFaults<S extends DeliveryStore>(inner: S): Deli
   return Object.assign(Object.create(inner) as DeliveryStore, {
     barrier: async (...args: Parameters<DeliveryStore['barrier']>) => {
       const rates = store().rates;
-      if (rates && Math.random() < rates.dispatcherCrash) {
-        injected().dispatcherCrash++;
+      const aimed = store().faults.get(`dispatch:${args[2]}`)?.shift();
+      if (aimed || (rates && Math.random() < rates.dispatcherCrash)) {
+        if (!aimed) injected().dispatcherCrash++;
         throw new SimulatedDispatcherCrash();
       }
       return inner.barrier(...args);
