@@ -6,6 +6,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactMessage, ContactMessageLog } from '../../use-cases/contacts/ports.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
+import { messageFrom } from './conversation-items.js';
 import { keys } from './keys.js';
 
 export class DynamoContactMessageLog implements ContactMessageLog {
@@ -36,18 +37,10 @@ export class DynamoContactMessageLog implements ContactMessageLog {
     const messages = await batchGetAll(pointers.map((p) => keys.message(practiceId, p['conversationId'] as string, p['messageId'] as string)));
     const byId = new Map(messages.map((m) => [m['id'] as string, m]));
     return pointers.flatMap((p) => {
-      const m = byId.get(p['messageId'] as string);
-      if (!m) return [];
-      return [
-        {
-          messageId: m['id'] as string,
-          conversationId: m['conversationId'] as string,
-          channel: m['channel'] as ContactMessage['channel'],
-          direction: m['direction'] as ContactMessage['direction'],
-          body: m['body'] as string,
-          at: p['at'] as string,
-        },
-      ];
+      const item = byId.get(p['messageId'] as string);
+      if (!item) return [];
+      const { id: messageId, conversationId, channel, direction, body } = messageFrom(item, []);
+      return [{ messageId, conversationId, channel, direction, body, at: p['at'] as string }];
     });
   }
 }

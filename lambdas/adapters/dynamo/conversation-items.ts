@@ -36,7 +36,7 @@ export const conversationItem = (practiceId: string, c: ConversationRecord): Ite
   subject: c.subject ?? undefined,
 });
 
-const messageFrom = (item: Item, deliveries: DeliveryRecord[]): MessageRecord => ({
+export const messageFrom = (item: Item, deliveries: DeliveryRecord[]): MessageRecord => ({
   id: item['id'] as string,
   conversationId: item['conversationId'] as string,
   channel: item['channel'] as MessageRecord['channel'],

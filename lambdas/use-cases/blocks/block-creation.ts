@@ -2,17 +2,7 @@
 import { requirePermission, type Caller } from '../../domain/caller.js';
 import { conflict, notFound, validationFailed } from '../../domain/errors.js';
 import type { PatientRecord } from '../directory-ports.js';
-import {
-  blockAddress,
-  blockView,
-  followBlocks,
-  normalizeAddress,
-  ownedAddresses,
-  type BlockDeps,
-  type BlockOptions,
-  type BlockOutcome,
-  type BlockView,
-} from './block-address.js';
+import { blockAddress, blockView, followBlocks, normalizeAddress, ownedAddresses, type BlockDeps, type BlockOptions, type BlockOutcome, type BlockView } from './block-address.js';
 import type { AddressType, BlockRecord, Person } from './ports.js';
 
 // ------------------------------------------------------------------ POST /v1/blocks
