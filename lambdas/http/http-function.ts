@@ -145,7 +145,7 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
   }
 
-  const serve = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  const serve = async (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => {
     const entry = byKey.get(event.routeKey);
     if (!entry) throw routeNotFound();
     const { spec, impl } = entry;
@@ -175,11 +175,11 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
       const base = { event, headers, params, query, caller, rawBody: rawBodyOf(event) };
       let result: unknown;
       if (typeof impl === 'function') {
-        const body = spec.body ? validate(spec.body, parsedBody ?? {}) : undefined;
+        const body = spec.body ? validate(spec.body, parsedBody === undefined ? {} : parsedBody) : undefined;
         result = await impl({ ...base, body } as RouteContext<RouteSpec>);
       } else {
         const prepared: unknown = await impl.prepare(base as Omit<RouteContext<RouteSpec>, 'body'>);
-        const body = spec.body ? validate(spec.body, parsedBody ?? {}, (raw) => impl.fieldErrors(raw, prepared)) : undefined;
+        const body = spec.body ? validate(spec.body, parsedBody === undefined ? {} : parsedBody, (raw) => impl.fieldErrors(raw, prepared)) : undefined;
         result = await impl.run({ ...base, body } as RouteContext<RouteSpec>, prepared);
       }
       const next = cursorField(result, 'nextCursor');
@@ -190,7 +190,9 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     };
 
     if (!spec.idempotent || !caller) return run();
-    return idempotent({ routeKey: event.routeKey, params, headers, body: parsedBody, caller }, run);
+    // The key's claim lapses with this invocation's deadline; a write may store its answer itself.
+    const deadline = typeof context?.getRemainingTimeInMillis === 'function' ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+    return idempotent({ routeKey: event.routeKey, params, headers, body: parsedBody, caller, successStatus: spec.success.status, ...(deadline ? { deadline } : {}) }, run);
   };
 
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()

@@ -125,6 +125,11 @@ describe('content types', () => {
     expect((await invoke('POST /webhooks/test', { body: 'a=1', contentType: 'application/x-www-form-urlencoded' })).status).toBe(204);
   });
 
+  it('refuse a JSON null body like any other body that is not an object (not read as no body)', async () => {
+    expect((await create(null)).status).toBe(400);
+    expect((await invoke('POST /v1/things/{id}/read', { params: { id: 'a' }, body: 'null' })).status).toBe(400);
+  });
+
   it('refuse a body over 1 MB with 400, not a crash', async () => {
     const res = await create({ name: 'x'.repeat(1024 * 1024) });
     expect(res.status).toBe(400);
