@@ -39,6 +39,8 @@ export type ErrorKind =
   | 'recipient_chat_disabled'
   | 'channel_unavailable'
   | 'note_not_allowed'
+  // 429
+  | 'conversation_busy'
   // 500
   | 'internal_error';
 
@@ -118,6 +120,10 @@ export const conflict = (kind: ConflictKind, detail: string, data?: Record<strin
 /** The record changed between read and conditional write too often; the client should retry. */
 export const concurrentUpdate = (detail = 'The record changed while it was being updated; read it again and retry.') =>
   conflict('concurrent_update', detail);
+
+/** Too many writers on one conversation at once, past the bounded retries: the client should retry after a moment. */
+export const conversationBusy = () =>
+  new DomainError('conversation_busy', 'This conversation is busy with other replies right now; retry in a moment.');
 
 export const internalError = () =>
   new DomainError('internal_error', 'Something went wrong on our side. The request can be retried.');

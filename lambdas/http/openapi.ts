@@ -42,6 +42,14 @@ function problemResponses(route: Route): Record<string, unknown> {
       content: { 'application/problem+json': { schema: Problem } },
     };
   }
+  // A route's own 429 (with Retry-After) shares the status with API Gateway's throttling answer.
+  if (responses[429]) {
+    responses[429] = {
+      description: `${throttled.description}, or a problem; code one of: ${[...(codes.get(429) ?? [])].join(', ')}`,
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+      content: { ...(responses[429] as { content: object }).content, ...throttled.content },
+    };
+  }
   return responses;
 }
 
@@ -91,7 +99,7 @@ export function openApiDocument(): { openapi: string } & Record<string, unknown>
           : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
-      responses: { [route.success.status]: success, ...problemResponses(route), 429: throttled } as never,
+      responses: { [route.success.status]: success, 429: throttled, ...problemResponses(route) } as never,
     });
   }
 

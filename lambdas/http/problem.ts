@@ -16,6 +16,8 @@ export interface ProblemEntry {
   title: string;
   /** The public `code` when it differs from the kind (one public code answering with two statuses or titles). */
   code?: string;
+  /** Headers the answer carries besides its content type (`Retry-After` on 429). */
+  headers?: Record<string, string>;
 }
 
 const conflictEntry: ProblemEntry = { status: 409, title: 'Conflict' };
@@ -50,6 +52,8 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   recipient_chat_disabled: { status: 422, title: 'Chat is unavailable', code: 'chat_disabled' },
   channel_unavailable: { status: 422, title: 'Channel unavailable' },
   note_not_allowed: { status: 422, title: 'Note not allowed' },
+  // The bound: a reply retries its transaction for about 4 s (reply.ts, busyConversation) before this answer.
+  conversation_busy: { status: 429, title: 'Conversation busy', headers: { 'retry-after': '1' } },
   internal_error: { status: 500, title: 'Internal error' },
 };
 
@@ -57,11 +61,11 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
 export const publicCode = (kind: ErrorKind): string => problemCatalogue[kind].code ?? kind;
 
 export function problemResponse(error: DomainError): HttpResponse {
-  const { status, title } = problemCatalogue[error.kind];
+  const { status, title, headers } = problemCatalogue[error.kind];
   const code = publicCode(error.kind);
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/problem+json', ...headers },
     body: JSON.stringify({
       type: `${PROBLEM_BASE}${code}`,
       title,

@@ -80,15 +80,46 @@ export function statePut(practiceId: string, c: ConversationRecord, s: StateReco
   };
 }
 
+/**
+ * A send's state write that tolerates other sends: every attribute of the state item is set
+ * (status, activity, snapshot, inbox keys) except `hiddenBy`, which a block may change meanwhile,
+ * and `version` is incremented; the only condition is that archive and star are still as read.
+ * So concurrent replies do not conflict, and an archive or star set meanwhile re-runs the send.
+ */
+export function stateSendUpdate(practiceId: string, c: ConversationRecord, s: StateRecord & Required<Pick<StateRecord, 'readAs'>>) {
+  const { pk, sk, hiddenBy: _hiddenBy, version: _version, ...attributes } = stateItem(practiceId, c, s);
+  const names: Record<string, string> = { '#version': 'version', '#archived': 'archived', '#starred': 'starred' };
+  const values: Record<string, unknown> = { ':one': 1, ':readArchived': s.readAs.archived, ':readStarred': s.readAs.starred };
+  const set: string[] = [];
+  const remove: string[] = [];
+  Object.entries(attributes).forEach(([name, value], i) => {
+    names[`#a${i}`] = name;
+    if (value === undefined) remove.push(`#a${i}`);
+    else {
+      set.push(`#a${i} = :a${i}`);
+      values[`:a${i}`] = value;
+    }
+  });
+  return {
+    TableName: tableName,
+    Key: { pk, sk },
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :one`,
+    ConditionExpression: 'attribute_exists(pk) AND #archived = :readArchived AND #starred = :readStarred',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** The inbox keys of a state item follow from its status, archive and star. */
 function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
+  const { readAs: _readAs, ...state } = s;
   const { type, id } = s.party;
   const sortKey = `${s.lastMessageAt}#${s.conversationId}`;
   const patientIds = c.participants.filter((p) => p.type === 'patient').map((p) => p.id);
   return {
     ...keys.participantState(practiceId, s.conversationId, type, id),
     type: 'ParticipantState',
-    ...s,
+    ...state,
     hiddenBy: s.hiddenBy && s.hiddenBy.length > 0 ? new Set(s.hiddenBy) : undefined,
     version: (s.version ?? 0) + 1,
     conversation: conversationItem(practiceId, c),

@@ -1,13 +1,17 @@
 /**
  * One send as one TransactWriteItems: the conversation (created, or its activity moved
  * forward), the message and its deliveries, each participant's state, the patients'
- * correspondence pointers, provider–patient pairs and the call-log pointer.
+ * correspondence pointers, provider–patient pairs, the call-log pointer, and the answer kept
+ * for the request's Idempotency-Key (so a committed send keeps its answer, whatever fails later).
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { conflict } from '../../domain/errors.js';
+import { pendingAnswer } from '../../http/idempotency.js';
 import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
 import { dynamo, tableName } from './client.js';
-import { conversationItem, statePut } from './conversation-items.js';
+import { conversationItem, statePut, stateSendUpdate } from './conversation-items.js';
+import { answerWrite } from './idempotency-store.js';
 import { keys } from './keys.js';
 import { queuedLease } from './delivery-lease.js';
 
@@ -18,18 +22,32 @@ function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
   if (plan.isNew) {
     return { Put: { TableName: tableName, Item: conversationItem(practiceId, c), ConditionExpression: 'attribute_not_exists(pk)' } };
   }
+  const tolerant = plan.readParticipants !== undefined;
   return {
     Update: {
       TableName: tableName,
       Key: keys.conversation(practiceId, c.id),
       UpdateExpression: 'SET lastMessageAt = :at, lastDirection = :dir, participants = :participants',
-      // Activity only moves forward, and nothing joins a conversation being deleted: a racing
-      // writer fails here and retries from a fresh read (or finds the conversation gone).
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingAt) AND lastMessageAt < :at',
-      ExpressionAttributeValues: { ':at': c.lastMessageAt, ':dir': c.lastDirection, ':participants': c.participants },
+      // Nothing joins a conversation being deleted. A send that tolerates concurrent sends holds
+      // while nobody joined since its read (concurrent replies may then leave the activity time of
+      // whichever committed last, milliseconds apart); any other send only moves activity forward.
+      // A racing writer that fails here retries from a fresh read (or finds the conversation gone).
+      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletingAt) AND ${tolerant ? 'size(participants) = :read' : 'lastMessageAt < :at'}`,
+      ExpressionAttributeValues: {
+        ':at': c.lastMessageAt,
+        ':dir': c.lastDirection,
+        ':participants': c.participants,
+        ...(tolerant ? { ':read': plan.readParticipants } : {}),
+      },
     },
   };
 }
+
+/** Each participant's state: over the archive and star read when the send says so, else over the version read. */
+const stateWrite = (practiceId: string, plan: SendPlan, s: SendPlan['states'][number]): TransactItem =>
+  s.readAs && s.version !== undefined
+    ? { Update: stateSendUpdate(practiceId, plan.conversation, { ...s, readAs: s.readAs }) }
+    : { Put: statePut(practiceId, plan.conversation, s) };
 
 function messageWrites(practiceId: string, plan: SendPlan): TransactItem[] {
   const { conversation: c, message: m } = plan;
@@ -87,9 +105,12 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
   const items: TransactItem[] = [
     conversationWrite(practiceId, plan),
     ...messageWrites(practiceId, plan),
-    ...plan.states.map((s) => ({ Put: statePut(practiceId, plan.conversation, s) })),
+    ...plan.states.map((s) => stateWrite(practiceId, plan, s)),
     ...correspondenceWrites(practiceId, plan),
   ];
+  const answer = plan.answer === undefined ? null : pendingAnswer(plan.answer);
+  const answerIndex = items.length;
+  if (answer) items.push(answerWrite(answer));
   const pairIndex = items.length;
   items.push(...pairWrites(practiceId, plan));
   if (plan.callLogOf) {
@@ -105,6 +126,7 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
 
   try {
     await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+    answer?.committed();
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
       const reasons = error.CancellationReasons ?? [];
@@ -113,6 +135,10 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
           const pair = plan.pairs[i] as SendPlan['pairs'][number];
           throw new PairTaken(pair.providerId, pair.patientId);
         }
+      }
+      if (answer && reasons[answerIndex]?.Code === 'ConditionalCheckFailed') {
+        // This request's claim on its Idempotency-Key lapsed and another request holds it now.
+        throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
       }
       if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed')) throw new WriteConflict();
     }

@@ -94,6 +94,7 @@ export const conversationRoutes = {
       'chat_disabled',
       'reply_not_a_participant',
       'recipient_chat_disabled',
+      'conversation_busy',
     ],
     idempotent: true,
   }),

@@ -60,6 +60,6 @@ export async function logCall(deps: ConversationDeps, caller: Caller, input: Cal
       pairs: [],
       ...(existing ? {} : { callLogOf: patient.id }),
     });
-    return messageView(message);
+    return messageView(caller)(message);
   }, manyWriters);
 }

@@ -23,5 +23,5 @@ export async function correspondence(
     }),
     deps.reminders.blockedContactsOf(caller.practiceId, patient),
   ]);
-  return { items: result.items.map(messageView), nextCursor: result.nextCursor, blockedContacts };
+  return { items: result.items.map(messageView(caller)), nextCursor: result.nextCursor, blockedContacts };
 }

@@ -30,7 +30,7 @@ export async function listMessages(deps: ConversationDeps, caller: Caller, id: s
   const c = await loadConversation(deps, caller, id);
   assertMayRead(caller, c.participants);
   const result = await deps.messages.messages(caller.practiceId, id, page);
-  return { items: result.items.map(messageView), nextCursor: result.nextCursor };
+  return { items: result.items.map(messageView(caller)), nextCursor: result.nextCursor };
 }
 
 export const markRead = (deps: ConversationDeps, caller: Caller, id: string): Promise<ConversationView> =>

@@ -67,6 +67,12 @@ export interface StateRecord extends ParticipantState {
   hiddenBy?: string[];
   /** Optimistic concurrency: the version read; absent for a state not yet written. */
   version?: number;
+  /**
+   * The archive and star this state was read with (a send's states): the send conditions on
+   * them rather than on `version`, so concurrent sends into one conversation do not conflict
+   * while an archive or star set meanwhile still wins. Absent: the version is the condition.
+   */
+  readAs?: { archived: boolean; starred: boolean };
 }
 
 /** Everything one send writes, in one transaction. */
@@ -83,6 +89,14 @@ export interface SendPlan {
   pairs: { providerId: string; patientId: string; exclusive: boolean }[];
   /** Records the patient's call-log conversation (first call log only). */
   callLogOf?: string;
+  /** What the caller is answered with: an Idempotency-Key in flight keeps it, written in the same transaction. */
+  answer?: unknown;
+  /**
+   * Set by sends that tolerate concurrent sends into the conversation (replies): how many
+   * participants were read. The conversation is moved on only while it still has that many
+   * (nobody joined meanwhile), not only while its activity is older than this message.
+   */
+  readParticipants?: number;
 }
 
 export interface InboxQuery extends PageRequest {

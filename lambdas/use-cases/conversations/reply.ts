@@ -2,19 +2,24 @@
 import type { Caller } from '../../domain/caller.js';
 import { assertValidContent, directionOf, replyVerdict } from '../../domain/conversation-policy.js';
 import { strictlyLater } from '../clock.js';
-import { manyWriters, retryOnConflict } from '../optimistic.js';
+import { busyConversation, retryOnConflict } from '../optimistic.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, conversationFacts, isParty, loadConversation, selfParty } from './facts.js';
 import { newMessage, statesAfter } from './new-message.js';
-import type { ConversationDeps } from './ports.js';
-import { messageView } from './views.js';
+import type { ConversationDeps, StateRecord } from './ports.js';
+import { messageView, visibleTo } from './views.js';
 
 export interface ReplyInput {
   body: string;
   attachmentIds?: string[] | undefined;
 }
 
-/** Many writers on one conversation serialise through retries: each re-reads and decides again. */
+/**
+ * Many writers on one conversation: a reply conditions only on what must not have changed (the
+ * conversation exists, is not being deleted, has the participants read; each state's archive
+ * and star), so concurrent replies do not invalidate each other. Attempts that collide inside
+ * DynamoDB re-read and decide again with jitter; past the bound, 429 conversation_busy.
+ */
 export async function reply(deps: ConversationDeps, caller: Caller, id: string, input: ReplyInput) {
   const attachmentIds = input.attachmentIds ?? [];
   return retryOnConflict(async () => {
@@ -34,14 +39,23 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts);
     const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, body: input.body, at, attachmentIds, deliveries });
     const existing = await deps.conversations.states(caller.practiceId, c.id);
+    const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.conversations.send(caller.practiceId, {
       conversation: { ...c, participants, lastMessageAt: at, lastDirection: direction },
       isNew: false,
       message,
-      states: statesAfter(c, participants, existing, author, at),
+      states: statesAfter(c, participants, existing, author, at).map((s) => ({ ...s, ...readAs(existing, s) })),
       correspondenceOf: participants.filter((p) => p.type === 'patient').map((p) => p.id),
       pairs: [],
+      answer,
+      readParticipants: c.participants.length,
     });
-    return { ...messageView(message), ...(warnings.length > 0 ? { warnings } : {}) };
-  }, manyWriters);
+    return answer;
+  }, busyConversation);
+}
+
+/** The archive and star a state was read with (none for a state this reply creates). */
+function readAs(existing: readonly StateRecord[], s: StateRecord): Pick<StateRecord, 'readAs'> {
+  const prior = existing.find((e) => isParty(e.party, s.party));
+  return prior ? { readAs: { archived: prior.archived, starred: prior.starred } } : {};
 }

@@ -18,7 +18,7 @@ import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
 import { newMessage, statesAfter } from './new-message.js';
 import { PairTaken, type ConversationDeps, type ConversationRecord } from './ports.js';
-import { conversationView, messageView } from './views.js';
+import { conversationView, messageView, visibleTo } from './views.js';
 
 export interface StartInput {
   kind?: 'direct' | 'community' | undefined;
@@ -97,8 +97,16 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
           .map((p) => ({ providerId: p.id, patientId: patientIds[0] as string, exclusive: p.id === caller.id }))
       : [];
 
+  const mine = states.find((s) => isParty(s.party, me)) ?? null;
+  const verdict = replyVerdict({ caller, kind, channel: input.channel, participants, patients: facts });
+  // The answer is written with the conversation (kept for an Idempotency-Key in the same transaction).
+  const answer = {
+    conversation: conversationView(conversation, mine, verdict),
+    message: messageView(caller)(message),
+    ...visibleTo(caller).warnings(warnings),
+  };
   try {
-    await deps.conversations.send(caller.practiceId, { conversation, isNew: true, message, states, correspondenceOf: patientIds, pairs });
+    await deps.conversations.send(caller.practiceId, { conversation, isNew: true, message, states, correspondenceOf: patientIds, pairs, answer });
   } catch (error) {
     if (error instanceof PairTaken) {
       const existing = await deps.conversations.pairConversation(caller.practiceId, error.providerId, error.patientId);
@@ -106,11 +114,5 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     }
     throw error;
   }
-  const mine = states.find((s) => isParty(s.party, me)) ?? null;
-  const verdict = replyVerdict({ caller, kind, channel: input.channel, participants, patients: facts });
-  return {
-    conversation: conversationView(conversation, mine, verdict),
-    message: messageView(message),
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+  return answer;
 }

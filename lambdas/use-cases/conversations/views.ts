@@ -1,7 +1,7 @@
 /** What the conversation use cases answer with: records turned into their public shape. */
 import type { Channel, ConversationKind, ReplyVerdict } from '../../domain/conversation-policy.js';
 import { inboxStatus, type InboxStatus } from '../../domain/participant-state.js';
-import type { ConversationRecord, MessageRecord, PartyRef, StateRecord } from './ports.js';
+import type { ConversationRecord, DeliveryRecord, MessageRecord, PartyRef, StateRecord } from './ports.js';
 
 export interface ConversationView {
   id: string;
@@ -18,28 +18,58 @@ export interface ConversationView {
   replyPolicy?: { canReply: boolean; reason?: string };
 }
 
-export const messageView = (m: MessageRecord) => ({
-  id: m.id,
-  conversationId: m.conversationId,
-  channel: m.channel,
-  direction: m.direction,
-  author: m.author,
-  body: m.body,
-  attachments: m.attachments,
-  createdAt: m.createdAt,
-  deliveries: m.deliveries.map((d) => ({
-    recipient: d.recipient,
-    channel: d.channel,
-    address: d.address,
-    // `sending` is the dispatcher's claim on a queued delivery: to callers it is still queued.
-    status: (d.status as string) === 'sending' ? 'queued' : d.status,
-    purpose: d.purpose,
-    ...(d.error ? { error: d.error } : {}),
-  })),
-  ...(m.call ? { call: m.call } : {}),
+/** Who a view is shaped for: the caller's kind and id. */
+export interface Viewer {
+  kind: 'staff' | 'patient';
+  id: string;
+}
+
+/**
+ * The one decision of what a caller sees of a message (API.md Conventions: views shaped by who
+ * asks). Staff see every delivery and the send's warnings; a patient sees only the deliveries
+ * addressed to them (no other recipient's address or status) and never warnings.
+ */
+export function visibleTo(viewer: Viewer): {
+  delivery: (d: DeliveryRecord) => boolean;
+  warnings: <W>(warnings: readonly W[]) => { warnings?: W[] };
+} {
+  if (viewer.kind === 'staff') {
+    return { delivery: () => true, warnings: (ws) => (ws.length > 0 ? { warnings: [...ws] } : {}) };
+  }
+  return {
+    delivery: (d) => d.recipient.type === 'patient' && d.recipient.id === viewer.id,
+    warnings: () => ({}),
+  };
+}
+
+const deliveryView = (d: DeliveryRecord) => ({
+  recipient: d.recipient,
+  channel: d.channel,
+  address: d.address,
+  // `sending` is the dispatcher's claim on a queued delivery: to callers it is still queued.
+  status: (d.status as string) === 'sending' ? 'queued' : d.status,
+  purpose: d.purpose,
+  ...(d.error ? { error: d.error } : {}),
 });
 
-export type MessageView = ReturnType<typeof messageView>;
+/** A message as `viewer` may see it: `messages.map(messageView(caller))`. */
+export const messageView = (viewer: Viewer) => {
+  const sees = visibleTo(viewer);
+  return (m: MessageRecord) => ({
+    id: m.id,
+    conversationId: m.conversationId,
+    channel: m.channel,
+    direction: m.direction,
+    author: m.author,
+    body: m.body,
+    attachments: m.attachments,
+    createdAt: m.createdAt,
+    deliveries: m.deliveries.filter(sees.delivery).map(deliveryView),
+    ...(m.call ? { call: m.call } : {}),
+  });
+};
+
+export type MessageView = ReturnType<ReturnType<typeof messageView>>;
 
 /** The caller's view of a conversation: their own state, and the reply policy when asked for. */
 export function conversationView(c: ConversationRecord, state: StateRecord | null, verdict?: ReplyVerdict): ConversationView {

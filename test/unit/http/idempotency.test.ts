@@ -3,26 +3,33 @@ import { DomainError } from '../../../lambdas/domain/errors.js';
 import type { HttpResponse } from '../../../lambdas/http/responses.js';
 
 process.env.TABLE_NAME ??= 'unit';
-const { idempotency } = await import('../../../lambdas/http/idempotency.js');
+const { idempotency, pendingAnswer } = await import('../../../lambdas/http/idempotency.js');
 type Store = import('../../../lambdas/http/idempotency.js').IdempotencyStore;
 type Key = import('../../../lambdas/http/idempotency.js').IdempotencyKey;
+type Pending = import('../../../lambdas/http/idempotency.js').PendingAnswer;
 
-/** The store as DynamoDB keeps it: one record per key, claimable again once expired. */
+/** The store as DynamoDB keeps it: one record per key, claimable again once expired; only the claim's holder completes or releases it. */
 class InMemoryIdempotencyStore implements Store {
-  readonly records = new Map<string, { bodyHash: string; expiresAt: number; response: HttpResponse | null }>();
+  readonly records = new Map<string, { bodyHash: string; expiresAt: number; response: HttpResponse | null; claimId: string }>();
   private id = (k: Key) => `${k.practiceId}|${k.scope}`;
-  async claim(k: Key, bodyHash: string, now: number, expiresAt: number) {
+  async claim(k: Key, bodyHash: string, now: number, claimUntil: number) {
     const old = this.records.get(this.id(k));
     if (old && old.expiresAt >= now) return { bodyHash: old.bodyHash, response: old.response };
-    this.records.set(this.id(k), { bodyHash, expiresAt, response: null });
+    this.records.set(this.id(k), { bodyHash, expiresAt: claimUntil, response: null, claimId: k.claimId });
     return null;
   }
-  async complete(k: Key, response: HttpResponse) {
+  async complete(k: Key, response: HttpResponse, expiresAt: number) {
     const r = this.records.get(this.id(k));
-    if (r) r.response = response;
+    if (r?.claimId === k.claimId) Object.assign(r, { response, expiresAt });
   }
   async release(k: Key) {
-    this.records.delete(this.id(k));
+    if (this.records.get(this.id(k))?.claimId === k.claimId) this.records.delete(this.id(k));
+  }
+  /** A use case's transaction that carries its answer (as send-transaction does): both commit together. */
+  async commitWith(answer: Pending | null) {
+    if (!answer) throw new Error('expected an answer in flight');
+    await this.complete(answer.key, answer.response, answer.expiresAt);
+    answer.committed();
   }
 }
 
@@ -31,13 +38,17 @@ let store: InMemoryIdempotencyStore;
 let clock: number;
 let idempotent: ReturnType<typeof idempotency>;
 
-const request = (over: { key?: string; body?: unknown; callerId?: string; params?: Record<string, string> } = {}) => ({
+const request = (over: { key?: string; body?: unknown; callerId?: string; params?: Record<string, string>; deadline?: number } = {}) => ({
   headers: (over.key === undefined ? {} : { 'idempotency-key': over.key }) as Record<string, string>,
   caller: { id: over.callerId ?? 'staff-1', practiceId: 'practice-1' },
   routeKey: 'POST /v1/conversations',
   params: over.params ?? {},
   body: over.body ?? { to: 'patient-1', text: 'hello' },
+  successStatus: 201,
+  ...(over.deadline === undefined ? {} : { deadline: over.deadline }),
 });
+
+const never = () => new Promise<HttpResponse>(() => undefined);
 
 const answer = (id: string): HttpResponse => ({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
 
@@ -100,5 +111,57 @@ describe('Idempotency-Key', () => {
     expect(run).toHaveBeenCalledTimes(2);
     expect(store.records.size).toBe(0);
     expect(await kindOf(idempotent(request({ key: 'has space' }), run))).toBe('validation_failed');
+  });
+
+  describe('that heals', () => {
+    it('a claim left by a request that timed out lapses with its function’s deadline: the retry runs, it is not 409 for the TTL', async () => {
+      void idempotent(request({ key: 'k1', deadline: clock + 10_000 }), never);
+      await vi.waitFor(() => expect(store.records.size).toBe(1));
+      clock += 5_000;
+      expect(await kindOf(idempotent(request({ key: 'k1' }), async () => answer('c-2')))).toBe('idempotency_in_progress');
+      clock += 6_000;
+      expect(await idempotent(request({ key: 'k1' }), async () => answer('c-3'))).toEqual(answer('c-3'));
+      // The answer, once stored, is kept for the whole TTL.
+      clock += 20_000;
+      expect(await idempotent(request({ key: 'k1' }), async () => answer('c-4'))).toEqual(answer('c-3'));
+    });
+
+    it('without a known deadline the claim lapses after the 30 s any API request is given', async () => {
+      void idempotent(request({ key: 'k1' }), never);
+      await vi.waitFor(() => expect(store.records.size).toBe(1));
+      clock += 31_000;
+      expect(await idempotent(request({ key: 'k1' }), async () => answer('c-2'))).toEqual(answer('c-2'));
+    });
+
+    it('a write that committed keeps its answer when a later step fails: the retry gets it and writes nothing again', async () => {
+      const writes: string[] = [];
+      const body = { id: 'm-1' };
+      const failing = async (): Promise<HttpResponse> => {
+        writes.push('m-1');
+        await store.commitWith(pendingAnswer(body));
+        throw new Error('a step after the commit failed');
+      };
+      await expect(idempotent(request({ key: 'k1' }), failing)).rejects.toThrow('a step after the commit failed');
+      const run = vi.fn(async () => answer('m-2'));
+      const again = await idempotent(request({ key: 'k1' }), run);
+      expect(run).not.toHaveBeenCalled();
+      expect(writes).toEqual(['m-1']);
+      expect(again).toEqual({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    });
+
+    it('a late request whose claim lapsed does not overwrite or release the key another request holds now', async () => {
+      let finishFirst!: (r: HttpResponse) => void;
+      const first = idempotent(request({ key: 'k1', deadline: clock + 1_000 }), () => new Promise<HttpResponse>((resolve) => (finishFirst = resolve)));
+      await vi.waitFor(() => expect(finishFirst).toBeDefined());
+      clock += 2_000;
+      expect(await idempotent(request({ key: 'k1' }), async () => answer('c-2'))).toEqual(answer('c-2'));
+      finishFirst(answer('c-1'));
+      await first;
+      expect(await idempotent(request({ key: 'k1' }), async () => answer('c-3'))).toEqual(answer('c-2'));
+    });
+
+    it('outside a request with a key there is no answer in flight', () => {
+      expect(pendingAnswer({ id: 'x' })).toBeNull();
+    });
   });
 });

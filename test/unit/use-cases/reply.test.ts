@@ -137,6 +137,24 @@ describe('Replying (use case on in-memory ports)', () => {
   });
 
   describe('racing writers', () => {
+    it('a reply conditions on what must hold (participants read, each state’s archive and star), not on versions other replies bump', async () => {
+      f.conversations.seed(conversation());
+      await reply(f.deps, caller('receptionist'), 'conv-1', { body: BODY });
+      const plan = f.conversations.sent[0]!;
+      expect(plan.readParticipants).toBe(3);
+      expect(plan.states.map((s) => s.readAs)).toEqual([
+        { archived: false, starred: false },
+        { archived: false, starred: false },
+        { archived: false, starred: false },
+      ]);
+    });
+
+    it('the answer travels with the write (kept for an Idempotency-Key in the same transaction) and is what the caller gets', async () => {
+      f.conversations.seed(conversation());
+      const answer = await reply(f.deps, caller('receptionist'), 'conv-1', { body: BODY });
+      expect(f.conversations.sent[0]!.answer).toEqual(answer);
+    });
+
     afterEach(() => {
       vi.useRealTimers();
     });
@@ -149,13 +167,13 @@ describe('Replying (use case on in-memory ports)', () => {
       expect(f.conversations.messages).toHaveLength(1);
     });
 
-    it('a reply that loses every race ends in concurrent_update', async () => {
+    it('a reply that loses every race ends in conversation_busy (429 with Retry-After), nothing written', async () => {
       vi.useFakeTimers();
       f.conversations.seed(conversation());
       f.conversations.racesToLose = Number.POSITIVE_INFINITY;
       const outcome = reply(f.deps, caller('receptionist'), 'conv-1', { body: BODY }).then(() => null, (e: unknown) => e as DomainError);
       await vi.runAllTimersAsync();
-      expect((await outcome)?.kind).toBe('concurrent_update');
+      expect((await outcome)?.kind).toBe('conversation_busy');
       expect(f.conversations.messages).toHaveLength(0);
     });
   });
