@@ -6,7 +6,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
 import { readStageConfig } from '../../lib/stacks/config.js';
-import { ServiceStack } from '../../lib/stacks/service-stack.js';
+import { ServiceStack, type ServiceStackProps } from '../../lib/stacks/service-stack.js';
 import type { ApiRoute } from '../../lib/constructs/messaging-api.js';
 import { type FunctionName, functionEntries, type Route, routeKey, routes } from '../../lib/routes.js';
 import { streamConsumers } from '../../lib/stream-consumers.js';
@@ -292,6 +292,13 @@ describe('service stack', () => {
     const handlerPolicies = (): Resource[] => [...policyIdByGroup.values()].map((id) => resources[id]!);
     const statements = (policy: Resource): any[] => policy.Properties.PolicyDocument.Statement;
     const actions = (statement: any): string[] => [statement.Action].flat();
+    /** A second service stack on the stateful stack of a fresh app, with `props` over the defaults. */
+    const serviceStackWith = (id: string, props: Partial<ServiceStackProps>): ServiceStack => {
+      const app = newApp();
+      const { config, stateful } = buildApp(app);
+      const { key, table, attachmentsBucket, userPool, userPoolClient, whatsappTokenSecret } = stateful;
+      return new ServiceStack(app, id, { config, key, table, attachmentsBucket, userPool, userPoolClient, whatsappTokenSecret, ...props });
+    };
 
     it('function roles use customer-managed policies only, without wildcard actions', () => {
       expect(allPolicies()).toHaveLength(serviceFunctionCount);
@@ -349,16 +356,7 @@ describe('service stack', () => {
     });
 
     it('a function that serves only public routes gets no data access, whatever it is named', () => {
-      const app = newApp();
-      const { stateful } = buildApp(app);
-      const stack = new ServiceStack(app, 'PublicOnly', {
-        config: readStageConfig(app.node),
-        key: stateful.key,
-        table: stateful.table,
-        attachmentsBucket: stateful.attachmentsBucket,
-        userPool: stateful.userPool,
-        userPoolClient: stateful.userPoolClient,
-        whatsappTokenSecret: stateful.whatsappTokenSecret,
+      const stack = serviceStackWith('PublicOnly', {
         routes: [
           { method: 'GET', path: '/status', fn: 'status', auth: 'none' },
           { method: 'GET', path: '/v1/things', fn: 'things', auth: 'jwt' },
@@ -377,19 +375,7 @@ describe('service stack', () => {
     });
 
     it('only a function named as handling attachments gets object access to the attachments bucket', () => {
-      const app = newApp();
-      const { stateful } = buildApp(app);
-      const stack = new ServiceStack(app, 'WithAttachments', {
-        config: readStageConfig(app.node),
-        key: stateful.key,
-        table: stateful.table,
-        attachmentsBucket: stateful.attachmentsBucket,
-        userPool: stateful.userPool,
-        userPoolClient: stateful.userPoolClient,
-        whatsappTokenSecret: stateful.whatsappTokenSecret,
-        attachmentFunctions: ['conversations'],
-        streamConsumers: [],
-      });
+      const stack = serviceStackWith('WithAttachments', { attachmentFunctions: ['conversations'], streamConsumers: [] });
       const t = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
       for (const [group, handler] of stack.handlers) {
         const policy = t[stack.getLogicalId(handler.role.policy.node.defaultChild as CfnManagedPolicy)]!;
