@@ -57,9 +57,12 @@ export function productionSignInProblems(settings: SignInSettings): [key: string
   if (settings.adminPasswordAuth) {
     problems.push(['adminPasswordAuth', 'a production stage refuses ALLOW_ADMIN_USER_PASSWORD_AUTH (password sign-in with IAM credentials skips SRP): remove `-c adminPasswordAuth=true`']);
   }
-  const urls = { authCallbackUrls: settings.callbackUrls, authLogoutUrls: settings.logoutUrls };
-  for (const [key, values] of Object.entries(urls)) {
-    if (values.length === 0) problems.push([key, 'a production stage needs at least one https URL of the practice app (e.g. -c ' + key + '=https://app.example.org/auth/callback)']);
+  const urls = [
+    ['authCallbackUrls', settings.callbackUrls, 'https://app.example.org/auth/callback'],
+    ['authLogoutUrls', settings.logoutUrls, 'https://app.example.org/'],
+  ] as const;
+  for (const [key, values, example] of urls) {
+    if (values.length === 0) problems.push([key, `a production stage needs at least one https URL of the practice app (e.g. -c ${key}=${example})`]);
     const local = values.filter(isLocalhost);
     if (local.length > 0) problems.push([key, `a production stage refuses localhost URLs (${local.join(', ')}): give the practice app's https URLs`]);
   }
