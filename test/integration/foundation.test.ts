@@ -122,7 +122,8 @@ describe('HTTP foundation', () => {
       const page = await call('GET', '/v1/patients?limit=1', { token: a.admin.token });
       expect(page.body.nextCursor).toEqual(expect.any(String));
       const res = await call('GET', `/v1/patients?limit=1&cursor=${page.body.nextCursor}`, { token: b.admin.token });
-      expectProblem(res, 400, 'validation_failed');
+      // API.md v1.1: a cursor of another practice, caller or list is 400 invalid_cursor.
+      expectProblem(res, 400, 'invalid_cursor');
     });
   });
 });
