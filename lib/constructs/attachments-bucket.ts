@@ -12,6 +12,8 @@ export interface AttachmentsBucketProps {
   readonly encryptionKey: IKey;
   /** Prefix under which clients upload with presigned POSTs before a message references the object. */
   readonly uploadPrefix?: string;
+  /** Days the server access logs are kept: the stage's log retention, like every log group. */
+  readonly accessLogRetentionDays: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class AttachmentsBucket extends Construct {
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'expire-access-logs', expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(30) },
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
@@ -50,7 +52,7 @@ export class AttachmentsBucket extends Construct {
       },
       {
         id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs are versioned and retained for a year in-region; cross-region replication is a disaster-recovery decision left to the operator (no second region is provisioned by this app).',
+        reason: 'Access logs are versioned and retained in-region for the stage\'s log retention; cross-region replication is a disaster-recovery decision left to the operator (no second region is provisioned by this app).',
       },
     );
 

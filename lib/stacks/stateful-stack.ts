@@ -46,7 +46,10 @@ export class StatefulStack extends Stack {
       reason: 'The table has point-in-time recovery (continuous backups, restore to any second of the last 35 days), deletion protection and a RETAIN policy; longer-term AWS Backup plans are set centrally by the operator (AWS Organizations backup policies) rather than per application.',
     });
 
-    this.attachmentsBucket = new AttachmentsBucket(this, 'Attachments', { encryptionKey: this.key }).bucket;
+    this.attachmentsBucket = new AttachmentsBucket(this, 'Attachments', {
+      encryptionKey: this.key,
+      accessLogRetentionDays: config.logRetention,
+    }).bucket;
 
     const users = new PracticeUserPool(this, 'Users', {
       stage: config.stage,

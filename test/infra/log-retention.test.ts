@@ -50,6 +50,15 @@ describe('log retention per stage (issue 9 item 8)', () => {
     }
   });
 
+  it("the attachments bucket's server access logs expire after the same logRetentionDays", () => {
+    const expirations = stacksOf({ stage: 'qa', logRetentionDays: '731' })
+      .flatMap((resources) => ofType(resources, 'AWS::S3::Bucket'))
+      .flatMap(([, bucket]) => (bucket.Properties.LifecycleConfiguration?.Rules ?? []) as { Id: string; ExpirationInDays?: number }[])
+      .filter((rule) => rule.Id === 'expire-access-logs')
+      .map((rule) => rule.ExpirationInDays);
+    expect(expirations).toEqual([731]);
+  });
+
   it('defaults to 30 days, and 365 days (kept on delete) for production', () => {
     const retentions = (context: Record<string, unknown>) =>
       new Set(stacksOf(context).flatMap((r) => ofType(r, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties.RetentionInDays)));
