@@ -314,7 +314,9 @@ describe('Messages: listing', () => {
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const paged = await allMessages(receptionist.token, conversation.id, 3);
     expect(paged.map((m) => m.body)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
-    const last = await call('GET', `/v1/conversations/${conversation.id}/messages?limit=3&cursor=${first.body.nextCursor}`, {
+    // A cursor is its caller's own (API.md v1.1: another caller's is 400 invalid_cursor): the patient pages with theirs.
+    const patientFirst = await call('GET', `/v1/conversations/${conversation.id}/messages?limit=3`, { token: patient.token });
+    const last = await call('GET', `/v1/conversations/${conversation.id}/messages?limit=3&cursor=${patientFirst.body.nextCursor}`, {
       token: patient.token,
     });
     expect(last.body.items.map((m: any) => m.body)).toEqual(['m3', 'm4', 'm5']);
