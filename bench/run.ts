@@ -263,6 +263,13 @@ function capacity(units: Record<string, number>, calls: Record<string, number>, 
 }
 
 try {
+  // `npm run bench -- load [--seconds N | --quick]`: the load run (bench/load.ts) instead of the measurements.
+  if (process.argv.includes('load')) {
+    const { loadSeconds, runLoad } = await import('./load.js');
+    const { markdown, ok } = await runLoad(loadSeconds(process.argv), progress);
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
   const markdown = await main();
   process.stdout.write(`${markdown}\n`);
   process.exit(0);

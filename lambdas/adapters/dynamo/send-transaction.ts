@@ -7,7 +7,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { conflict } from '../../domain/errors.js';
-import { pendingAnswer } from '../../http/idempotency.js';
+import { pendingAnswer, type PendingAnswer } from '../../http/idempotency.js';
 import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
 import { dynamo, tableName } from './client.js';
 import { conversationItem, statePut, stateSendUpdate } from './conversation-items.js';
@@ -28,19 +28,53 @@ function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
       TableName: tableName,
       Key: keys.conversation(practiceId, c.id),
       UpdateExpression: 'SET lastMessageAt = :at, lastDirection = :dir, participants = :participants',
-      // Nothing joins a conversation being deleted. A send that tolerates concurrent sends holds
-      // while nobody joined since its read (concurrent replies may then leave the activity time of
-      // whichever committed last, milliseconds apart); any other send only moves activity forward.
-      // A racing writer that fails here retries from a fresh read (or finds the conversation gone).
-      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletingAt) AND ${tolerant ? 'size(participants) = :read' : 'lastMessageAt < :at'}`,
+      // Activity only moves forward, and nothing joins a conversation being deleted. A send that
+      // tolerates concurrent sends also holds only while nobody joined since its read; when a newer
+      // message got there first, it is written late (see lateItems). A racing writer that fails
+      // otherwise retries from a fresh read (or finds the conversation gone).
+      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletingAt) AND lastMessageAt < :at${tolerant ? ' AND size(participants) = :read' : ''}`,
       ExpressionAttributeValues: {
         ':at': c.lastMessageAt,
         ':dir': c.lastDirection,
         ':participants': c.participants,
         ...(tolerant ? { ':read': plan.readParticipants } : {}),
       },
+      ...(tolerant ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
     },
   };
+}
+
+/**
+ * A message older than the conversation's newest, written after it: the message, its deliveries
+ * and the correspondence pointers only. The conversation's activity and every participant's
+ * state already follow the newer message, which is what they would be had the two been written
+ * in order.
+ */
+const lateItems = (practiceId: string, plan: SendPlan): TransactItem[] => [
+  {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.conversation(practiceId, plan.conversation.id),
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingAt)',
+    },
+  },
+  ...messageWrites(practiceId, plan),
+  ...correspondenceWrites(practiceId, plan),
+];
+
+/** The conversation as a cancelled send found it (raw attribute values or plain): only a newer message got there first? */
+function newerMessageWon(plan: SendPlan, found: Record<string, unknown> | undefined): boolean {
+  if (!found || plan.readParticipants === undefined || plan.conversation.participants.length !== plan.readParticipants) return false;
+  const plain = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (Object.values(v)[0] as unknown) : v);
+  const last = plain(found['lastMessageAt']);
+  const participants = plain(found['participants']);
+  return (
+    found['deletingAt'] === undefined &&
+    Array.isArray(participants) &&
+    participants.length === plan.readParticipants &&
+    typeof last === 'string' &&
+    last >= plan.conversation.lastMessageAt
+  );
 }
 
 /** Each participant's state: over the archive and star read when the send says so, else over the version read. */
@@ -100,6 +134,29 @@ const pairWrites = (practiceId: string, plan: SendPlan): TransactItem[] =>
     },
   }));
 
+const onlyTransactionConflicts = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).every((r) => r.Code === 'None' || r.Code === 'TransactionConflict') &&
+  (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+
+/**
+ * One TransactWriteItems. Cancelled only because another transaction held one of the items at
+ * that moment (no condition failed), the same write is valid and is sent again after a short
+ * jittered pause, without reading and deciding again; other cancellations go to the caller.
+ */
+async function transactWrite(items: TransactItem[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !onlyTransactionConflicts(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** attempt, 200) * (0.5 + Math.random())));
+    }
+  }
+}
+const CONFLICT_ATTEMPTS = 6;
+
 /** Writes the plan atomically; `PairTaken` when an exclusive pair exists, `WriteConflict` when raced. */
 export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void> {
   const items: TransactItem[] = [
@@ -108,9 +165,6 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
     ...plan.states.map((s) => stateWrite(practiceId, plan, s)),
     ...correspondenceWrites(practiceId, plan),
   ];
-  const answer = plan.answer === undefined ? null : pendingAnswer(plan.answer);
-  const answerIndex = items.length;
-  if (answer) items.push(answerWrite(answer));
   const pairIndex = items.length;
   items.push(...pairWrites(practiceId, plan));
   if (plan.callLogOf) {
@@ -122,26 +176,49 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
       },
     });
   }
-  if (items.length > 100) throw new Error(`send plan of ${items.length} items exceeds one transaction`);
-
+  const answer = plan.answer === undefined ? null : pendingAnswer(plan.answer);
   try {
-    await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-    answer?.committed();
+    await write(items, answer);
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
-      const reasons = error.CancellationReasons ?? [];
-      for (let i = 0; i < plan.pairs.length; i++) {
-        if (reasons[pairIndex + i]?.Code === 'ConditionalCheckFailed') {
-          const pair = plan.pairs[i] as SendPlan['pairs'][number];
-          throw new PairTaken(pair.providerId, pair.patientId);
-        }
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    for (let i = 0; i < plan.pairs.length; i++) {
+      if (reasons[pairIndex + i]?.Code === 'ConditionalCheckFailed') {
+        const pair = plan.pairs[i] as SendPlan['pairs'][number];
+        throw new PairTaken(pair.providerId, pair.patientId);
       }
-      if (answer && reasons[answerIndex]?.Code === 'ConditionalCheckFailed') {
-        // This request's claim on its Idempotency-Key lapsed and another request holds it now.
-        throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+    }
+    const othersHeld = reasons.slice(1).every((r) => r.Code !== 'ConditionalCheckFailed');
+    if (reasons[0]?.Code === 'ConditionalCheckFailed' && othersHeld && newerMessageWon(plan, reasons[0].Item as Record<string, unknown> | undefined)) {
+      try {
+        await write(lateItems(practiceId, plan), answer);
+        return;
+      } catch (late) {
+        throw late instanceof TransactionCanceledException ? raced(late) : late;
       }
-      if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed')) throw new WriteConflict();
+    }
+    throw raced(error);
+  }
+}
+
+/** The items plus the request's answer (kept for its Idempotency-Key), written together. */
+async function write(items: TransactItem[], answer: PendingAnswer | null): Promise<void> {
+  const all = answer ? [...items, answerWrite(answer)] : items;
+  if (all.length > 100) throw new Error(`send plan of ${all.length} items exceeds one transaction`);
+  try {
+    await transactWrite(all);
+  } catch (error) {
+    if (answer && error instanceof TransactionCanceledException && error.CancellationReasons?.[all.length - 1]?.Code === 'ConditionalCheckFailed') {
+      // This request's claim on its Idempotency-Key lapsed and another request holds it now.
+      throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
     }
     throw error;
   }
+  answer?.committed();
+}
+
+/** A cancellation by a condition or another transaction: the use case reads again and decides again. */
+function raced(error: TransactionCanceledException): Error {
+  const reasons = error.CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed') ? new WriteConflict() : error;
 }

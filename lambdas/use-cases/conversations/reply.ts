@@ -17,8 +17,10 @@ export interface ReplyInput {
 /**
  * Many writers on one conversation: a reply conditions only on what must not have changed (the
  * conversation exists, is not being deleted, has the participants read; each state's archive
- * and star), so concurrent replies do not invalidate each other. Attempts that collide inside
- * DynamoDB re-read and decide again with jitter; past the bound, 429 conversation_busy.
+ * and star) and on activity moving forward; a reply overtaken by a newer one is still written,
+ * as an older message (send-transaction.ts), so concurrent replies do not undo each other.
+ * Collisions inside DynamoDB are sent again; anything else re-reads and decides again with
+ * jitter; past the bound (~4 s of waiting), 429 conversation_busy.
  */
 export async function reply(deps: ConversationDeps, caller: Caller, id: string, input: ReplyInput) {
   const attachmentIds = input.attachmentIds ?? [];
