@@ -62,6 +62,7 @@ function bodyFor(route: Route, ids: Scene['ids']): unknown {
     'POST /v1/blocks/from-conversations': { conversationIds: [ids.conversations] },
     'POST /v1/contacts/block': { contactIds: [ids.contacts] },
     'POST /v1/contacts': { name: 'Someone', groupIds: [ids.groups] },
+    'POST /v1/broadcasts': { channel: 'portal', subject: 'News', body: BODY, audience: { patientIds: [ids.patients] } },
   };
   return bodies[routeName(route)];
 }
