@@ -12,6 +12,7 @@ import { DynamoMessageRepository } from './adapters/dynamo/message-repository.js
 import { DynamoCorrespondenceRepository } from './adapters/dynamo/correspondence-repository.js';
 import { DynamoNoteRepository } from './adapters/dynamo/note-repository.js';
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
+import { DynamoAuditTrail } from './adapters/dynamo/audit-trail.js';
 import type { CallerDirectory } from './http/auth.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
 import { contactStatusFollower, type ContactDeps } from './use-cases/contacts/index.js';
@@ -37,7 +38,10 @@ const blocks: BlockList = blockList(blockRepository);
 /** No upload exists until the attachments module is built: no id is ready. */
 const attachments: AttachmentCatalog = { readyFor: async () => new Set() };
 
-export const directoryDeps: DirectoryDeps = { directory, reminders, chat, now: systemClock };
+/** Audit events (deletions, staff changes): append-only, kept for the life of the table. */
+const audit = new DynamoAuditTrail();
+
+export const directoryDeps: DirectoryDeps = { directory, reminders, chat, audit, now: systemClock };
 
 export const conversationDeps: ConversationDeps = {
   conversations,
@@ -49,6 +53,7 @@ export const conversationDeps: ConversationDeps = {
   attachments,
   reminders,
   chat,
+  audit,
   now: systemClock,
 };
 
@@ -101,9 +106,10 @@ import { DynamoDeliveryStore } from './adapters/dynamo/delivery-repository.js';
 import { createSenders } from './adapters/providers/index.js';
 import { config } from './config.js';
 import { countingDeliveryMetrics, emfDeliveryMetrics } from './adapters/delivery-metrics.js';
+import { METRICS_SERVICE } from './adapters/delivery-metric-names.js';
 import { withLocalDispatchFaults } from './adapters/providers/local-outbox.js';
 
-const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics('practice-messaging') : countingDeliveryMetrics();
+const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics(METRICS_SERVICE) : countingDeliveryMetrics();
 /** Publishes the delivery metrics stored by this invocation (EMF); a no-op locally. */
 export const flushDeliveryMetrics = (): void => deliveryMetrics.flush();
 const deliveryStore = new DynamoDeliveryStore();

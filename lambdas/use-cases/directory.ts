@@ -11,6 +11,7 @@ import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffR
 import { strictlyLater, type Clock } from './clock.js';
 import type { Page, PageRequest } from './page.js';
 import { practiceDefaultOf, type ChatSettingsReader } from './chat-settings.js';
+import { auditEvent, changedFields, type AuditTrail } from './audit.js';
 
 export interface BlockedContactView {
   blockId: string;
@@ -33,6 +34,8 @@ export interface DirectoryDeps {
   reminders: BlockReminderReader;
   /** Effective chat with the patient's groups; without it, groups are not consulted. */
   chat?: ChatSettingsReader;
+  /** Who changed a member of staff. */
+  audit: AuditTrail;
   now: Clock;
 }
 
@@ -168,6 +171,9 @@ export async function updateStaff(
     updatedAt: strictlyLater(before.updatedAt, deps.now()),
   };
   if (!(await deps.directory.replaceStaff(caller.practiceId, after, before.updatedAt))) throw concurrentUpdate();
+  // A single conditional Put, not a transaction: the event (field names, never values) follows it.
+  const changed = changedFields(before, after, ['name', 'email', 'phone', 'permissions', 'status']);
+  if (changed.length > 0) await deps.audit.record(auditEvent(caller, 'staff_changed', { type: 'staff', id }, deps.now(), changed));
   return after;
 }
 

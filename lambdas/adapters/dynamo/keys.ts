@@ -168,6 +168,9 @@ export const keys = {
     sk: `CHUNK#${String(index).padStart(5, '0')}`,
   }),
 
+  /** An audit event (deletions, staff changes): append-only, no `ttl`, in the practice's audit partition, oldest first. */
+  auditEvent: (practiceId: string, at: string, eventId: string) => ({ pk: `${P(practiceId)}#AUDIT`, sk: `EVENT#${at}#${eventId}` }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

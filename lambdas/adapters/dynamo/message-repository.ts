@@ -1,6 +1,8 @@
 /** The messages of a conversation, with their deliveries (items: see conversation-items.ts). */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../use-cases/audit.js';
 import type { ConversationRecord, MessageRecord, MessageRepository } from '../../use-cases/conversations/ports.js';
+import { auditPut } from './audit-trail.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { dynamo, tableName } from './client.js';
 import { withDeliveries } from './conversation-items.js';
@@ -31,7 +33,7 @@ export class DynamoMessageRepository implements MessageRepository {
   }
 
   /** The message, its deliveries and the patients' correspondence pointers to it, in one transaction. */
-  async deleteMessage(practiceId: string, c: ConversationRecord, m: MessageRecord): Promise<void> {
+  async deleteMessage(practiceId: string, c: ConversationRecord, m: MessageRecord, audit: AuditEvent): Promise<void> {
     const patientIds = c.participants.filter((p) => p.type === 'patient').map((p) => p.id);
     await dynamo.send(
       new TransactWriteCommand({
@@ -39,6 +41,7 @@ export class DynamoMessageRepository implements MessageRepository {
           { Delete: { TableName: tableName, Key: keys.message(practiceId, c.id, m.id) } },
           ...m.deliveries.map((_, i) => ({ Delete: { TableName: tableName, Key: keys.delivery(practiceId, c.id, m.id, i) } })),
           ...patientIds.map((pid) => ({ Delete: { TableName: tableName, Key: keys.correspondence(practiceId, pid, m.id) } })),
+          auditPut(audit),
         ],
       }),
     );

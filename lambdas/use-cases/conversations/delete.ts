@@ -1,7 +1,8 @@
-/** Deleting a message (its author, staff only) or a whole staff-started conversation. */
+/** Deleting a message (its author, staff only) or a whole staff-started conversation; both audited. */
 import type { Caller } from '../../domain/caller.js';
 import { assertMayDeleteConversation, assertMayDeleteMessage, assertMayRead } from '../../domain/conversation-policy.js';
 import { notFound } from '../../domain/errors.js';
+import { auditEvent } from '../audit.js';
 import { loadConversation } from './facts.js';
 import type { ConversationDeps } from './ports.js';
 
@@ -11,7 +12,9 @@ export async function deleteMessage(deps: ConversationDeps, caller: Caller, conv
   const m = await deps.messages.message(caller.practiceId, conversationId, messageId);
   if (!m) throw notFound('Message');
   assertMayDeleteMessage(caller, m);
-  await deps.messages.deleteMessage(caller.practiceId, c, m);
+  // The audit event is written in the same transaction as the deletion.
+  const audit = auditEvent(caller, 'message_deleted', { type: 'message', id: m.id, conversationId: c.id }, deps.now());
+  await deps.messages.deleteMessage(caller.practiceId, c, m, audit);
 }
 
 export async function deleteConversation(deps: ConversationDeps, caller: Caller, id: string): Promise<void> {
@@ -21,4 +24,6 @@ export async function deleteConversation(deps: ConversationDeps, caller: Caller,
   assertMayRead(caller, c.participants);
   assertMayDeleteConversation(caller, c.createdBy);
   await deps.conversations.deleteConversation(caller.practiceId, c);
+  // Many writes, not one transaction: the event is written once the deletion has completed.
+  await deps.audit.record(auditEvent(caller, 'conversation_deleted', { type: 'conversation', id: c.id }, deps.now()));
 }

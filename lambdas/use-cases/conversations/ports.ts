@@ -6,6 +6,7 @@
 import type { Caller } from '../../domain/caller.js';
 import type { Channel, ConversationKind, Party } from '../../domain/conversation-policy.js';
 import type { InboxStatus, ParticipantState } from '../../domain/participant-state.js';
+import type { AuditEvent, AuditTrail } from '../audit.js';
 import type { ChatSettingsReader } from '../chat-settings.js';
 import type { Clock } from '../clock.js';
 import type { BlockReminderReader } from '../directory.js';
@@ -143,7 +144,8 @@ export interface ConversationRepository {
 export interface MessageRepository {
   messages(practiceId: string, conversationId: string, page: PageRequest): Promise<Page<MessageRecord>>;
   message(practiceId: string, conversationId: string, messageId: string): Promise<MessageRecord | null>;
-  deleteMessage(practiceId: string, conversation: ConversationRecord, message: MessageRecord): Promise<void>;
+  /** Deletes the message with its deliveries and pointers, and writes `audit` in the same transaction. */
+  deleteMessage(practiceId: string, conversation: ConversationRecord, message: MessageRecord, audit: AuditEvent): Promise<void>;
 }
 
 /** A patient's messages across conversations, newest first, and their hiding by blocks. */
@@ -203,6 +205,8 @@ export interface ConversationDeps {
   reminders: BlockReminderReader;
   /** Effective chat with the patients' groups; without it, groups are not consulted. */
   chat?: ChatSettingsReader;
+  /** Who deleted a conversation (a message's deletion is audited by its own transaction). */
+  audit: AuditTrail;
   now: Clock;
 }
 

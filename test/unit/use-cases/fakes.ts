@@ -22,6 +22,7 @@ import {
 import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord, StaffRecord } from '../../../lambdas/use-cases/directory-ports.js';
 import type { StaffRole } from '../../../lambdas/domain/caller.js';
 import type { Page } from '../../../lambdas/use-cases/page.js';
+import type { AuditEvent, AuditTrail } from '../../../lambdas/use-cases/audit.js';
 
 const stateKey = (conversationId: string, party: PartyRef) => `${conversationId}|${party.type}:${party.id}`;
 
@@ -178,10 +179,19 @@ export class InMemoryDirectory implements DirectoryRepository {
 
 export const T0 = '2026-11-30T10:00:00.000Z';
 
+/** The audit trail: the events recorded, in order. */
+export class InMemoryAuditTrail implements AuditTrail {
+  readonly events: AuditEvent[] = [];
+  async record(event: AuditEvent): Promise<void> {
+    this.events.push(event);
+  }
+}
+
 export interface Fakes {
   deps: ConversationDeps;
   conversations: InMemoryConversations;
   directory: InMemoryDirectory;
+  audit: InMemoryAuditTrail;
   /** Blocked addresses, as `email:<value>` or `phone:<E.164>`. */
   blocked: Set<string>;
   /** Attachment ids that are ready, per caller id. */
@@ -195,6 +205,7 @@ export function conversationFakes(): Fakes {
   const directory = new InMemoryDirectory();
   const blocked = new Set<string>();
   const ready = new Map<string, Set<string>>();
+  const audit = new InMemoryAuditTrail();
   let now = T0;
   const deps: ConversationDeps = {
     conversations,
@@ -205,9 +216,10 @@ export function conversationFakes(): Fakes {
     blocks: { blockedAmong: async (_p, addresses) => new Set(addresses.map((a) => `${a.type}:${a.value}`).filter((k) => blocked.has(k))) },
     attachments: { readyFor: async (caller: Caller, ids) => new Set(ids.filter((id) => ready.get(caller.id)?.has(id))) },
     reminders: { blockedContactsOf: async () => [] },
+    audit,
     now: () => new Date(now),
   };
-  return { deps, conversations, directory, blocked, ready, setNow: (iso) => (now = iso) };
+  return { deps, conversations, directory, audit, blocked, ready, setNow: (iso) => (now = iso) };
 }
 
 export const chatOff = (over: Partial<ChatSettings>): ChatSettings => ({ ...defaultChatSettings, ...over });
