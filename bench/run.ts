@@ -263,6 +263,13 @@ function capacity(units: Record<string, number>, calls: Record<string, number>, 
 }
 
 try {
+  // `npm run bench -- faults`: the fault-injection run (bench/faults.ts) instead of the measurements.
+  if (process.argv.includes('faults')) {
+    const { runFaults } = await import('./faults.js');
+    const { markdown, ok } = await runFaults();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
   // `npm run bench -- load [--seconds N | --quick]`: the load run (bench/load.ts) instead of the measurements.
   if (process.argv.includes('load')) {
     const { loadSeconds, runLoad } = await import('./load.js');

@@ -1,26 +1,16 @@
 /**
  * The delivery pipeline's metrics as CloudWatch EMF (Powertools Metrics), namespace
- * `PracticeMessaging`, dimension `channel`. Locally nothing is emitted (the counts are kept in
- * memory for the fault-injection run).
+ * `PracticeMessaging`, dimension `service` (the totals the alarms and the dashboard read).
+ * Locally nothing is emitted (counted in memory).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DeliveryMetric, DeliveryMetrics } from '../use-cases/delivery-ports.js';
-
-export const METRICS_NAMESPACE = 'PracticeMessaging';
-
-/** Metric names as the dashboard and alarms read them. */
-export const deliveryMetricName = (m: DeliveryMetric): string =>
-  ({
-    sent: 'DeliverySent', failed: 'DeliveryFailed', blocked: 'DeliveryBlocked', suppressed: 'DeliverySuppressed',
-    throttled: 'DeliveryThrottled', outcome_unknown: 'DeliveryOutcomeUnknown', released: 'DeliveryReleased', stuck: 'DeliveryStuck',
-  })[m];
-export const DELIVERY_LATENCY = 'DeliveryLatency';
+import type { DeliveryMetrics } from '../use-cases/delivery-ports.js';
+import { DELIVERY_LATENCY, DELIVERY_METRIC_NAMES, METRICS_NAMESPACE } from './delivery-metric-names.js';
 
 export function emfDeliveryMetrics(serviceName: string): DeliveryMetrics & { flush(): void } {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
   return {
-    // Metric totals without a channel dimension: the alarms and dashboard read the service total.
-    count: (m) => metrics.addMetric(deliveryMetricName(m), MetricUnit.Count, 1),
+    count: (m) => metrics.addMetric(DELIVERY_METRIC_NAMES[m], MetricUnit.Count, 1),
     latency: (ms) => metrics.addMetric(DELIVERY_LATENCY, MetricUnit.Milliseconds, ms),
     flush: () => metrics.publishStoredMetrics(),
   };

@@ -13,6 +13,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { deliveryMetric } from './delivery-metrics.js';
 
 export interface OperationalAlarmsProps {
   readonly stage: string;
@@ -23,11 +24,19 @@ export interface OperationalAlarmsProps {
   readonly functions: ReadonlyMap<string, IFunction>;
   /** Dead-letter queues, by a stable name: each alarms as soon as it holds a visible message. */
   readonly deadLetterQueues?: ReadonlyMap<string, IQueue>;
+  /** Stream consumers, by a stable name: each alarms when its iterator age passes STREAM_ITERATOR_AGE_ALARM. */
+  readonly streamConsumers?: ReadonlyMap<string, IFunction>;
+  /** Alarm on the delivery pipeline's abnormal ends (stuck deliveries the sweeper found, outcome_unknown). */
+  readonly deliveryPipeline?: boolean;
 }
+
+/** A stream consumer this far behind (oldest record read) is not keeping up: deliveries wait. */
+export const STREAM_ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 /**
  * Alarms that page the operator through one KMS-encrypted, TLS-only SNS topic: API 5xx,
- * errors and throttles of every function, and any message in a dead-letter queue. Each alarm
+ * errors and throttles of every function, any message in a dead-letter queue, stream consumers
+ * falling behind (iterator age), and deliveries that ended abnormally (stuck, outcome_unknown). Each alarm
  * notifies on ALARM and on OK.
  */
 export class OperationalAlarms extends Construct {
@@ -89,6 +98,29 @@ export class OperationalAlarms extends Construct {
         `${name}Throttles`,
         fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         `function ${name} was throttled in the last 5 minutes`,
+      );
+    }
+
+    for (const [name, fn] of props.streamConsumers ?? []) {
+      watch(
+        `${name}IteratorAge`,
+        fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+        `stream consumer ${name} is more than ${STREAM_ITERATOR_AGE_ALARM.toMinutes()} minutes behind the table's stream`,
+        STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+      );
+    }
+
+    if (props.deliveryPipeline) {
+      watch(
+        'DeliveriesStuck',
+        deliveryMetric('stuck'),
+        'the sweeper found deliveries left sending past their lease (a crash after the hand-over): they ended outcome_unknown',
+      );
+      watch(
+        'DeliveriesOutcomeUnknown',
+        deliveryMetric('outcome_unknown'),
+        'deliveries ended failed: outcome_unknown (the provider may or may not have taken them; never re-sent)',
       );
     }
 

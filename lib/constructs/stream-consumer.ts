@@ -1,16 +1,14 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamConsumer } from '../stream-consumers.js';
 import { HandlerFunction } from './handler-function.js';
+import { type EmailSending, grantSending, sendingEnvironment, sendingNoVpcReason, type SmsSending, type WhatsAppSending } from './provider-grants.js';
 import { grantTableAccess } from './table-access.js';
 
 /** Event source settings shared by every consumer (the batch size and filters come from the entry). */
@@ -26,23 +24,7 @@ export const STREAM_MAX_RECORD_AGE = Duration.hours(6);
 export const STREAM_PARALLELIZATION_FACTOR = 2;
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 
-export interface EmailSending {
-  /** The configured sender (`sesFromAddress`): its address and domain identities are the only ones allowed. */
-  readonly fromAddress: string;
-  readonly configurationSet: IConfigurationSet;
-}
-
-export interface SmsSending {
-  /** Origination number (E.164), or '' for the account default. */
-  readonly originationNumber: string;
-}
-
-export interface WhatsAppSending {
-  /** The one secret holding the WhatsApp Cloud API access token. */
-  readonly tokenSecret: ISecret;
-  /** WhatsApp Business phone number id, or '' while WhatsApp is not set up. */
-  readonly phoneNumberId: string;
-}
+export type { EmailSending, SmsSending, WhatsAppSending } from './provider-grants.js';
 
 export interface StreamConsumerFunctionProps {
   readonly consumer: StreamConsumer;
@@ -85,13 +67,8 @@ export class StreamConsumerFunction extends Construct {
     const sms = sends.has('sms') ? required(consumer, 'sms', props.sms) : undefined;
     const whatsapp = sends.has('whatsapp') ? required(consumer, 'whatsapp', props.whatsapp) : undefined;
 
-    const environment: Record<string, string> = { ...props.environment };
-    if (email) environment.SES_CONFIGURATION_SET = email.configurationSet.configurationSetName;
-    if (sms) environment.SMS_ORIGINATION_NUMBER = sms.originationNumber;
-    if (whatsapp) {
-      environment.WHATSAPP_TOKEN_SECRET_ID = whatsapp.tokenSecret.secretArn;
-      environment.WHATSAPP_PHONE_NUMBER_ID = whatsapp.phoneNumberId;
-    }
+    const sending = { email, sms, whatsapp };
+    const environment: Record<string, string> = { ...props.environment, ...sendingEnvironment(sending) };
 
     const redelivery =
       'Invoked synchronously by the DynamoDB stream event source mapping, which retries failed records and sends batches that exhaust their retries to its own SQS on-failure destination (this consumer\'s dead-letter queue, alarmed); a function-level DLQ only applies to asynchronous invocations.';
@@ -107,11 +84,7 @@ export class StreamConsumerFunction extends Construct {
       environment,
       noDeadLetterQueueReason: redelivery,
       unreservedConcurrencyReason: `A stream consumer runs at most one invocation per stream shard times the parallelization factor (${STREAM_PARALLELIZATION_FACTOR}), so its concurrency is already bounded by the table's stream; a reservation below that would only throttle the event source and delay records.`,
-      ...(sends.size > 0
-        ? {
-            noVpcReason: `Besides AWS public endpoints (DynamoDB, KMS, X-Ray, CloudWatch Logs${email ? ', SES' : ''}${sms ? ', SNS' : ''}${whatsapp ? ', Secrets Manager' : ''}) reached over TLS with SigV4/IAM auth${whatsapp ? ', it calls the WhatsApp Cloud API (graph.facebook.com) on the internet over TLS' : ''}; it reaches no private network resource, so a VPC would only add a NAT gateway for that same egress, cost and cold-start latency.`,
-          }
-        : {}),
+      ...(sends.size > 0 ? { noVpcReason: sendingNoVpcReason(sending) } : {}),
     });
 
     grantTableAccess(this.handler, props.table, props.key);
@@ -157,73 +130,11 @@ export class StreamConsumerFunction extends Construct {
     });
     this.handler.function.addEventSource(this.eventSource);
 
-    if (email) this.grantEmail(email);
-    if (sms) this.grantSms();
-    if (whatsapp) {
-      this.handler.addToPolicy(
-        new PolicyStatement({
-          sid: 'ReadWhatsAppToken',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [whatsapp.tokenSecret.secretArn],
-        }),
-      );
-    }
+    grantSending(this.handler, sending);
   }
 
   get function() {
     return this.handler.function;
-  }
-
-  /**
-   * ses:SendEmail only as the configured sender: on its identity (the address, or its domain
-   * when the domain is what the operator verified) and the stage's configuration set, and only
-   * with that From address.
-   */
-  private grantEmail(email: EmailSending): void {
-    const stack = Stack.of(this);
-    const domain = email.fromAddress.slice(email.fromAddress.lastIndexOf('@') + 1);
-    const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
-    this.handler.addToPolicy(
-      new PolicyStatement({
-        sid: 'SendEmailAsConfiguredSender',
-        actions: ['ses:SendEmail'],
-        resources: [
-          identity(email.fromAddress),
-          identity(domain),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: email.configurationSet.configurationSetName,
-          }),
-        ],
-        conditions: { StringEquals: { 'ses:FromAddress': email.fromAddress } },
-      }),
-    );
-  }
-
-  /**
-   * SMS through SNS Publish to a phone number. Such a publish names no resource, so the Allow
-   * must be on "*"; a Deny on every SNS ARN (topics and platform endpoints) takes the rest back,
-   * leaving direct-to-phone publishes only.
-   */
-  private grantSms(): void {
-    const { partition } = Stack.of(this);
-    this.handler.addToPolicy(
-      new PolicyStatement({
-        sid: 'PublishSmsToPhoneNumbers',
-        actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
-        resources: ['*'],
-      }),
-      new PolicyStatement({
-        sid: 'NoPublishToTopicsOrEndpoints',
-        effect: Effect.DENY,
-        actions: ['sns:Publish'],
-        resources: [`arn:${partition}:sns:*:*:*`],
-      }),
-    );
-    this.handler.acknowledgeWildcardResource(
-      'SMS goes out through SNS Publish with a PhoneNumber, which has no resource ARN to scope to, and CheckIfPhoneNumberIsOptedOut supports no resource-level permissions, so both need "*"; an explicit Deny of sns:Publish on every SNS ARN (arn:<partition>:sns:*:*:*) in the same policy removes publishing to any topic or platform endpoint.',
-    );
   }
 }
 

@@ -13,6 +13,8 @@ import { HandlerFunction } from '../constructs/handler-function.js';
 import { MessagingApi } from '../constructs/messaging-api.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
+import { DeliverySweeper } from '../constructs/delivery-sweeper.js';
+import { DeliveryDashboard } from '../constructs/delivery-dashboard.js';
 import { ATTACHMENT_FUNCTIONS, grantAttachmentAccess, grantTableAccess, servesTenantData } from '../constructs/table-access.js';
 import type { ApiRoute } from '../constructs/messaging-api.js';
 import { functionEntries, routes as routeTable } from '../routes.js';
@@ -53,6 +55,9 @@ export class ServiceStack extends Stack {
   readonly streamConsumers = new Map<string, StreamConsumerFunction>();
   readonly emailConfigurationSet: ConfigurationSet;
   readonly alarms: OperationalAlarms;
+  /** Every minute: deliveries past their lease (docs/reliability.md). */
+  readonly sweeper: DeliverySweeper;
+  readonly deliveryDashboard: DeliveryDashboard;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -102,6 +107,12 @@ export class ServiceStack extends Stack {
       throw new Error('The table has no stream: the stream consumers (lib/stream-consumers.ts) need one');
     }
     const consumers = props.streamConsumers ?? consumerTable;
+    const senderEnvironment = { TABLE_NAME: props.table.tableName, PROVIDER_MODE: 'aws', SES_FROM_ADDRESS: config.sesFromAddress };
+    const sending = {
+      email: { fromAddress: config.sesFromAddress, configurationSet: this.emailConfigurationSet },
+      sms: { originationNumber: config.smsOriginationNumber },
+      whatsapp: { tokenSecret: props.whatsappTokenSecret, phoneNumberId: config.whatsappPhoneNumberId },
+    };
     for (const consumer of consumers) {
       const id = `${pascal(consumer.name)}StreamConsumer`;
       if (this.node.tryFindChild(id)) throw new Error(`Two stream consumers are named "${consumer.name}"`);
@@ -115,17 +126,20 @@ export class ServiceStack extends Stack {
           tableStreamArn,
           logRetention: config.logRetention,
           retainLogs: config.isProduction,
-          environment: {
-            TABLE_NAME: props.table.tableName,
-            PROVIDER_MODE: 'aws',
-            SES_FROM_ADDRESS: config.sesFromAddress,
-          },
-          email: { fromAddress: config.sesFromAddress, configurationSet: this.emailConfigurationSet },
-          sms: { originationNumber: config.smsOriginationNumber },
-          whatsapp: { tokenSecret: props.whatsappTokenSecret, phoneNumberId: config.whatsappPhoneNumberId },
+          environment: senderEnvironment,
+          ...sending,
         }),
       );
     }
+    this.sweeper = new DeliverySweeper(this, 'DeliverySweeper', {
+      stage: config.stage,
+      key: props.key,
+      table: props.table,
+      logRetention: config.logRetention,
+      retainLogs: config.isProduction,
+      environment: senderEnvironment,
+      sending,
+    });
 
     this.api = new MessagingApi(this, 'Api', {
       stage: config.stage,
@@ -146,16 +160,26 @@ export class ServiceStack extends Stack {
     );
     if (props.preTokenFunction) watched.set('PreTokenTrigger', props.preTokenFunction);
     const deadLetterQueues = new Map<string, IQueue>();
+    const streamFunctions = new Map<string, IFunction>();
     for (const [name, consumer] of this.streamConsumers) {
       watched.set(`${pascal(name)}StreamConsumer`, consumer.function);
+      streamFunctions.set(`${pascal(name)}StreamConsumer`, consumer.function);
       deadLetterQueues.set(`${pascal(name)}StreamConsumer`, consumer.deadLetterQueue);
     }
+    watched.set('DeliverySweeper', this.sweeper.function);
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       stage: config.stage,
       topicKey: props.key,
       alarmEmail: config.alarmEmail,
       api: this.api.api,
       functions: watched,
+      deadLetterQueues,
+      streamConsumers: streamFunctions,
+      deliveryPipeline: true,
+    });
+    this.deliveryDashboard = new DeliveryDashboard(this, 'DeliveryDashboard', {
+      stage: config.stage,
+      streamConsumers: streamFunctions,
       deadLetterQueues,
     });
 

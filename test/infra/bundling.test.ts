@@ -38,8 +38,8 @@ describe('function bundles', () => {
     }
   });
 
-  it('bundles every function (each HTTP function, each stream consumer and the Cognito trigger)', () => {
-    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1);
+  it('bundles every function (each HTTP function, each stream consumer, the delivery sweeper and the Cognito trigger)', () => {
+    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1 + 1);
   });
 
   it('emits an ES module with the createRequire banner and a source map', () => {

@@ -24,7 +24,8 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 
 const groups = Object.keys(functionEntries) as FunctionName[];
 /** Functions of the service stack: one per HTTP function and one per stream consumer. */
-const serviceFunctionCount = groups.length + streamConsumers.length;
+// HTTP functions, stream consumers and the delivery sweeper.
+const serviceFunctionCount = groups.length + streamConsumers.length + 1;
 
 describe('service stack', () => {
   let template: Template;
@@ -206,7 +207,7 @@ describe('service stack', () => {
         streamConsumers: [],
       });
       const t = Template.fromStack(stack);
-      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1);
+      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1 + 1); // + the delivery sweeper
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/not-yet-routed', AuthorizationType: 'JWT' });
       // A webhook has no JWT authorizer: its handler verifies the provider's signature.
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/not-yet-routed', AuthorizationType: 'NONE' });
@@ -281,8 +282,9 @@ describe('service stack', () => {
       );
       expect(http.size).toBe(groups.length);
       for (const [id, fn] of Object.entries(fns)) {
-        // Stream consumers are bounded by shards x parallelization factor instead.
-        expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(http.has(id) ? 5 : undefined);
+        // Stream consumers are bounded by shards x parallelization factor instead; the sweeper runs one at a time.
+        const sweeper = id === service.getLogicalId(service.sweeper.function.node.defaultChild as CfnFunction);
+        expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(http.has(id) ? 5 : sweeper ? 1 : undefined);
       }
     });
   });
@@ -410,7 +412,7 @@ describe('service stack', () => {
     });
 
     it('also alarms on errors and throttles of the Cognito trigger and of each stream consumer', () => {
-      const lambdaAlarms = alarms().filter((a) => a.Properties.Namespace === 'AWS/Lambda');
+      const lambdaAlarms = alarms().filter((a) => a.Properties.Namespace === 'AWS/Lambda' && ['Errors', 'Throttles'].includes(a.Properties.MetricName));
       expect(lambdaAlarms).toHaveLength(2 * (serviceFunctionCount + 1));
     });
 
