@@ -27,6 +27,8 @@ const Env = z.object({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** A delivery `sending` for longer than this is taken as crashed mid-send (ends `outcome_unknown`). */
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().default(5 * 60),
+  /** The longest wait after a provider throttle (the fault-injection run shortens it). */
+  DELIVERY_MAX_THROTTLE_DELAY_SECONDS: z.coerce.number().int().positive().max(900).default(900),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
 });

@@ -135,6 +135,7 @@ export const dispatchDeps: DispatchDeps = {
   now: systemClock,
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+  maxThrottleDelayMs: config.DELIVERY_MAX_THROTTLE_DELAY_SECONDS * 1000,
   broadcastSettled: (practiceId, broadcastId, status) =>
     broadcastDeps.broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
 };

@@ -8,9 +8,9 @@ const THROTTLE_FIRST_MS = 2_000;
 export const MAX_DELAY_MS = 15 * 60_000;
 
 /** Delay after a throttle, given how long the delivery has been throttled so far. */
-export function throttleDelayMs(throttledForMs: number, random: () => number = Math.random): number {
+export function throttleDelayMs(throttledForMs: number, maxMs = MAX_DELAY_MS, random: () => number = Math.random): number {
   // Doubling: the next wait is about as long as the throttling has lasted (at least 2 s).
-  const base = Math.min(MAX_DELAY_MS, Math.max(THROTTLE_FIRST_MS, throttledForMs));
+  const base = Math.min(maxMs, Math.max(THROTTLE_FIRST_MS, throttledForMs));
   return Math.round(base * (0.5 + random() / 2));
 }
 

@@ -25,6 +25,8 @@ export interface DispatchDeps {
   leaseMs: number;
   /** How long throttling may last before the delivery fails (a day by default). */
   throttleLimitMs?: number;
+  /** The longest wait after a throttle (15 minutes by default). */
+  maxThrottleDelayMs?: number;
   metrics?: DeliveryMetrics;
   /** Counts a settled broadcast delivery on its broadcast. */
   broadcastSettled?: (practiceId: string, broadcastId: string, status: 'sent' | 'failed' | 'blocked' | 'suppressed') => Promise<void>;
@@ -140,7 +142,7 @@ async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDeliver
     metrics.count('failed', d.channel);
     return settled(deps, d, 'failed');
   }
-  const delayMs = throttleDelayMs(nowMs - since);
+  const delayMs = throttleDelayMs(nowMs - since, deps.maxThrottleDelayMs);
   await deps.store.release(ref, {
     reason: REASON_THROTTLED,
     countsAsAttempt: false,
