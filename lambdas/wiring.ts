@@ -14,6 +14,10 @@ import { DynamoNoteRepository } from './adapters/dynamo/note-repository.js';
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
 import { DynamoAuditTrail } from './adapters/dynamo/audit-trail.js';
 import type { CallerDirectory } from './http/auth.js';
+import type { HttpFunctionOptions } from './http/http-function.js';
+import { idempotency } from './http/idempotency.js';
+import { DynamoIdempotencyStore } from './adapters/dynamo/idempotency-store.js';
+import { cursorKey } from './adapters/providers/cursor-key.js';
 import { chatSettingsReader, type ChatSettingsDeps } from './use-cases/chat-settings.js';
 import { contactStatusFollower, type ContactDeps } from './use-cases/contacts/index.js';
 import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js';
@@ -97,6 +101,13 @@ export const callerDirectory = (): CallerDirectory => ({
     return p ? { name: p.name, role: 'patient', permissions: [] } : null;
   },
 });
+
+/** What every HTTP function serving a practice is handed: the caller check, Idempotency-Key on the table, the cursor key. */
+export const httpOptions: HttpFunctionOptions = {
+  directory: callerDirectory,
+  idempotent: idempotency(new DynamoIdempotencyStore(), { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
+  cursorKey,
+};
 
 // Stream consumers ---------------------------------------------------------------------------
 // (section owned with the stream handlers; its imports are kept here, beside what uses them)

@@ -16,14 +16,13 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
 import { DomainError, routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
-import { cursorKey as defaultCursorKey, type CursorKeySource } from '../adapters/providers/cursor-key.js';
 import { logger } from '../logger.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
-import { idempotent } from './idempotency.js';
+import type { Idempotent } from './idempotency.js';
 import { problemErrors } from './problem.js';
 import { json, noContent, type HttpResponse } from './responses.js';
 import { pathParamNames, routeKey, type PathParams, type RouteSpec } from './route-record.js';
-import { openCursor, sealCursor, type CursorBinding } from './sealed-cursor.js';
+import { openCursor, sealCursor, type CursorBinding, type CursorKeySource } from './sealed-cursor.js';
 import { isAcceptableText, isJsonMediaType, parseJsonBody, refuseUnexpectedBody, validate } from './validation.js';
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -65,8 +64,10 @@ export type RouteImpls<T extends Record<string, RouteSpec>> = { [K in keyof T]: 
 export interface HttpFunctionOptions {
   /** How jwt routes find the caller in the practice directory. */
   directory?: () => CallerDirectory;
-  /** The key list cursors are sealed with; default: the function's configured secret. */
+  /** The key list cursors are sealed with (lists page only with one). */
   cursorKey?: CursorKeySource;
+  /** `Idempotency-Key` over the function's store (idempotent records need it). */
+  idempotent?: Idempotent;
 }
 
 function headersOf(event: APIGatewayProxyEventV2): Record<string, string> {
@@ -139,7 +140,16 @@ function requestLog(): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>
 
 /** The Lambda handler of one function: every record in `records` must have an implementation. */
 export function httpFunction<T extends Record<string, RouteSpec>>(records: T, impls: RouteImpls<T>, options: HttpFunctionOptions = {}) {
-  const key = options.cursorKey ?? defaultCursorKey;
+  const key: CursorKeySource =
+    options.cursorKey ??
+    (async () => {
+      throw new Error('httpFunction: a paged list needs options.cursorKey (lambdas/wiring.ts)');
+    });
+  const idempotent: Idempotent =
+    options.idempotent ??
+    (async () => {
+      throw new Error('httpFunction: an idempotent route needs options.idempotent (lambdas/wiring.ts)');
+    });
   const byKey = new Map<string, { spec: RouteSpec; impl: RouteImpl<RouteSpec> }>();
   for (const [operationId, spec] of Object.entries(records)) {
     byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });

@@ -15,8 +15,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { conflict, validationFailed } from '../domain/errors.js';
-import { config } from '../config.js';
-import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { logger } from '../logger.js';
 import { json, type HttpResponse } from './responses.js';
 
@@ -165,5 +163,5 @@ export function idempotency(store: IdempotencyStore, { ttlSeconds, now = Date.no
   };
 }
 
-/** Idempotency on the table, remembered for IDEMPOTENCY_TTL_SECONDS. */
-export const idempotent = idempotency(new DynamoIdempotencyStore(), { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
+/** `idempotent(req, run)`: what an HTTP function is handed (built over the table in lambdas/wiring.ts). */
+export type Idempotent = ReturnType<typeof idempotency>;

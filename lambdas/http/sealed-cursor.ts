@@ -21,6 +21,9 @@ export interface CursorBinding {
 }
 
 /** How long a cursor can be used after it was handed out. */
+/** Where the 32-byte sealing key comes from (a secret on AWS, an env value locally: lambdas/wiring.ts). */
+export type CursorKeySource = () => Promise<Buffer>;
+
 export const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
 
 const VERSION = 1;

@@ -7,9 +7,10 @@
  */
 import { hkdfSync } from 'node:crypto';
 import { config } from '../../config.js';
+import type { CursorKeySource } from '../../http/sealed-cursor.js';
 import { secretToken, type AccessTokenSource } from './secret-token.js';
 
-export type CursorKeySource = () => Promise<Buffer>;
+export type { CursorKeySource };
 
 const INFO = 'practice-messaging list cursor v1';
 

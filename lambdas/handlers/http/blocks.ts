@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/blocks/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { blockRoutes } from '../../http/routes/blocks.js';
-import { blockDeps as deps, callerDirectory as directory } from '../../wiring.js';
+import { blockDeps as deps, httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
   blockRoutes,
@@ -17,5 +17,5 @@ export const handler = httpFunction(
     getBlockHistory: ({ caller, params, query }) => uc.blockHistory(deps, caller, params.id, query),
     blockPatientMethods: ({ caller, params, body }) => uc.blockPatientMethods(deps, caller, params.id, body),
   },
-  { directory },
+  httpOptions,
 );

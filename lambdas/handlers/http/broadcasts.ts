@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/broadcasts.js';
 import { httpFunction } from '../../http/http-function.js';
 import { broadcastRoutes } from '../../http/routes/broadcasts.js';
-import { broadcastDeps as deps, callerDirectory as directory } from '../../wiring.js';
+import { broadcastDeps as deps, httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
   broadcastRoutes,
@@ -10,5 +10,5 @@ export const handler = httpFunction(
     createBroadcast: ({ caller, body }) => uc.createBroadcast(deps, caller, body),
     getBroadcast: ({ caller, params }) => uc.getBroadcast(deps, caller, params.id),
   },
-  { directory },
+  httpOptions,
 );

@@ -3,7 +3,7 @@ import * as chat from '../../use-cases/chat-settings.js';
 import * as uc from '../../use-cases/contacts/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { contactRoutes as routes } from '../../http/routes/contacts.js';
-import { callerDirectory as directory, chatSettingsDeps, contactDeps as deps } from '../../wiring.js';
+import { chatSettingsDeps, contactDeps as deps, httpOptions } from '../../wiring.js';
 import { withAddressChecks } from './address-checks.js';
 
 const contactAddresses = { email: ['email'], phone: ['primaryPhone', 'secondaryPhone'] };
@@ -31,5 +31,5 @@ export const handler = httpFunction(
     getPracticeChat: ({ caller }) => chat.getPracticeChat(chatSettingsDeps, caller),
     updatePracticeChat: ({ caller, body }) => chat.updatePracticeChat(chatSettingsDeps, caller, body),
   },
-  { directory },
+  httpOptions,
 );

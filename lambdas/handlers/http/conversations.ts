@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/conversations/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { conversationRoutes } from '../../http/routes/conversations.js';
-import { callerDirectory as directory, conversationDeps as deps } from '../../wiring.js';
+import { conversationDeps as deps, httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
   conversationRoutes,
@@ -21,5 +21,5 @@ export const handler = httpFunction(
     logCall: ({ caller, body }) => uc.logCall(deps, caller, body),
     getPatientCorrespondence: ({ caller, params, query }) => uc.correspondence(deps, caller, params.id, query),
   },
-  { directory },
+  httpOptions,
 );

@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/directory.js';
 import { httpFunction } from '../../http/http-function.js';
 import { directoryRoutes as routes } from '../../http/routes/directory.js';
-import { callerDirectory as directory, directoryDeps as deps } from '../../wiring.js';
+import { directoryDeps as deps, httpOptions } from '../../wiring.js';
 import { withAddressChecks } from './address-checks.js';
 
 const staffAddresses = { email: ['email'], phone: ['phone'] };
@@ -30,5 +30,5 @@ export const handler = httpFunction(
       uc.updatePatient(deps, caller, params.id, body, settings),
     ),
   },
-  { directory },
+  httpOptions,
 );
