@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
@@ -311,13 +311,22 @@ describe('stream consumers', () => {
     expect(fn.Properties.Environment.Variables.SMS_ORIGINATION_NUMBER).toBe('+447700900123');
   });
 
+  /** The WhatsApp token's secret (the stateful stack also holds the cursor secret, read by the HTTP functions). */
+  const whatsappSecretId = (): string => {
+    const found = Object.keys(stateful.findResources('AWS::SecretsManager::Secret', { Properties: { Description: Match.stringLikeRegexp('WhatsApp') } }));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
   it('may read exactly the one WhatsApp secret', () => {
-    const secretId = statefulId('AWS::SecretsManager::Secret');
+    const secretId = whatsappSecretId();
     const everyStatement = [
       ...(Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Resource[]),
       ...(Object.values(stateful.findResources('AWS::IAM::ManagedPolicy')) as Resource[]),
     ].flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-    const secrets = everyStatement.filter((s) => actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')));
+    const secrets = everyStatement.filter(
+      (s) => actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')) && JSON.stringify(statefulValue(s.Resource)) === JSON.stringify({ Ref: secretId }),
+    );
     // The dispatcher's and the delivery sweeper's (it dispatches queued deliveries again): the same statement.
     expect(secrets).toHaveLength(2);
     expect(secrets[1]).toEqual(secrets[0]);
@@ -333,17 +342,19 @@ describe('stream consumers', () => {
     expect(fn.Properties.Environment.Variables.WHATSAPP_PHONE_NUMBER_ID).toBe('106540352242922');
   });
 
-  it('HTTP handlers cannot send email, publish SMS or read the secret', () => {
+  it('HTTP handlers cannot send email, publish SMS or read the WhatsApp secret', () => {
+    const whatsapp = JSON.stringify({ Ref: whatsappSecretId() });
     const senders = new Set(streamConsumers.filter((c) => (c.sends ?? []).length > 0).map((c) => c.name));
     const nonSending = [...ids].filter(([name]) => !senders.has(name)).map(([, i]) => i.policy);
     expect(httpPolicyIds.length).toBeGreaterThan(0);
     for (const policy of [...httpPolicyIds, ...nonSending]) {
-      const granted = statementsOf(policy)
-        .filter((s) => s.Effect === 'Allow')
-        .flatMap(actions);
-      for (const action of ['ses:SendEmail', 'ses:SendRawEmail', 'sns:Publish', 'secretsmanager:GetSecretValue']) {
+      const allowed = statementsOf(policy).filter((s) => s.Effect === 'Allow');
+      const granted = allowed.flatMap(actions);
+      for (const action of ['ses:SendEmail', 'ses:SendRawEmail', 'sns:Publish']) {
         expect(granted.filter((a) => grants(a, action)), `${policy} ${action}`).toEqual([]);
       }
+      const secretReads = allowed.filter((s) => actions(s).some((a) => grants(a, 'secretsmanager:GetSecretValue')));
+      for (const s of secretReads) expect(JSON.stringify(statefulValue(s.Resource)), `${policy} reads the WhatsApp secret`).not.toBe(whatsapp);
     }
     for (const fnId of [...built.service.handlers.values()].map((h) =>
       built.service.getLogicalId(h.function.node.defaultChild as CfnFunction),
