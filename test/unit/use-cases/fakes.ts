@@ -4,6 +4,7 @@
  * exclusive provider–patient pair can be taken once). Tests read what was written from them.
  */
 import type { Caller } from '../../../lambdas/domain/caller.js';
+import type { DomainError } from '../../../lambdas/domain/errors.js';
 import type { ChatSettings } from '../../../lambdas/domain/chat-settings.js';
 import { defaultChatSettings } from '../../../lambdas/domain/chat-settings.js';
 import {
@@ -223,3 +224,10 @@ export function conversationFakes(): Fakes {
 }
 
 export const chatOff = (over: Partial<ChatSettings>): ChatSettings => ({ ...defaultChatSettings, ...over });
+
+/** The error a use case refused with; fails when it did not refuse. */
+export async function refusal(run: Promise<unknown>): Promise<DomainError> {
+  const e = await run.then(() => null, (error: unknown) => error);
+  if (e === null) throw new Error('expected a refusal');
+  return e as DomainError;
+}

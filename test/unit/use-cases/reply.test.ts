@@ -3,7 +3,7 @@ import type { Party } from '../../../lambdas/domain/conversation-policy.js';
 import type { DomainError } from '../../../lambdas/domain/errors.js';
 import { markRead, patchOwnState, reply, type ConversationRecord } from '../../../lambdas/use-cases/conversations/index.js';
 import { caller } from '../helpers.js';
-import { T0, chatOff, conversationFakes, type Fakes } from './fakes.js';
+import { T0, chatOff, conversationFakes, type Fakes, refusal } from './fakes.js';
 
 const BODY = 'Thanks, see you on Tuesday.';
 const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
@@ -24,12 +24,6 @@ const conversation = (over: Partial<ConversationRecord> = {}): ConversationRecor
   lastDirection: 'outbound',
   ...over,
 });
-
-async function refusal(run: Promise<unknown>): Promise<DomainError> {
-  const e = await run.then(() => null, (error: unknown) => error);
-  if (e === null) throw new Error('expected a refusal');
-  return e as DomainError;
-}
 
 let f: Fakes;
 beforeEach(() => {

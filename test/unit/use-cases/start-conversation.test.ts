@@ -2,18 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DomainError } from '../../../lambdas/domain/errors.js';
 import { startConversation, type StartInput } from '../../../lambdas/use-cases/conversations/index.js';
 import { caller } from '../helpers.js';
-import { T0, chatOff, conversationFakes, type Fakes } from './fakes.js';
+import { T0, chatOff, conversationFakes, type Fakes, refusal } from './fakes.js';
 
 const BODY = 'Your lab results are ready to view.';
 const portalTo = (...participants: StartInput['participants']): StartInput => ({ channel: 'portal', subject: 'Results', body: BODY, participants });
 const patient = (id: string) => ({ type: 'patient' as const, id });
 const staff = (id: string) => ({ type: 'staff' as const, id });
-
-async function refusal(run: Promise<unknown>): Promise<DomainError> {
-  const e = await run.then(() => null, (error: unknown) => error);
-  if (e === null) throw new Error('expected a refusal');
-  return e as DomainError;
-}
 
 let f: Fakes;
 beforeEach(() => {
