@@ -2,7 +2,8 @@
  * `npm run bench -- faults`: the fault-injection run. 1,000 SMS (one broadcast to 1,000 patients)
  * through the local runtime while the local SMS provider throttles 30 % of sends, times out 5 %
  * after accepting them, and the dispatcher crashes after the claim, before the hand-over, on 2 %
- * of dispatches. Every delivery must end final within the run, none lost, none in the outbox
+ * of dispatches (deliveries go through the in-process delivery queue, as through SQS on AWS).
+ * Every delivery must end final within the run, none lost, none in the outbox
  * twice, and `outcome_unknown` exactly as many as the injected post-accept timeouts. Prints
  * markdown; exits non-zero when a check fails.
  *
@@ -138,7 +139,7 @@ export async function runFaults(): Promise<{ markdown: string; ok: boolean }> {
     const out = [
       `## Fault-injection run ${date.slice(0, 10)}`,
       '',
-      `Machine: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}. Local runtime (DynamoDB Local, stream poller, sweeper every 1 s, lease 10 s, longest throttle wait ${process.env['DELIVERY_MAX_THROTTLE_DELAY_SECONDS']} s).`,
+      `Machine: ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}. Local runtime (DynamoDB Local, stream poller, in-process delivery queue: batches of 10, 5 at once, sweeper every 1 s, lease 10 s, longest throttle wait ${process.env['DELIVERY_MAX_THROTTLE_DELAY_SECONDS']} s).`,
       `${SMS} SMS in one broadcast; faults: throttle ${FAULT_RATES.throttle * 100} % of sends, timeout after accept ${FAULT_RATES.timeoutAfterAccept * 100} %, dispatcher crash before the hand-over ${FAULT_RATES.dispatcherCrash * 100} % of dispatches.`,
       '',
       '| figure | value |',

@@ -29,11 +29,13 @@
  *                                                                       Default: 365 for prod, 30 otherwise
  *   reservedConcurrency Reserved concurrency of each HTTP function.     Default: none (account pool)
  *                       (stream consumers are bounded by stream shards x parallelization factor)
- *   smsOriginationNumber  SMS origination number, E.164 (SMS_ORIGINATION_NUMBER of the dispatcher).
+ *   smsOriginationNumber  SMS origination number, E.164 (SMS_ORIGINATION_NUMBER of the delivery consumer).
  *                                                                       Default: empty (account default)
  *   whatsappPhoneNumberId WhatsApp Business phone number id of the WhatsApp Cloud API, digits
  *                       (WHATSAPP_PHONE_NUMBER_ID); the token goes into the stateful stack's secret.
  *                                                                       Default: empty (WhatsApp off)
+ *   deliveryConcurrency Maximum concurrency of the delivery queue's consumer (2-1000): match the
+ *                       provider's rate (about this many sends in flight).  Default: 5
  *   mfa                 Cognito MFA: required | optional (TOTP only; optional refused in production).
  *                                                                       Default: required
  *   adminPasswordAuth   ALLOW_ADMIN_USER_PASSWORD_AUTH on the app client (operators' smoke tests):

@@ -29,6 +29,8 @@ const Env = z.object({
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().positive().default(5 * 60),
   /** The longest wait after a provider throttle (the fault-injection run shortens it). */
   DELIVERY_MAX_THROTTLE_DELAY_SECONDS: z.coerce.number().int().positive().max(900).default(900),
+  /** The SQS delivery queue (set by the stack on the functions that enqueue or consume deliveries). */
+  DELIVERY_QUEUE_URL: z.string().min(1).optional(),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
 });

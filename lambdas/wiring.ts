@@ -119,6 +119,10 @@ import { config } from './config.js';
 import { countingDeliveryMetrics, emfDeliveryMetrics } from './adapters/delivery-metrics.js';
 import { METRICS_SERVICE } from './adapters/delivery-metric-names.js';
 import { withLocalDispatchFaults } from './adapters/providers/local-outbox.js';
+import type { DeliveryQueue } from './use-cases/delivery-queue.js';
+import type { SweepDeps } from './use-cases/sweep.js';
+import { SqsDeliveryQueue } from './adapters/sqs/sqs-delivery-queue.js';
+import { localDeliveryQueue } from './adapters/sqs/local-delivery-queue.js';
 
 const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics(METRICS_SERVICE) : countingDeliveryMetrics();
 /** Publishes the delivery metrics stored by this invocation (EMF); a no-op locally. */
@@ -149,4 +153,18 @@ export const dispatchDeps: DispatchDeps = {
   maxThrottleDelayMs: config.DELIVERY_MAX_THROTTLE_DELAY_SECONDS * 1000,
   broadcastSettled: (practiceId, broadcastId, status) =>
     broadcastDeps.broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
+};
+
+/** The delivery queue (SQS on AWS, the local runtime's in-process queue locally). */
+export const deliveryQueue: DeliveryQueue =
+  config.PROVIDER_MODE === 'local' ? localDeliveryQueue : new SqsDeliveryQueue(config.DELIVERY_QUEUE_URL ?? '');
+
+/** The sweeper: the delivery store, and the queue it puts overdue queued deliveries back on (it sends nothing itself). */
+export const sweepDeps: SweepDeps = {
+  store: dispatchDeps.store,
+  metrics: deliveryMetrics,
+  now: systemClock,
+  leaseMs: dispatchDeps.leaseMs,
+  queue: deliveryQueue,
+  ...(dispatchDeps.broadcastSettled ? { broadcastSettled: dispatchDeps.broadcastSettled } : {}),
 };

@@ -14,6 +14,8 @@ export interface StreamConsumer {
   batchSize: number;
   /** What the consumer sends besides table access: granted least-privilege by the service stack. */
   sends?: readonly ('email' | 'sms' | 'whatsapp')[];
+  /** Puts deliveries on the delivery queue (it may send messages to that queue, nothing else of it). */
+  enqueuesDeliveries?: boolean;
 }
 
 export const streamConsumers: readonly StreamConsumer[] = [
@@ -37,7 +39,8 @@ export const streamConsumers: readonly StreamConsumer[] = [
     // dispatcher itself and must not come back to it.
     filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Delivery'] }, status: { S: ['queued'] } } } }],
     batchSize: 25,
-    sends: ['email', 'sms', 'whatsapp'],
+    // It sends nothing itself: the delivery queue's consumer does (lib/delivery-queue-consumer.ts).
+    enqueuesDeliveries: true,
   },
 ];
 

@@ -19,3 +19,11 @@ export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 export function queueDelaySeconds(delayMs: number): number {
   return Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, Math.ceil(delayMs / 1000)));
 }
+
+/**
+ * After a failure before the hand-over (the delivery was released at once): its message comes
+ * back after 1 s, then 2, 4, ... up to a minute, by how often it has been received.
+ */
+export function afterErrorDelaySeconds(receiveCount: number): number {
+  return Math.min(60, 2 ** Math.max(0, Math.min(6, receiveCount - 1)));
+}

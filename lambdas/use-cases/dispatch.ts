@@ -9,6 +9,7 @@
  *   the request left) is never sent again: it ends `failed: outcome_unknown` (at once when the
  *   sender says so, through the sweeper when the process died);
  * - throttling waits with a growing delay and uses no attempt; it fails only after a day.
+ * A wait is `RetryLater`: the queue consumer delays the delivery's message by its `delayMs`.
  */
 import type { ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
 import { noMetrics } from './delivery-ports.js';
@@ -129,9 +130,15 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
     return end({ status: 'failed', error: result.retryable ? `retries_exhausted:${result.reason}` : result.reason }, 'failed');
   }
   const delayMs = retryDelayMs(claim.attempt);
-  await deps.store.release(ref, { reason: result.reason, countsAsAttempt: true, leaseDue: new Date(nowMs + delayMs).toISOString() });
+  await deps.store.release(ref, { reason: result.reason, countsAsAttempt: true, leaseDue: backupLease(deps, nowMs, delayMs) });
   throw new RetryLater(result.reason, delayMs, false);
 }
+
+/**
+ * The lease of a delivery released to wait: the queue brings its message back after `delayMs`;
+ * the sweeper enqueues it again only if that message is lost, one lease later.
+ */
+const backupLease = (deps: DispatchDeps, nowMs: number, delayMs: number): string => new Date(nowMs + delayMs + deps.leaseMs).toISOString();
 
 /** Throttled: wait with a growing delay (no attempt used), until a day has gone by. */
 async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDelivery, nowMs: number): Promise<DispatchOutcome> {
@@ -146,8 +153,7 @@ async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDeliver
   await deps.store.release(ref, {
     reason: REASON_THROTTLED,
     countsAsAttempt: false,
-    // The sweeper dispatches it again once this is due.
-    leaseDue: new Date(nowMs + delayMs).toISOString(),
+    leaseDue: backupLease(deps, nowMs, delayMs),
     throttledAt: new Date(nowMs).toISOString(),
   });
   metrics.count('throttled', d.channel);

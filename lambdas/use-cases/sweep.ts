@@ -1,27 +1,33 @@
 /**
  * The sweeper (every minute on a schedule; a timer in the local runtime): finds every delivery
- * whose lease has run out through the sparse `leases` index. A `queued` one (its record was lost,
- * or it waited out a throttle) is dispatched again; a `sending` one may have reached the provider,
- * so it ends `failed: outcome_unknown` and is never sent again. Each one found is counted
- * (`stuck`), which alarms.
+ * whose lease has run out through the sparse `leases` index. A `queued` one (its stream record or
+ * its queue message was lost) is put on the delivery queue again, the same path as a new one;
+ * a `sending` one may have reached the provider, so it ends `failed: outcome_unknown` and is
+ * never sent again. Each one found is counted (`stuck`), which alarms.
  */
-import { dispatchDelivery, endUnknown, RetryLater, type DispatchDeps } from './dispatch.js';
+import { endUnknown, type DispatchDeps } from './dispatch.js';
+import type { DeliveryRef } from './delivery-ports.js';
 import { noMetrics } from './delivery-ports.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 
 export interface SweepResult {
   found: number;
+  /** Queued deliveries put on the delivery queue again. */
   redispatched: number;
   outcomeUnknown: number;
 }
 
+export type SweepDeps = Pick<DispatchDeps, 'store' | 'now' | 'leaseMs' | 'metrics' | 'broadcastSettled'> & { queue: DeliveryQueue };
+
 /** At most this many deliveries per run; the next run takes the rest. */
 export const SWEEP_LIMIT = 500;
 
-export async function sweepDeliveries(deps: DispatchDeps, limit = SWEEP_LIMIT): Promise<SweepResult> {
+export async function sweepDeliveries(deps: SweepDeps, limit = SWEEP_LIMIT): Promise<SweepResult> {
   const metrics = deps.metrics ?? noMetrics;
   const nowMs = deps.now().getTime();
   const overdue = await deps.store.overdue(new Date(nowMs).toISOString(), limit);
   const result: SweepResult = { found: overdue.length, redispatched: 0, outcomeUnknown: 0 };
+  const again: DeliveryRef[] = [];
   for (const d of overdue) {
     if (d.status === 'sending') {
       if (!d.sendingSince || nowMs - Date.parse(d.sendingSince) <= deps.leaseMs) continue;
@@ -29,15 +35,11 @@ export async function sweepDeliveries(deps: DispatchDeps, limit = SWEEP_LIMIT): 
       if (await endUnknown(deps, { ...d, sendingSince: d.sendingSince })) result.outcomeUnknown++;
       continue;
     }
-    // Queued: renew the lease first, so a run that dies here does not lose it either.
+    // Queued: renew the lease first, so a run that dies before the enqueue does not lose it either.
     if (!(await deps.store.renewLease(d, new Date(nowMs + deps.leaseMs).toISOString()))) continue;
-    result.redispatched++;
-    try {
-      await dispatchDelivery(deps, d);
-    } catch (error) {
-      // Released again (a throttle waits for its new lease; a failure before the hand-over is released at once).
-      if (!(error instanceof RetryLater)) metrics.count('released', 'any');
-    }
+    again.push({ practiceId: d.practiceId, conversationId: d.conversationId, sk: d.sk });
   }
+  if (again.length > 0) await deps.queue.enqueue(again);
+  result.redispatched = again.length;
   return result;
 }

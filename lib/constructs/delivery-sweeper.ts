@@ -1,8 +1,8 @@
 /**
  * The delivery sweeper: a function run every minute by an EventBridge rule
- * (lambdas/handlers/scheduled/sweeper.ts). It reads the sparse `leases` index, dispatches again
- * the `queued` deliveries past their lease (so it sends, with the dispatcher's grants) and ends
- * the `sending` ones `outcome_unknown`.
+ * (lambdas/handlers/scheduled/sweeper.ts). It reads the sparse `leases` index, puts the `queued`
+ * deliveries past their lease back on the delivery queue (it may send to that queue; it sends
+ * nothing to a provider) and ends the `sending` ones `outcome_unknown`.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +12,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function.js';
-import { grantSending, type Sending, sendingEnvironment, sendingNoVpcReason } from './provider-grants.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 import { grantTableAccess } from './table-access.js';
 
 export const SWEEPER_ENTRY = 'lambdas/handlers/scheduled/sweeper.ts';
@@ -25,7 +25,7 @@ export interface DeliverySweeperProps {
   readonly logRetention: RetentionDays;
   readonly retainLogs: boolean;
   readonly environment: Record<string, string>;
-  readonly sending: Sending;
+  readonly deliveryQueue: DeliveryQueue;
 }
 
 export class DeliverySweeper extends Construct {
@@ -45,13 +45,12 @@ export class DeliverySweeper extends Construct {
       timeout: Duration.seconds(50),
       // One run at a time: two overlapping runs would only race for the same claims.
       reservedConcurrency: 1,
-      environment: { ...props.environment, ...sendingEnvironment(props.sending) },
+      environment: props.environment,
       noDeadLetterQueueReason:
         'Invoked every minute by an EventBridge rule; a failed run leaves every lease in the index, so the next run (a minute later) finds the same deliveries. A dead-letter queue would hold only empty schedule events.',
-      noVpcReason: sendingNoVpcReason(props.sending),
     });
     grantTableAccess(this.handler, props.table, props.key);
-    grantSending(this.handler, props.sending);
+    props.deliveryQueue.grantEnqueue(this.handler);
 
     this.rule = new Rule(this, 'EveryMinute', {
       description: `practice-messaging ${props.stage}: the delivery sweeper`,

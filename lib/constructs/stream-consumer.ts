@@ -10,6 +10,7 @@ import type { StreamConsumer } from '../stream-consumers.js';
 import { HandlerFunction } from './handler-function.js';
 import { type EmailSending, grantSending, sendingEnvironment, sendingNoVpcReason, type SmsSending, type WhatsAppSending } from './provider-grants.js';
 import { grantTableAccess } from './table-access.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 
 /** Event source settings shared by every consumer (the batch size and filters come from the entry). */
 export const STREAM_RETRY_ATTEMPTS = 5;
@@ -42,6 +43,8 @@ export interface StreamConsumerFunctionProps {
   readonly email?: EmailSending;
   readonly sms?: SmsSending;
   readonly whatsapp?: WhatsAppSending;
+  /** Required when the consumer `enqueuesDeliveries`: it may send to this queue. */
+  readonly deliveryQueue?: DeliveryQueue;
 }
 
 /**
@@ -131,6 +134,7 @@ export class StreamConsumerFunction extends Construct {
     this.handler.function.addEventSource(this.eventSource);
 
     grantSending(this.handler, sending);
+    if (consumer.enqueuesDeliveries) required(consumer, 'to the delivery queue', props.deliveryQueue).grantEnqueue(this.handler);
   }
 
   get function() {

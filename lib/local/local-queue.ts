@@ -7,10 +7,11 @@
  * throws) comes back once visible again. Registered on `globalThis` for the lambdas' local adapter.
  */
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type InProcessQueue, LOCAL_DELIVERY_QUEUE } from '../../lambdas/adapters/sqs/local-delivery-queue.js';
+import { localContext } from './stream-poller.js';
 
-export type QueueHandler = (event: SQSEvent, context: never) => Promise<SQSBatchResponse | void>;
+export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface LocalQueueOptions {
   handler: () => Promise<QueueHandler>;
@@ -64,7 +65,7 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
     };
     let failed: Set<string>;
     try {
-      const response = await (await options.handler())(event, undefined as never);
+      const response = await (await options.handler())(event, localContext('delivery-consumer'));
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
       failed = new Set(batch.map((m) => m.id));

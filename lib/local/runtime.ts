@@ -20,6 +20,8 @@ import { seedDemoPractice, type DemoUser } from './seed.js';
 import { startStreamPoller, type StreamHandler } from './stream-poller.js';
 import { startSweeper } from './sweeper-timer.js';
 import { streamConsumers } from '../stream-consumers.js';
+import { startLocalQueue, type QueueHandler } from './local-queue.js';
+import { DEFAULT_DELIVERY_CONCURRENCY, DELIVERY_BATCH_SIZE, DELIVERY_CONSUMER_ENTRY } from '../delivery-queue-consumer.js';
 
 export interface LocalOptions {
   /** 0 picks a free port. */
@@ -35,6 +37,8 @@ export interface LocalOptions {
   deliveryLeaseSeconds?: number;
   /** How often the delivery sweeper runs (every minute on AWS). Default 1000 ms. */
   sweepIntervalMs?: number;
+  /** Concurrent batches of the delivery queue's consumer (`deliveryConcurrency` on AWS). Default 5. */
+  deliveryConcurrency?: number;
 }
 
 export interface LocalRuntime {
@@ -104,6 +108,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: localCredentials });
     await ensureTable(admin, TABLE_NAME);
     admin.destroy();
+
+    // The delivery queue (SQS on AWS): the dispatcher enqueues, this hands batches to the queue consumer.
+    const deliveries = startLocalQueue({
+      handler: () => import(pathToFileURL(join(root, DELIVERY_CONSUMER_ENTRY)).href).then((m: { handler: QueueHandler }) => m.handler),
+      maxConcurrency: options.deliveryConcurrency ?? DEFAULT_DELIVERY_CONCURRENCY,
+      batchSize: DELIVERY_BATCH_SIZE,
+      visibilityTimeoutMs: 30_000,
+    });
+    started.push({ endpoint: 'delivery-queue', port: 0, stop: () => deliveries.stop() });
 
     const poller = await startStreamPoller({
       endpoint: dynamo.endpoint,

@@ -35,7 +35,8 @@ export interface StreamPoller {
   resume(): void;
 }
 
-const context = (name: string): Context =>
+/** The Lambda context a local handler is called with (Powertools reads it). */
+export const localContext = (name: string): Context =>
   ({
     functionName: `local-${name}`,
     awsRequestId: crypto.randomUUID(),
@@ -82,7 +83,7 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
         for (let attempt = 1; batch.length > 0; attempt++) {
           let failedIds: Set<string>;
           try {
-            const result = await (await handler())({ Records: batch } as unknown as DynamoDBStreamEvent, context(consumer.name));
+            const result = await (await handler())({ Records: batch } as unknown as DynamoDBStreamEvent, localContext(consumer.name));
             failedIds = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
           } catch {
             failedIds = new Set(batch.map((r) => r.dynamodb?.SequenceNumber as string));

@@ -37,6 +37,8 @@ export interface StageConfig {
   readonly smsOriginationNumber: string;
   /** WhatsApp Business phone number id of the WhatsApp Cloud API; '' while WhatsApp is not set up. */
   readonly whatsappPhoneNumberId: string;
+  /** Maximum concurrency of the delivery queue's consumer: match the provider's rate (default 5). */
+  readonly deliveryConcurrency?: number;
 }
 
 const PRODUCTION_STAGES = new Set(['prod', 'production']);
@@ -184,6 +186,7 @@ export function readStageConfig(node: Node): StageConfig {
     authDomainPrefix,
     smsOriginationNumber,
     whatsappPhoneNumberId,
+    deliveryConcurrency: int(node, 'deliveryConcurrency', 2, 1000),
   };
 }
 

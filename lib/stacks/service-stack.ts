@@ -14,6 +14,7 @@ import { MessagingApi } from '../constructs/messaging-api.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
 import { DeliverySweeper } from '../constructs/delivery-sweeper.js';
+import { DeliveryQueue } from '../constructs/delivery-queue.js';
 import { DeliveryDashboard } from '../constructs/delivery-dashboard.js';
 import { ATTACHMENT_FUNCTIONS, grantAttachmentAccess, grantTableAccess, servesTenantData } from '../constructs/table-access.js';
 import type { ApiRoute } from '../constructs/messaging-api.js';
@@ -57,6 +58,8 @@ export class ServiceStack extends Stack {
   readonly alarms: OperationalAlarms;
   /** Every minute: deliveries past their lease (docs/reliability.md). */
   readonly sweeper: DeliverySweeper;
+  /** The delivery queue and its consumer (the one function that sends to providers). */
+  readonly deliveryQueue: DeliveryQueue;
   readonly deliveryDashboard: DeliveryDashboard;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -113,6 +116,16 @@ export class ServiceStack extends Stack {
       sms: { originationNumber: config.smsOriginationNumber },
       whatsapp: { tokenSecret: props.whatsappTokenSecret, phoneNumberId: config.whatsappPhoneNumberId },
     };
+    this.deliveryQueue = new DeliveryQueue(this, 'DeliveryQueue', {
+      stage: config.stage,
+      key: props.key,
+      table: props.table,
+      logRetention: config.logRetention,
+      retainLogs: config.isProduction,
+      environment: senderEnvironment,
+      sending,
+      concurrency: config.deliveryConcurrency,
+    });
     for (const consumer of consumers) {
       const id = `${pascal(consumer.name)}StreamConsumer`;
       if (this.node.tryFindChild(id)) throw new Error(`Two stream consumers are named "${consumer.name}"`);
@@ -128,6 +141,7 @@ export class ServiceStack extends Stack {
           retainLogs: config.isProduction,
           environment: senderEnvironment,
           ...sending,
+          deliveryQueue: this.deliveryQueue,
         }),
       );
     }
@@ -138,7 +152,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetention,
       retainLogs: config.isProduction,
       environment: senderEnvironment,
-      sending,
+      deliveryQueue: this.deliveryQueue,
     });
 
     this.api = new MessagingApi(this, 'Api', {
@@ -167,6 +181,8 @@ export class ServiceStack extends Stack {
       deadLetterQueues.set(`${pascal(name)}StreamConsumer`, consumer.deadLetterQueue);
     }
     watched.set('DeliverySweeper', this.sweeper.function);
+    watched.set('DeliveryQueueConsumer', this.deliveryQueue.function);
+    deadLetterQueues.set('DeliveryQueue', this.deliveryQueue.deadLetterQueue);
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       stage: config.stage,
       topicKey: props.key,
@@ -202,6 +218,11 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'WhatsAppTokenSecretArn', {
       value: props.whatsappTokenSecret.secretArn,
       description: 'Secrets Manager secret to store the WhatsApp Cloud API access token in (put-secret-value)',
+    });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queue.queueUrl, description: 'SQS delivery queue (delivery ids)' });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', {
+      value: this.deliveryQueue.deadLetterQueue.queueUrl,
+      description: 'Dead-letter queue of the delivery queue (delivery ids; npm run redrive)',
     });
     for (const [name, consumer] of this.streamConsumers) {
       new CfnOutput(this, `${pascal(name)}DeadLetterQueueUrl`, {

@@ -39,7 +39,7 @@ describe('function bundles', () => {
   });
 
   it('bundles every function (each HTTP function, each stream consumer, the delivery sweeper and the Cognito trigger)', () => {
-    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1 + 1);
+    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1 + 1 + 1); // + the delivery queue's consumer
   });
 
   it('emits an ES module with the createRequire banner and a source map', () => {

@@ -46,17 +46,18 @@ describe('delivery pipeline infrastructure', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: Match.anyValue(),
       ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ PROVIDER_MODE: 'aws', SES_CONFIGURATION_SET: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ PROVIDER_MODE: 'aws', DELIVERY_QUEUE_URL: Match.anyValue() }) },
     });
     const sweeperProps = template.toJSON().Resources[sweeperId].Properties;
     expect(sweeperProps.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('the sweeper may send as the dispatcher does (it dispatches queued deliveries again): SES as the sender, SMS to numbers only', () => {
+  it('the sweeper sends to no provider: it puts overdue deliveries back on the delivery queue (sqs:SendMessage on that queue only)', () => {
     const policyId = built.service.getLogicalId(built.service.sweeper.handler.role.policy.node.defaultChild as CfnManagedPolicy);
     const statements = template.toJSON().Resources[policyId].Properties.PolicyDocument.Statement as { Sid?: string; Effect: string }[];
     const sids = statements.map((s) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(['SendEmailAsConfiguredSender', 'PublishSmsToPhoneNumbers', 'NoPublishToTopicsOrEndpoints', 'ReadWhatsAppToken']));
+    for (const sid of ['SendEmailAsConfiguredSender', 'PublishSmsToPhoneNumbers', 'ReadWhatsAppToken']) expect(sids).not.toContain(sid);
+    expect(JSON.stringify(statements)).not.toMatch(/ses:|sns:Publish/);
   });
 
   it('the table has the sparse leases index the sweeper reads', () => {
@@ -77,7 +78,7 @@ describe('delivery pipeline infrastructure', () => {
 
   it('an alarm on every dead-letter queue\'s first message', () => {
     const found = alarmOn('ApproximateNumberOfMessagesVisible');
-    expect(found).toHaveLength(built.service.streamConsumers.size);
+    expect(found).toHaveLength(built.service.streamConsumers.size + 1); // + the delivery queue's
     for (const a of found) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 

@@ -25,7 +25,7 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 const groups = Object.keys(functionEntries) as FunctionName[];
 /** Functions of the service stack: one per HTTP function and one per stream consumer. */
 // HTTP functions, stream consumers and the delivery sweeper.
-const serviceFunctionCount = groups.length + streamConsumers.length + 1;
+const serviceFunctionCount = groups.length + streamConsumers.length + 1 + 1; // + the delivery sweeper and the delivery queue's consumer
 
 describe('service stack', () => {
   let template: Template;
@@ -207,7 +207,7 @@ describe('service stack', () => {
         streamConsumers: [],
       });
       const t = Template.fromStack(stack);
-      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1 + 1); // + the delivery sweeper
+      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1 + 1 + 1); // + the delivery sweeper and the delivery queue's consumer
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/not-yet-routed', AuthorizationType: 'JWT' });
       // A webhook has no JWT authorizer: its handler verifies the provider's signature.
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/not-yet-routed', AuthorizationType: 'NONE' });

@@ -34,6 +34,15 @@ interface ConsumerIds {
   queue: string;
 }
 
+/** The delivery queue's consumer: the one function that sends (the dispatcher puts deliveries on its queue). */
+function senderIds(built: PracticeMessagingApp): { fn: string; policy: string } {
+  const { service } = built;
+  return {
+    fn: service.getLogicalId(service.deliveryQueue.function.node.defaultChild as CfnFunction),
+    policy: service.getLogicalId(service.deliveryQueue.handler.role.policy.node.defaultChild as CfnManagedPolicy),
+  };
+}
+
 /** Logical ids of every stream consumer's function, managed policy and dead-letter queue. */
 function consumerIds(built: PracticeMessagingApp): Map<string, ConsumerIds> {
   const { service } = built;
@@ -81,6 +90,7 @@ describe('stream consumers', () => {
     (mappingOf(name).Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
   const statementsOf = (policyId: string): Statement[] => resources[policyId]!.Properties.PolicyDocument.Statement;
   const envOf = (name: string): Record<string, unknown> => resources[ids.get(name)!.fn]!.Properties.Environment.Variables;
+  const senderEnv = (): Record<string, unknown> => resources[senderIds(built).fn]!.Properties.Environment.Variables;
 
   beforeAll(() => {
     built = buildApp(newApp());
@@ -95,7 +105,7 @@ describe('stream consumers', () => {
 
   it('every entry of lib/stream-consumers.ts has a function on the table stream with its filters and batch size', () => {
     expect([...ids.keys()].sort()).toEqual(streamConsumers.map((c) => c.name).sort());
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', streamConsumers.length + 1); // + the delivery queue's
     const tableId = statefulId('AWS::DynamoDB::Table');
     for (const consumer of streamConsumers) {
       const mapping = mappingOf(consumer.name).Properties;
@@ -153,8 +163,8 @@ describe('stream consumers', () => {
       ],
     });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    t.resourceCountIs('AWS::SQS::Queue', 1);
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 2); // + the delivery queue's
+    t.resourceCountIs('AWS::SQS::Queue', 3); // + the delivery queue and its dead-letter queue
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 7,
       FilterCriteria: { Filters: [{ Pattern: '{"eventName":["REMOVE"]}' }] },
@@ -165,7 +175,7 @@ describe('stream consumers', () => {
   it('each stream consumer has a dead-letter queue with an alarm', () => {
     const keyId = statefulId('AWS::KMS::Key');
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
-    template.resourceCountIs('AWS::SQS::Queue', streamConsumers.length);
+    template.resourceCountIs('AWS::SQS::Queue', streamConsumers.length + 2); // + the delivery queue and its dead letters
     for (const [name, { fn, queue }] of ids) {
       expect(mappingOf(name).Properties.DestinationConfig, name).toEqual({
         OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } },
@@ -206,9 +216,14 @@ describe('stream consumers', () => {
       expect(errorAlarms, name).toHaveLength(1);
       expect(errorAlarms[0]!.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
 
-      // The event source may put failed batches on its own queue, and nowhere else.
+      // The event source may put failed batches on its own queue, and nowhere else (a consumer that
+      // enqueues deliveries may also send to the delivery queue).
       const sqs = statementsOf(ids.get(name)!.policy).filter((s) => actions(s).some((a) => a.startsWith('sqs:')));
-      expect(sqs.map((s) => s.Resource), name).toEqual([{ 'Fn::GetAtt': [queue, 'Arn'] }]);
+      const enqueues = streamConsumers.find((c) => c.name === name)!.enqueuesDeliveries === true;
+      const deliveryQueueId = built.service.getLogicalId(built.service.deliveryQueue.queue.node.defaultChild as CfnQueue);
+      expect(sqs.flatMap((s) => [s.Resource].flat()), name).toEqual(
+        enqueues ? [{ 'Fn::GetAtt': [deliveryQueueId, 'Arn'] }, { 'Fn::GetAtt': [queue, 'Arn'] }] : [{ 'Fn::GetAtt': [queue, 'Arn'] }],
+      );
       expect(sqs.flatMap(actions)).toContain('sqs:SendMessage');
     }
   });
@@ -246,8 +261,8 @@ describe('stream consumers', () => {
     }
   });
 
-  it('the dispatcher may send email only from the configured identity', () => {
-    const ses = statementsOf(ids.get('dispatcher')!.policy).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
+  it('the delivery queue\'s consumer (the sender) may send email only from the configured identity', () => {
+    const ses = statementsOf(senderIds(built).policy).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     const [statement] = ses;
     expect(statement!.Effect).toBe('Allow');
@@ -266,13 +281,13 @@ describe('stream consumers', () => {
     );
     expect(statement!.Resource).toHaveLength(3);
 
-    // The configuration set: named from the stage, reputation metrics, TLS required; its name reaches the dispatcher.
+    // The configuration set: named from the stage, reputation metrics, TLS required; its name reaches the sender.
     template.hasResourceProperties('AWS::SES::ConfigurationSet', {
       Name: 'practice-messaging-dev',
       ReputationOptions: { ReputationMetricsEnabled: true },
       DeliveryOptions: { TlsPolicy: 'REQUIRE' },
     });
-    expect(envOf('dispatcher')).toMatchObject({
+    expect(senderEnv()).toMatchObject({
       SES_CONFIGURATION_SET: { Ref: configurationSetId },
       SES_FROM_ADDRESS: 'no-reply@example.com',
       PROVIDER_MODE: 'aws',
@@ -280,9 +295,8 @@ describe('stream consumers', () => {
 
     // Another sender from context: the identities and the condition follow it.
     const other = buildApp(newApp({ sesFromAddress: 'reception@mail.example.org' }));
-    const otherIds = consumerIds(other);
     const otherResources = Template.fromStack(other.service).toJSON().Resources as Record<string, Resource>;
-    const [otherSes] = (otherResources[otherIds.get('dispatcher')!.policy]!.Properties.PolicyDocument.Statement as Statement[]).filter(
+    const [otherSes] = (otherResources[senderIds(other).policy]!.Properties.PolicyDocument.Statement as Statement[]).filter(
       (s) => actions(s).includes('ses:SendEmail'),
     );
     expect(otherSes!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reception@mail.example.org' } });
@@ -291,7 +305,7 @@ describe('stream consumers', () => {
   });
 
   it('may publish SMS', () => {
-    const all = statementsOf(ids.get('dispatcher')!.policy);
+    const all = statementsOf(senderIds(built).policy);
     const allow = all.filter((s) => s.Effect === 'Allow' && actions(s).some((a) => a.startsWith('sns:')));
     expect(allow).toHaveLength(1);
     expect(actions(allow[0]!).sort()).toEqual(['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish']);
@@ -305,9 +319,9 @@ describe('stream consumers', () => {
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] },
       }),
     ]);
-    expect(envOf('dispatcher').SMS_ORIGINATION_NUMBER).toBe('');
+    expect(senderEnv().SMS_ORIGINATION_NUMBER).toBe('');
     const other = buildApp(newApp({ smsOriginationNumber: '+447700900123' }));
-    const fn = Template.fromStack(other.service).toJSON().Resources[consumerIds(other).get('dispatcher')!.fn] as Resource;
+    const fn = Template.fromStack(other.service).toJSON().Resources[senderIds(other).fn] as Resource;
     expect(fn.Properties.Environment.Variables.SMS_ORIGINATION_NUMBER).toBe('+447700900123');
   });
 
@@ -327,18 +341,17 @@ describe('stream consumers', () => {
     const secrets = everyStatement.filter(
       (s) => actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')) && JSON.stringify(statefulValue(s.Resource)) === JSON.stringify({ Ref: secretId }),
     );
-    // The dispatcher's and the delivery sweeper's (it dispatches queued deliveries again): the same statement.
-    expect(secrets).toHaveLength(2);
-    expect(secrets[1]).toEqual(secrets[0]);
+    // The sender's only (the dispatcher and the sweeper put deliveries on the queue; they send nothing).
+    expect(secrets).toHaveLength(1);
     expect(secrets[0]).toMatchObject({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' });
     expect(statefulValue(secrets[0]!.Resource)).toEqual({ Ref: secretId });
-    expect(statementsOf(ids.get('dispatcher')!.policy)).toContainEqual(secrets[0]);
+    expect(statementsOf(senderIds(built).policy)).toContainEqual(secrets[0]);
 
-    const env = envOf('dispatcher');
+    const env = senderEnv();
     expect(statefulValue(env.WHATSAPP_TOKEN_SECRET_ID)).toEqual({ Ref: secretId });
     expect(env.WHATSAPP_PHONE_NUMBER_ID).toBe('');
     const other = buildApp(newApp({ whatsappPhoneNumberId: '106540352242922' }));
-    const fn = Template.fromStack(other.service).toJSON().Resources[consumerIds(other).get('dispatcher')!.fn] as Resource;
+    const fn = Template.fromStack(other.service).toJSON().Resources[senderIds(other).fn] as Resource;
     expect(fn.Properties.Environment.Variables.WHATSAPP_PHONE_NUMBER_ID).toBe('106540352242922');
   });
 
@@ -380,7 +393,7 @@ describe('stream consumers', () => {
     }
   });
 
-  it('only the dispatcher gets provider settings', () => {
+  it('no stream consumer gets provider settings (the delivery queue\'s consumer sends)', () => {
     for (const name of ids.keys()) {
       const env = envOf(name);
       expect(env, name).toMatchObject({ PROVIDER_MODE: 'aws', SES_FROM_ADDRESS: 'no-reply@example.com' });
@@ -392,11 +405,11 @@ describe('stream consumers', () => {
     }
   });
 
-  it('the dispatcher\'s "*" acknowledgement names both X-Ray and SMS', () => {
+  it('the sender\'s "*" acknowledgement names both X-Ray and SMS', () => {
     const app = newApp({}, mkdtempSync(join(tmpdir(), 'practice-messaging-consumers-')));
     const { service } = buildApp(app);
     app.synth();
-    const dispatcherRole = service.streamConsumers.get('dispatcher')!.handler.role;
+    const dispatcherRole = service.deliveryQueue.handler.role;
     const reasons = dispatcherRole.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, string>))

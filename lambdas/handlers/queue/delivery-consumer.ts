@@ -10,10 +10,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { decodeDeliveryRef } from '../../adapters/sqs/delivery-message.js';
 import { logger } from '../../logger.js';
 import { dispatchDelivery, RetryLater, type DispatchDeps } from '../../use-cases/dispatch.js';
-import { type DeliveryQueue, queueDelaySeconds } from '../../use-cases/delivery-queue.js';
-
-/** After a failure before the hand-over (released at once): tried again this much later. */
-export const AFTER_ERROR_DELAY_MS = 10_000;
+import { afterErrorDelaySeconds, type DeliveryQueue, queueDelaySeconds } from '../../use-cases/delivery-queue.js';
+import { deliveryQueue, dispatchDeps, flushDeliveryMetrics } from '../../wiring.js';
 
 export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -26,7 +24,7 @@ export function deliveryConsumer(deps: DispatchDeps, queue: DeliveryQueue): Queu
       logger.info('delivery dispatched', { ...ids, outcome: await dispatchDelivery(deps, ref) });
     } catch (error) {
       const later = error instanceof RetryLater;
-      const seconds = queueDelaySeconds(later ? error.delayMs : AFTER_ERROR_DELAY_MS);
+      const seconds = later ? queueDelaySeconds(error.delayMs) : afterErrorDelaySeconds(Number(record.attributes.ApproximateReceiveCount) || 1);
       logger.info('delivery comes back later', { ...ids, seconds, reason: later ? error.reason : error instanceof Error ? error.name : 'unknown' });
       // If the delay cannot be set, the queue's visibility timeout brings it back.
       await queue.delay(record.receiptHandle, seconds).catch((e: unknown) => logger.warn('delay not set', { ...ids, errorName: e instanceof Error ? e.name : 'unknown' }));
@@ -38,3 +36,13 @@ export function deliveryConsumer(deps: DispatchDeps, queue: DeliveryQueue): Queu
     return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
   };
 }
+
+const consume = deliveryConsumer(dispatchDeps, deliveryQueue);
+/** Each batch's delivery metrics are published (EMF) when it ends. */
+export const handler: QueueHandler = async (event, context) => {
+  try {
+    return await consume(event, context);
+  } finally {
+    flushDeliveryMetrics();
+  }
+};

@@ -1,13 +1,13 @@
 /**
- * Scheduled every minute (EventBridge Scheduler on AWS, a timer in the local runtime): the
- * delivery sweeper. Metrics (EMF) are flushed at the end of each run.
+ * Scheduled every minute (EventBridge rule on AWS, a timer in the local runtime): the delivery
+ * sweeper. It puts overdue queued deliveries back on the delivery queue and ends stuck ones.
+ * Metrics (EMF) are flushed at the end of each run.
  */
 import { logger } from '../../logger.js';
-import { sweepDeliveries } from '../../use-cases/sweep.js';
-import type { DispatchDeps } from '../../use-cases/dispatch.js';
-import { dispatchDeps, flushDeliveryMetrics } from '../../wiring.js';
+import { sweepDeliveries, type SweepDeps } from '../../use-cases/sweep.js';
+import { flushDeliveryMetrics, sweepDeps } from '../../wiring.js';
 
-export const sweeper = (deps: DispatchDeps, flush: () => void = () => undefined) => async () => {
+export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined) => async () => {
   try {
     const result = await sweepDeliveries(deps);
     if (result.found > 0) logger.warn('deliveries past their lease', { ...result });
@@ -17,4 +17,4 @@ export const sweeper = (deps: DispatchDeps, flush: () => void = () => undefined)
   }
 };
 
-export const handler = sweeper(dispatchDeps, flushDeliveryMetrics);
+export const handler = sweeper(sweepDeps, flushDeliveryMetrics);

@@ -1,36 +1,49 @@
 /**
- * Stream consumer: sends each new queued delivery (transactional outbox). A throttled delivery
- * is released with a lease due when it may go again: the sweeper dispatches it then, so its
- * record is done. Any other retryable failure throws, so its record is reported as a batch item
- * failure and retried (past its retries, the sweeper still finds the delivery by its lease).
+ * Stream consumer: puts each new queued delivery a provider sends (transactional outbox) on the
+ * delivery queue, its key fields only; the queue consumer (handlers/queue/delivery-consumer.ts)
+ * sends. A record that does not decode, or a batch the queue did not take, is reported as a batch
+ * item failure and retried (a duplicate message is harmless: the claim sends once).
  */
+import type { DynamoDBBatchItemFailure } from 'aws-lambda';
 import { decodeDelivery } from '../../adapters/dynamo/stream-items.js';
 import { logger } from '../../logger.js';
-import { dispatchDelivery, RetryLater, type DispatchDeps } from '../../use-cases/dispatch.js';
-import { dispatchDeps, flushDeliveryMetrics } from '../../wiring.js';
-import { streamHandler, type StreamHandler } from './stream-handler.js';
+import { isDispatchable } from '../../use-cases/dispatch.js';
+import type { DeliveryRef } from '../../use-cases/delivery-ports.js';
+import type { DeliveryQueue } from '../../use-cases/delivery-queue.js';
+import { deliveryQueue } from '../../wiring.js';
+import type { StreamHandler } from './stream-handler.js';
 
-export const dispatcher = (deps: DispatchDeps) =>
-  streamHandler(decodeDelivery, async (delivery) => {
-    const ids = { conversationId: delivery.conversationId, messageId: delivery.messageId, channel: delivery.channel };
-    try {
-      logger.info('delivery dispatched', { ...ids, outcome: await dispatchDelivery(deps, delivery) });
-    } catch (error) {
-      if (error instanceof RetryLater && error.throttled) {
-        logger.info('delivery throttled: waits for the sweeper', { ...ids, delayMs: error.delayMs });
-        return;
+const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown');
+
+export const dispatcher =
+  (queue: DeliveryQueue): StreamHandler =>
+  async (event, context) => {
+    logger.addContext(context);
+    const failures: DynamoDBBatchItemFailure[] = [];
+    const refs: DeliveryRef[] = [];
+    const queued: DynamoDBBatchItemFailure[] = [];
+    for (const record of event.Records) {
+      const itemIdentifier = record.dynamodb?.SequenceNumber ?? '';
+      try {
+        const d = decodeDelivery(record);
+        if (d === null || !isDispatchable(d)) continue;
+        refs.push({ practiceId: d.practiceId, conversationId: d.conversationId, sk: d.sk });
+        queued.push({ itemIdentifier });
+      } catch (error) {
+        logger.warn('delivery record not decoded', { itemIdentifier, errorName: errorName(error) });
+        failures.push({ itemIdentifier });
       }
-      logger.warn('delivery not settled', { ...ids, errorName: error instanceof Error ? error.name : 'unknown' });
-      throw error;
     }
-  });
+    if (refs.length > 0) {
+      try {
+        await queue.enqueue(refs);
+        logger.info('deliveries queued', { count: refs.length });
+      } catch (error) {
+        logger.warn('deliveries not queued', { count: refs.length, errorName: errorName(error) });
+        failures.push(...queued);
+      }
+    }
+    return { batchItemFailures: failures };
+  };
 
-const dispatch = dispatcher(dispatchDeps);
-/** Each batch's delivery metrics are published (EMF) when it ends. */
-export const handler: StreamHandler = async (event, context) => {
-  try {
-    return await dispatch(event, context);
-  } finally {
-    flushDeliveryMetrics();
-  }
-};
+export const handler: StreamHandler = dispatcher(deliveryQueue);

@@ -2,11 +2,14 @@ import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
 import type { DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
-import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
-import { AFTER_ERROR_DELAY_MS, deliveryConsumer } from '../../../lambdas/handlers/queue/delivery-consumer.js';
+import { afterErrorDelaySeconds, type DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
 import { encodeDeliveryRef } from '../../../lambdas/adapters/sqs/delivery-message.js';
 import { InMemoryDeliveryStore, scriptedSenders } from '../use-cases/dispatch-fakes.js';
 import { lambdaContext } from '../stream/stream-event.js';
+
+// The composition root is not loaded: the consumer gets fakes.
+vi.mock('../../../lambdas/wiring.js', () => ({ deliveryQueue: {}, dispatchDeps: {}, flushDeliveryMetrics: () => undefined }));
+const { deliveryConsumer } = await import('../../../lambdas/handlers/queue/delivery-consumer.js');
 
 const messageId = '01JNQ8R60000000000000000AA';
 const sms: QueuedDelivery = {
@@ -84,12 +87,13 @@ describe('Queue consumer: deliveries', () => {
     expect(store.stored(sms)?.status).toBe('sent');
   });
 
-  it('a failure before the hand-over (released) comes back after a short delay', async () => {
+  it('a failure before the hand-over (released) comes back after a short delay, growing with each receive', async () => {
     vi.spyOn(store, 'barrier').mockRejectedValueOnce(new Error('ProvisionedThroughputExceeded'));
     const result = await deliveryConsumer(deps, queue)(event(encodeDeliveryRef(sms)), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
-    expect(queue.delays).toEqual([['r-0', AFTER_ERROR_DELAY_MS / 1000]]);
+    expect(queue.delays).toEqual([['r-0', 1]]);
     expect(store.stored(sms)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect([1, 2, 3, 7, 300].map(afterErrorDelaySeconds)).toEqual([1, 2, 4, 60, 60]);
   });
 
   it('a message already handled (a duplicate) sends nothing twice', async () => {

@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
-import type { DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
-import { InMemoryDeliveryStore, scriptedSenders } from '../use-cases/dispatch-fakes.js';
+import type { DeliveryRef, QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
 import { lambdaContext, sequenceOf, streamEvent } from './stream-event.js';
 
-// The composition root is not loaded: the consumer gets fakes.
-vi.mock('../../../lambdas/wiring.js', () => ({ dispatchDeps: {} }));
+// The composition root is not loaded: the consumer gets a fake queue.
+vi.mock('../../../lambdas/wiring.js', () => ({ deliveryQueue: {} }));
 const { dispatcher } = await import('../../../lambdas/handlers/stream/dispatcher.js');
 const { decodeDelivery } = await import('../../../lambdas/adapters/dynamo/stream-items.js');
 
@@ -27,21 +26,18 @@ const whatsappDelivery: QueuedDelivery = {
   address: '+15555550124',
   broadcastId: 'bcast-1',
 };
+const key = (d: QueuedDelivery): DeliveryRef => ({ practiceId: d.practiceId, conversationId: d.conversationId, sk: d.sk });
 
-let store: InMemoryDeliveryStore;
-let senders: ReturnType<typeof scriptedSenders>;
-let deps: DispatchDeps;
+let enqueued: DeliveryRef[][];
+let queue: DeliveryQueue;
 const context = lambdaContext('dispatcher');
 
 beforeEach(() => {
-  store = new InMemoryDeliveryStore();
-  senders = scriptedSenders();
-  store.add(smsDelivery);
-  store.add(whatsappDelivery);
-  deps = { store, senders, now: () => new Date('2026-03-01T12:00:01.000Z'), maxAttempts: 5, leaseMs: 300_000, broadcastSettled: vi.fn(async () => {}) };
+  enqueued = [];
+  queue = { enqueue: vi.fn(async (refs: readonly DeliveryRef[]) => void enqueued.push([...refs])), delay: vi.fn(async () => {}) };
 });
 
-describe('Stream consumer: dispatcher', () => {
+describe('Stream consumer: dispatcher (puts new deliveries on the delivery queue)', () => {
   it('decodes a delivery item into the dispatcher\'s input; any other item is not its own', () => {
     const [sms, message, whatsapp] = streamEvent('dispatcher').Records;
     expect(decodeDelivery(sms!)).toEqual(smsDelivery);
@@ -49,40 +45,33 @@ describe('Stream consumer: dispatcher', () => {
     expect(decodeDelivery(message!)).toBeNull();
   });
 
-  it('dispatches every delivery of the batch with its decoded input and skips the message record', async () => {
-    const claim = vi.spyOn(store, 'claim');
-    const result = await dispatcher(deps)(streamEvent('dispatcher'), context);
+  it('enqueues every delivery of the batch in one call, key fields only (no address, no content); skips the message record; sends nothing', async () => {
+    const result = await dispatcher(queue)(streamEvent('dispatcher'), context);
     expect(result.batchItemFailures).toEqual([]);
-    expect(claim.mock.calls.map(([d]) => d)).toEqual([smsDelivery, whatsappDelivery]);
-    expect(senders.sms.sent.map((m) => m.to)).toEqual(['+15555550123']);
-    expect(senders.whatsapp.sent.map((m) => m.to)).toEqual(['+15555550124']);
-    expect(store.stored(smsDelivery)?.status).toBe('sent');
-    expect(deps.broadcastSettled).toHaveBeenCalledWith('practice-1', 'bcast-1', 'sent');
+    expect(enqueued).toEqual([[key(smsDelivery), key(whatsappDelivery)]]);
+    expect(JSON.stringify(enqueued)).not.toContain('+1555');
   });
 
-  it('a delivery to be retried is reported in batchItemFailures (and released); the others succeed', async () => {
-    senders.whatsapp.answer({ ok: false, retryable: true, reason: 'provider_unavailable' });
+  it('a portal delivery (no provider sends it) is not enqueued', async () => {
     const event = streamEvent('dispatcher');
-    const result = await dispatcher(deps)(event, context);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(event.Records[2]!) }]);
-    expect(store.stored(whatsappDelivery)).toMatchObject({ status: 'queued', lastError: 'provider_unavailable' });
-    expect(store.stored(smsDelivery)?.status).toBe('sent');
+    event.Records[0]!.dynamodb!.NewImage!['channel'] = { S: 'portal' };
+    await dispatcher(queue)(event, context);
+    expect(enqueued).toEqual([[key(whatsappDelivery)]]);
   });
 
-  it('a throttled delivery is released to wait (its lease due later) and its record is done: no batch item failure', async () => {
-    senders.whatsapp.answer({ ok: false, retryable: true, reason: 'throttled' });
-    const result = await dispatcher(deps)(streamEvent('dispatcher'), context);
-    expect(result.batchItemFailures).toEqual([]);
-    expect(store.stored(whatsappDelivery)).toMatchObject({ status: 'queued', lastError: 'throttled', attempts: 0 });
-    expect(Date.parse(store.stored(whatsappDelivery)!.leaseDue!)).toBeGreaterThan(Date.parse('2026-03-01T12:00:01.000Z'));
+  it('a batch the queue did not take is reported failed, record by record, so the stream retries it', async () => {
+    vi.mocked(queue.enqueue).mockRejectedValueOnce(new Error('SendMessageBatch: 1 of 2 not queued'));
+    const event = streamEvent('dispatcher');
+    const result = await dispatcher(queue)(event, context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(event.Records[0]!) }, { itemIdentifier: sequenceOf(event.Records[2]!) }]);
   });
 
-  it('a delivery item that does not parse is reported as failed, never sent', async () => {
+  it('a delivery item that does not parse is reported as failed, never enqueued', async () => {
     const event = streamEvent('dispatcher');
     delete event.Records[0]!.dynamodb!.NewImage!['channel'];
-    const result = await dispatcher(deps)(event, context);
+    const result = await dispatcher(queue)(event, context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(event.Records[0]!) }]);
-    expect(senders.sms.sent).toHaveLength(0);
+    expect(enqueued).toEqual([[key(whatsappDelivery)]]);
     expect(() => decodeDelivery(event.Records[0]!)).toThrow('Malformed Delivery item in the stream: channel');
   });
 });

@@ -1,6 +1,8 @@
 /** In-memory fakes of the dispatcher's ports: the delivery store (with its conditions) and the channel senders. */
 import type { AddressBarrier, Claim, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
 import type { ChannelSender, ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from '../../../lambdas/use-cases/provider-ports.js';
+import { dispatchDelivery, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
+import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
 
 export interface StoredDelivery {
   status: 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'suppressed';
@@ -132,3 +134,19 @@ export const scriptedSenders = () => ({
   sms: new ScriptedSender('sms'),
   whatsapp: new ScriptedSender('whatsapp'),
 }) satisfies ChannelSenders;
+
+/**
+ * A delivery queue that hands each enqueued delivery to the dispatcher at once (as the queue
+ * consumer would; a wait is left to the test's clock) and remembers what it was given.
+ */
+export function inlineQueue(deps: () => DispatchDeps): DeliveryQueue & { enqueued: DeliveryRef[] } {
+  const enqueued: DeliveryRef[] = [];
+  return {
+    enqueued,
+    async enqueue(refs) {
+      enqueued.push(...refs);
+      for (const ref of refs) await dispatchDelivery(deps(), ref).catch(() => undefined);
+    },
+    async delay() {},
+  };
+}

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatchDelivery, PORTAL_NOTIFICATION, RetryLater, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
 import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
-import { InMemoryDeliveryStore, scriptedSenders } from './dispatch-fakes.js';
-import { sweepDeliveries } from '../../../lambdas/use-cases/sweep.js';
+import { inlineQueue, InMemoryDeliveryStore, scriptedSenders } from './dispatch-fakes.js';
+import { sweepDeliveries as sweepWith } from '../../../lambdas/use-cases/sweep.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const LEASE_MS = 5 * 60_000;
@@ -12,6 +12,9 @@ let senders: ReturnType<typeof scriptedSenders>;
 let clock: number;
 let settled: ReturnType<typeof vi.fn<NonNullable<DispatchDeps['broadcastSettled']>>>;
 let deps: DispatchDeps;
+let queue: ReturnType<typeof inlineQueue>;
+/** The sweeper puts overdue deliveries on the queue; this one dispatches them at once. */
+const sweepDeliveries = (d: DispatchDeps) => sweepWith({ ...d, queue });
 
 const sms = (over: Partial<QueuedDelivery> = {}): QueuedDelivery => ({
   practiceId: 'practice-1',
@@ -30,6 +33,7 @@ beforeEach(() => {
   clock = NOW;
   settled = vi.fn(async () => {});
   deps = { store, senders, now: () => new Date(clock), maxAttempts: 3, leaseMs: LEASE_MS, broadcastSettled: settled };
+  queue = inlineQueue(() => deps);
 });
 
 describe('Dispatch: claim', () => {
@@ -254,6 +258,8 @@ describe('Dispatch: throttling waits', () => {
     expect(first).toMatchObject({ throttled: true });
     expect(store.stored(d)).toMatchObject({ status: 'queued', attempts: 0, lastError: 'throttled', throttledSince: new Date(NOW).toISOString() });
     expect(Date.parse(store.stored(d)!.leaseDue!)).toBeGreaterThan(NOW);
+    // The queue brings it back after the wait; the lease (the sweeper's backup) is one lease later.
+    expect(store.stored(d)!.leaseDue).toBe(new Date(NOW + (first as RetryLater).delayMs + LEASE_MS).toISOString());
 
     clock += 60 * 60_000; // an hour of throttling: the wait has grown
     senders.sms.answer(throttle);
@@ -289,6 +295,16 @@ describe('Sweeper: deliveries past their lease', () => {
     expect(store.stored(d)?.leaseDue).toBeUndefined();
     expect(await sweepDeliveries(deps)).toEqual({ found: 0, redispatched: 0, outcomeUnknown: 0 });
     expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('a queued delivery past its lease goes back on the delivery queue (its key fields only); the sweeper sends nothing itself', async () => {
+    const d = store.add(sms({ broadcastId: 'b-1' }), { leaseDue: new Date(NOW - 1).toISOString() });
+    const enqueued: unknown[] = [];
+    const result = await sweepWith({ ...deps, queue: { enqueue: async (refs) => void enqueued.push(...refs), delay: async () => {} } });
+    expect(result).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0 });
+    expect(enqueued).toEqual([{ practiceId: d.practiceId, conversationId: d.conversationId, sk: d.sk }]);
+    expect(senders.sms.sent).toHaveLength(0);
+    expect(store.stored(d)).toMatchObject({ status: 'queued', leaseDue: new Date(NOW + LEASE_MS).toISOString() });
   });
 
   it('a sending delivery past its lease ends failed: outcome_unknown and is not sent again', async () => {
