@@ -51,6 +51,8 @@ export async function logCall(deps: ConversationDeps, caller: Caller, input: Cal
       call: { occurredAt: new Date(input.occurredAt).toISOString(), durationSeconds: input.durationSeconds },
     });
     const existingStates = existing ? await deps.conversations.states(caller.practiceId, conversation.id) : [];
+    // The answer is written with the message (kept for an Idempotency-Key in the same transaction).
+    const answer = messageView(caller)(message);
     await deps.conversations.send(caller.practiceId, {
       conversation: { ...conversation, participants, lastMessageAt: at, lastDirection: input.direction },
       isNew: !existing,
@@ -59,7 +61,8 @@ export async function logCall(deps: ConversationDeps, caller: Caller, input: Cal
       correspondenceOf: [patient.id],
       pairs: [],
       ...(existing ? {} : { callLogOf: patient.id }),
+      answer,
     });
-    return messageView(caller)(message);
+    return answer;
   }, manyWriters);
 }
