@@ -16,6 +16,28 @@ export interface OutboundMessage {
   /** Email only. */
   subject?: string;
   text: string;
+  /** Email only: the sanitised rich-text body; the email then carries text and HTML (multipart/alternative). */
+  html?: string;
+  /**
+   * Where it goes out from, when the practice has its own: SMS the practice's E.164 number, WhatsApp
+   * its phone-number id. Absent: the sender's configured default. Email always goes from the
+   * configured sender and uses `replyTo` instead.
+   */
+  from?: string;
+  /** Email only: the `Reply-To` address that threads an answer back into the conversation. */
+  replyTo?: string;
+  /** Files to carry (email: MIME parts; WhatsApp: one media message each). Never on SMS. */
+  attachments?: OutboundAttachment[];
+}
+
+/** A file an outbound message carries: where it is in the attachments bucket, and what it is. */
+export interface OutboundAttachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** Object key in the attachments bucket. */
+  key: string;
 }
 
 /**
