@@ -7,7 +7,18 @@
  * if nothing else has moved it on. The store keeps the lease (a sparse index) and drops it when
  * the delivery ends.
  */
-import type { ProviderChannel } from './provider-ports.js';
+import type { OutboundAttachment, ProviderChannel } from './provider-ports.js';
+
+/** What a delivery sends: the message as stored (email also the conversation's subject). */
+export interface MessageContent {
+  subject: string | null;
+  /** The text (for rich text: the text of the sanitised HTML). */
+  body: string;
+  /** The sanitised HTML of a rich-text message (email carries it beside the text). */
+  html?: string;
+  /** The message's files, with their object keys. */
+  attachments?: OutboundAttachment[];
+}
 
 /** Which delivery: all a queue message carries (no address, no content). */
 export interface DeliveryRef {
@@ -85,7 +96,7 @@ export interface DeliveryStore {
   barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null>;
   suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
   /** What to send: the message body (and the conversation subject for email); null once deleted. */
-  content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null>;
+  content(d: QueuedDelivery): Promise<MessageContent | null>;
 }
 
 /** What the pipeline counts (CloudWatch EMF on AWS); ids never, PHI never. */

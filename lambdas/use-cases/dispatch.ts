@@ -106,6 +106,8 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
       to: d.address as string,
       ...(channel === 'email' ? { subject: content.subject ?? 'A message from your practice' } : {}),
       text: content.body,
+      ...(channel === 'email' && content.html ? { html: content.html } : {}),
+      ...(channel !== 'sms' && content.attachments?.length ? { attachments: content.attachments } : {}),
     };
   } catch (error) {
     await deps.store.release(ref, { reason: 'dispatch_error', countsAsAttempt: false, leaseDue: new Date(nowMs + deps.leaseMs).toISOString() });

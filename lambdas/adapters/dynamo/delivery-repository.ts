@@ -12,10 +12,12 @@ import type {
   DeliveryEnd,
   DeliveryRef,
   DeliveryStore,
+  MessageContent,
   OverdueDelivery,
   QueuedDelivery,
   Release,
 } from '../../use-cases/delivery-ports.js';
+import type { OutboundAttachment } from '../../use-cases/provider-ports.js';
 import { batchGetAll, dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -194,7 +196,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
-  async content(d: QueuedDelivery): Promise<{ subject: string | null; body: string } | null> {
+  async content(d: QueuedDelivery): Promise<MessageContent | null> {
     // Only email has a subject: SMS and WhatsApp need the message alone.
     const [message, conversation] = await Promise.all([
       dynamo.send(new GetCommand({ TableName: tableName, Key: keys.message(d.practiceId, d.conversationId, d.messageId) })),
@@ -203,6 +205,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
         : Promise.resolve({ Item: undefined }),
     ]);
     if (!message.Item) return null;
-    return { subject: (conversation.Item?.['subject'] as string | undefined) ?? null, body: message.Item['body'] as string };
+    const html = message.Item['html'] as string | undefined;
+    const attachments = message.Item['attachments'] as OutboundAttachment[] | undefined;
+    return {
+      subject: (conversation.Item?.['subject'] as string | undefined) ?? null,
+      body: message.Item['body'] as string,
+      ...(html ? { html } : {}),
+      ...(attachments?.length && attachments.every((a) => a.key) ? { attachments } : {}),
+    };
   }
 }
