@@ -102,6 +102,7 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
     if (!content) return await end({ status: 'failed', error: 'message_deleted' }, 'failed');
     outbound = {
       deliveryId: `${d.conversationId}/${d.sk}`,
+      practiceId: d.practiceId,
       channel,
       to: d.address as string,
       ...(channel === 'email' ? { subject: content.subject ?? 'A message from your practice' } : {}),

@@ -10,6 +10,8 @@ export type ProviderChannel = 'email' | 'sms' | 'whatsapp';
 export interface OutboundMessage {
   /** Stable id of the delivery item; used as the provider idempotency/dedupe token where the provider supports one, and in logs. */
   deliveryId: string;
+  /** Whose message: SES sends carry it as the `practice` message tag and an `X-Practice-Id` header, so receipts find the practice. */
+  practiceId: string;
   channel: ProviderChannel;
   /** Email address or E.164 number. */
   to: string;

@@ -33,7 +33,7 @@ describe('Provider: createSenders', () => {
       const senders = createSenders({ mode: 'local', region: 'us-east-1', sesEndpoint: endpoint, sesFromAddress: 'noreply@local.test' });
       expect(senders.email).toBeInstanceOf(SesEmailSender);
 
-      const result = await senders.email.send({ deliveryId: 'd', channel: 'email', to: 'a@b.test', subject: 's', text: 't' });
+      const result = await senders.email.send({ deliveryId: 'd', practiceId: 'practice-1', channel: 'email', to: 'a@b.test', subject: 's', text: 't' });
 
       expect(result).toEqual({ ok: true, providerMessageId: 'emulated-1' });
       expect(seen).toHaveLength(1);
@@ -50,7 +50,7 @@ describe('Provider: createSenders', () => {
       expect(senders.whatsapp).toBeInstanceOf(LocalOutboxSender);
       expect(senders.sms.channel).toBe('sms');
       expect(senders.whatsapp.channel).toBe('whatsapp');
-      await senders.whatsapp.send({ deliveryId: 'w', channel: 'whatsapp', to: '+15555550123', text: 'hi' });
+      await senders.whatsapp.send({ deliveryId: 'w', practiceId: 'practice-1', channel: 'whatsapp', to: '+15555550123', text: 'hi' });
       expect(localOutboxEntries().map((e) => e.channel)).toEqual(['whatsapp']);
     });
   });
@@ -86,11 +86,11 @@ describe('Provider: createSenders', () => {
       expect(senders.sms).toBeInstanceOf(SnsSmsSender);
       expect(senders.whatsapp).toBeInstanceOf(WhatsAppCloudSender);
 
-      await senders.sms.send({ deliveryId: 'd', channel: 'sms', to: '+15555550123', text: 'x' });
+      await senders.sms.send({ deliveryId: 'd', practiceId: 'practice-1', channel: 'sms', to: '+15555550123', text: 'x' });
       expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes?.['AWS.MM.SMS.OriginationNumber'])
         .toEqual({ DataType: 'String', StringValue: '+18885550100' });
 
-      expect(await senders.whatsapp.send({ deliveryId: 'd', channel: 'whatsapp', to: '+15555550123', text: 'x' }))
+      expect(await senders.whatsapp.send({ deliveryId: 'd', practiceId: 'practice-1', channel: 'whatsapp', to: '+15555550123', text: 'x' }))
         .toEqual({ ok: true, providerMessageId: 'wamid.1' });
       expect(sm.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: 'wa/token' });
       expect(fetchMock.mock.calls[0]![0]).toBe('https://graph.facebook.com/v21.0/1065/messages');
@@ -100,7 +100,7 @@ describe('Provider: createSenders', () => {
     it('without WhatsApp settings, the WhatsApp sender fails every send permanently and calls nothing', async () => {
       const senders = createSenders({ mode: 'aws', region: 'us-east-1', sesFromAddress: 'noreply@practice.example' });
       expect(senders.whatsapp.channel).toBe('whatsapp');
-      expect(await senders.whatsapp.send({ deliveryId: 'd', channel: 'whatsapp', to: '+15555550123', text: 'x' }))
+      expect(await senders.whatsapp.send({ deliveryId: 'd', practiceId: 'practice-1', channel: 'whatsapp', to: '+15555550123', text: 'x' }))
         .toEqual({ ok: false, retryable: false, reason: 'channel_not_configured' });
     });
   });

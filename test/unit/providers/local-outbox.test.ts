@@ -8,8 +8,8 @@ import {
   LocalOutboxSender,
 } from '../../../lambdas/adapters/providers/local-outbox.js';
 
-const sms: OutboundMessage = { deliveryId: 'd-1', channel: 'sms', to: '+15555550123', text: 'See you at 3pm.' };
-const wa: OutboundMessage = { deliveryId: 'd-2', channel: 'whatsapp', to: '+15555550199', text: 'Hello' };
+const sms: OutboundMessage = { deliveryId: 'd-1', practiceId: 'practice-1', channel: 'sms', to: '+15555550123', text: 'See you at 3pm.' };
+const wa: OutboundMessage = { deliveryId: 'd-2', practiceId: 'practice-1', channel: 'whatsapp', to: '+15555550199', text: 'Hello' };
 
 describe('Provider: local outbox', () => {
   beforeEach(() => clearLocalOutbox());
@@ -26,7 +26,7 @@ describe('Provider: local outbox', () => {
         body: 'See you at 3pm.',
         providerMessageId: (result as { providerMessageId: string }).providerMessageId,
         at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-        deliveryId: 'd-1',
+        deliveryId: 'd-1', practiceId: 'practice-1',
       },
     ]);
   });
@@ -34,7 +34,7 @@ describe('Provider: local outbox', () => {
   it('lists newest first, filters by channel and recipient, and hands out copies', async () => {
     await new LocalOutboxSender('sms').send(sms);
     await new LocalOutboxSender('whatsapp').send(wa);
-    await new LocalOutboxSender('sms').send({ ...sms, deliveryId: 'd-3', to: '+15555550100' });
+    await new LocalOutboxSender('sms').send({ ...sms, deliveryId: 'd-3', practiceId: 'practice-1', to: '+15555550100' });
 
     expect(localOutboxEntries().map((e) => e.deliveryId)).toEqual(['d-3', 'd-2', 'd-1']);
     expect(localOutboxEntries({ channel: 'sms' }).map((e) => e.deliveryId)).toEqual(['d-3', 'd-1']);

@@ -46,7 +46,7 @@ describe('Providers: no PHI in failure reasons', () => {
   it('SES: every modelled exception and network failure, each carrying the address and body in its message', async () => {
     const ses = mockClient(sesModule.SESv2Client);
     const sender = new SesEmailSender({ client: new sesModule.SESv2Client({ region: 'us-east-1' }), fromAddress: 'noreply@p.example' });
-    const message: OutboundMessage = { deliveryId: 'd', channel: 'email', to: EMAIL, subject: BODY, text: BODY };
+    const message: OutboundMessage = { deliveryId: 'd', practiceId: 'practice-1', channel: 'email', to: EMAIL, subject: BODY, text: BODY };
     const errors = [
       ...exceptionClasses(sesModule, sesModule.SESv2ServiceException).map((C) => new C({ message: echo, $metadata: {} })),
       ...networkErrors(),
@@ -65,7 +65,7 @@ describe('Providers: no PHI in failure reasons', () => {
   it('SNS: every modelled exception and network failure', async () => {
     const sns = mockClient(snsModule.SNSClient);
     const sender = new SnsSmsSender({ client: new snsModule.SNSClient({ region: 'us-east-1' }) });
-    const message: OutboundMessage = { deliveryId: 'd', channel: 'sms', to: PHONE, text: BODY };
+    const message: OutboundMessage = { deliveryId: 'd', practiceId: 'practice-1', channel: 'sms', to: PHONE, text: BODY };
     const errors = [
       ...exceptionClasses(snsModule, snsModule.SNSServiceException).map((C) => new C({ message: echo, $metadata: {} })),
       ...networkErrors(),
@@ -98,7 +98,7 @@ describe('Providers: no PHI in failure reasons', () => {
         accessToken: async () => 't',
         fetch: async () => respond(),
       });
-      results.push(await sender.send({ deliveryId: 'd', channel: 'whatsapp', to: PHONE, text: BODY }));
+      results.push(await sender.send({ deliveryId: 'd', practiceId: 'practice-1', channel: 'whatsapp', to: PHONE, text: BODY }));
     }
     expectNoPhi(results);
   });

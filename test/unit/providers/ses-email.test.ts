@@ -20,7 +20,7 @@ import { SesEmailSender, sesTagValue } from '../../../lambdas/adapters/providers
 const ses = mockClient(SESv2Client);
 
 const message: OutboundMessage = {
-  deliveryId: 'DLV#01JB0000000000000000000000#001',
+  deliveryId: 'DLV#01JB0000000000000000000000#001', practiceId: 'practice-1',
   channel: 'email',
   to: 'pat@example.com',
   subject: 'You have a new message',

@@ -18,7 +18,7 @@ import { SnsSmsSender, type SnsSmsSenderOptions } from '../../../lambdas/adapter
 const sns = mockClient(SNSClient);
 
 const message: OutboundMessage = {
-  deliveryId: 'DLV#01JB#002',
+  deliveryId: 'DLV#01JB#002', practiceId: 'practice-1',
   channel: 'sms',
   to: '+15555550123',
   text: 'Your appointment is confirmed.',

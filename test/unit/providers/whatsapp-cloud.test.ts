@@ -3,7 +3,7 @@ import type { OutboundMessage } from '../../../lambdas/use-cases/provider-ports.
 import { WhatsAppCloudSender, type WhatsAppCloudSenderOptions } from '../../../lambdas/adapters/providers/whatsapp-cloud.js';
 
 const message: OutboundMessage = {
-  deliveryId: 'DLV#01JB#003',
+  deliveryId: 'DLV#01JB#003', practiceId: 'practice-1',
   channel: 'whatsapp',
   to: '+15555550123',
   text: 'Your results are ready: https://portal.example/r',
