@@ -26,7 +26,7 @@ describe('Provider: local outbox', () => {
         body: 'See you at 3pm.',
         providerMessageId: (result as { providerMessageId: string }).providerMessageId,
         at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-        deliveryId: 'd-1', practiceId: 'practice-1',
+        deliveryId: 'd-1',
       },
     ]);
   });

@@ -40,7 +40,7 @@ describe('Dispatch: claim', () => {
   it('claims a queued delivery (queued → sending), sends it once and records the provider id', async () => {
     const d = store.add(sms());
     expect(await dispatchDelivery(deps, d)).toBe('sent');
-    expect(senders.sms.sent).toEqual([{ deliveryId: 'conv-1/MSG#msg-1#D#0', channel: 'sms', to: '+15555550123', text: 'Your results are ready.' }]);
+    expect(senders.sms.sent).toEqual([{ deliveryId: 'conv-1/MSG#msg-1#D#0', practiceId: 'practice-1', channel: 'sms', to: '+15555550123', text: 'Your results are ready.' }]);
     expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: 'pm-1' });
   });
 
