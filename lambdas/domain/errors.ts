@@ -33,12 +33,16 @@ export type ErrorKind =
   | 'route_not_found'
   // 409
   | ConflictKind
+  // 413
+  | 'attachment_too_large'
   // 415
   | 'unsupported_media_type'
+  | 'attachment_type_unsupported'
   // 422
   | 'recipient_chat_disabled'
   | 'channel_unavailable'
   | 'note_not_allowed'
+  | 'attachments_too_large_for_channel'
   // 429
   | 'conversation_busy'
   // 500

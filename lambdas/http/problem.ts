@@ -48,10 +48,13 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   contact_blocked: conflictEntry,
   idempotency_key_reused: conflictEntry,
   idempotency_in_progress: conflictEntry,
+  attachment_too_large: { status: 413, title: 'Attachment too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  attachment_type_unsupported: { status: 415, title: 'Unsupported media type', code: 'unsupported_media_type' },
   recipient_chat_disabled: { status: 422, title: 'Chat is unavailable', code: 'chat_disabled' },
   channel_unavailable: { status: 422, title: 'Channel unavailable' },
   note_not_allowed: { status: 422, title: 'Note not allowed' },
+  attachments_too_large_for_channel: { status: 422, title: 'Attachments cannot go on this channel' },
   // The bound: a reply retries its transaction for about 4 s (reply.ts, busyConversation) before this answer.
   conversation_busy: { status: 429, title: 'Conversation busy', headers: { 'retry-after': '1' } },
   internal_error: { status: 500, title: 'Internal error' },
