@@ -43,6 +43,7 @@ export type ErrorKind =
   | 'channel_unavailable'
   | 'note_not_allowed'
   | 'attachments_too_large_for_channel'
+  | 'audience_too_large'
   // 429
   | 'conversation_busy'
   // 500

@@ -55,6 +55,7 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   channel_unavailable: { status: 422, title: 'Channel unavailable' },
   note_not_allowed: { status: 422, title: 'Note not allowed' },
   attachments_too_large_for_channel: { status: 422, title: 'Attachments cannot go on this channel' },
+  audience_too_large: { status: 422, title: 'Audience too large' },
   // The bound: a reply retries its transaction for about 4 s (reply.ts, busyConversation) before this answer.
   conversation_busy: { status: 429, title: 'Conversation busy', headers: { 'retry-after': '1' } },
   internal_error: { status: 500, title: 'Internal error' },
