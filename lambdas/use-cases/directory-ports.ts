@@ -48,14 +48,18 @@ export interface DirectoryRepository {
   /** Records a practice chat-default change (an `all` change drops the history before it). */
   recordChatDefault(practiceId: string, change: ChatDefaultChange): Promise<PracticeSettingsRecord>;
 
-  createStaff(practiceId: string, staff: StaffRecord): Promise<void>;
+  /** `answer`: the request's answer, stored with the write for its Idempotency-Key (see writeAnswered). */
+  createStaff(practiceId: string, staff: StaffRecord, answer?: unknown): Promise<void>;
   getStaff(practiceId: string, id: string): Promise<StaffRecord | null>;
   /** Replaces the record when its `updatedAt` is still `expectedUpdatedAt`; false otherwise. */
   replaceStaff(practiceId: string, staff: StaffRecord, expectedUpdatedAt: string): Promise<boolean>;
   listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>>;
   getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]>;
+  /** The active staff members with this role (a role participant's people): one Query on the role index, never a Scan. */
+  activeStaffByRole(practiceId: string, role: StaffRole): Promise<StaffRecord[]>;
 
-  createPatient(practiceId: string, patient: PatientRecord): Promise<void>;
+  /** `answer`: the request's answer, stored with the write for its Idempotency-Key (see writeAnswered). */
+  createPatient(practiceId: string, patient: PatientRecord, answer?: unknown): Promise<void>;
   getPatient(practiceId: string, id: string): Promise<PatientRecord | null>;
   getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]>;
   /** Replaces the record (and its search entries) when `before.updatedAt` still holds; false otherwise. */

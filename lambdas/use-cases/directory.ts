@@ -141,7 +141,8 @@ export async function createStaff(
     createdAt: at,
     updatedAt: at,
   };
-  await deps.directory.createStaff(caller.practiceId, staff);
+  // The answer is written with the record (kept for an Idempotency-Key in the same transaction).
+  await deps.directory.createStaff(caller.practiceId, staff, staff);
   return staff;
 }
 
@@ -231,9 +232,11 @@ export async function createPatient(
     createdAt: at,
     updatedAt: at,
   };
-  await deps.directory.createPatient(caller.practiceId, patient);
   // A new patient is in no group yet: own setting, else the practice default for patients created now.
-  return { ...patient, effectiveChat: effectiveChat(patient.chat, [], practiceDefaultOf(settings, patient.createdAt)), blockedContacts: [] };
+  const answer: PatientView = { ...patient, effectiveChat: effectiveChat(patient.chat, [], practiceDefaultOf(settings, patient.createdAt)), blockedContacts: [] };
+  // The answer is written with the record (kept for an Idempotency-Key in the same transaction).
+  await deps.directory.createPatient(caller.practiceId, patient, answer);
+  return answer;
 }
 
 export async function updatePatient(

@@ -9,6 +9,7 @@ import type { ContactListFilter, ContactRecord, ContactRepository } from '../../
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { dynamo, tableName } from './client.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
+import { writeAnswered } from './idempotency-store.js';
 import { contactFields, contactFrom, contactIndexKeys, contactItem, findable } from './contact-items.js';
 import { finderChanges, finderItems } from './finder-items.js';
 import { countMembers, membershipWrites } from './group-repository.js';
@@ -27,15 +28,15 @@ const matches = (f: ContactListFilter) => (c: ContactRecord) =>
   inRange(c.blockedAt, f.blockedFrom, f.blockedTo);
 
 export class DynamoContactRepository implements ContactRepository {
-  async createContact(practiceId: string, contact: ContactRecord): Promise<void> {
-    await transact([
+  async createContact(practiceId: string, contact: ContactRecord, answer?: unknown): Promise<void> {
+    await writeAnswered([
       putItem(contactItem(practiceId, contact), 'attribute_not_exists(pk)'),
       ...[...finderItems(practiceId, findable(contact)).values()].map((item) => putItem(item)),
       ...contact.groupIds.flatMap((gid) => [
         ...membershipWrites(practiceId, gid, { type: 'contact', id: contact.id }).filter((w) => !w.Update),
         countMembers(practiceId, gid, 1),
       ]),
-    ]);
+    ], answer);
   }
 
   async getContact(practiceId: string, id: string): Promise<ContactRecord | null> {

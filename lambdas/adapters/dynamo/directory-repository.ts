@@ -16,6 +16,7 @@ import { compactChanges, type ChatDefaultChange } from '../../domain/chat-defaul
 import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { dynamo, tableName } from './client.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
+import { writeAnswered } from './idempotency-store.js';
 import { getByIds } from './get-by-ids.js';
 import { finderChanges, finderItems, type Findable } from './finder-items.js';
 import { keys } from './keys.js';
@@ -69,6 +70,7 @@ const patientFrom = (item: Item): PatientRecord => ({
 const staffItem = (practiceId: string, s: StaffRecord): Item => ({
   ...keys.staff(practiceId, s.id),
   ...keys.staffByName(practiceId, s.name, s.id),
+  ...(s.status === 'active' ? keys.staffByRole(practiceId, s.role, s.name, s.id) : {}),
   type: 'Staff',
   ...s,
   email: s.email ?? undefined,
@@ -142,14 +144,8 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return settingsFrom(out.Attributes);
   }
 
-  async createStaff(practiceId: string, staff: StaffRecord): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: staffItem(practiceId, staff),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  async createStaff(practiceId: string, staff: StaffRecord, answer?: unknown): Promise<void> {
+    await writeAnswered([putItem(staffItem(practiceId, staff), 'attribute_not_exists(pk)')], answer);
   }
 
   async getStaff(practiceId: string, id: string): Promise<StaffRecord | null> {
@@ -174,11 +170,11 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
     return mapped(queryIndexPage({ index: 'gsi1', pk: keys.staffListPk(practiceId), forward: true }, page), staffFrom);
   }
 
-  async createPatient(practiceId: string, patient: PatientRecord): Promise<void> {
-    await transact([
-      putItem(patientItem(practiceId, patient), 'attribute_not_exists(pk)'),
-      ...[...finderItems(practiceId, findable(patient)).values()].map((item) => putItem(item)),
-    ]);
+  async createPatient(practiceId: string, patient: PatientRecord, answer?: unknown): Promise<void> {
+    await writeAnswered(
+      [putItem(patientItem(practiceId, patient), 'attribute_not_exists(pk)'), ...[...finderItems(practiceId, findable(patient)).values()].map((item) => putItem(item))],
+      answer,
+    );
   }
 
   async getPatient(practiceId: string, id: string): Promise<PatientRecord | null> {
@@ -192,6 +188,16 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
 
   getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]> {
     return getByIds(ids, (id) => keys.staff(practiceId, id), staffFrom);
+  }
+
+  async activeStaffByRole(practiceId: string, role: StaffRecord['role']): Promise<StaffRecord[]> {
+    const items = await queryAll({
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.staffByRolePk(practiceId, role) },
+    });
+    return items.map(staffFrom);
   }
 
   async replacePatient(practiceId: string, before: PatientRecord, after: PatientRecord): Promise<boolean> {

@@ -3,13 +3,14 @@
  * holds the group and one item per member; each member's own partition holds a reverse link, so
  * a patient's groups (and their chat settings) are one Query.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { PartialChatSettings } from '../../domain/chat-settings.js';
 import type { GroupChatReader, GroupRecord, GroupRepository, MemberRef } from '../../use-cases/contacts/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js';
 import { putItem, transact, type TransactItem } from './conditional-writes.js';
+import { writeAnswered } from './idempotency-store.js';
 import { getByIds } from './get-by-ids.js';
 import { keys } from './keys.js';
 import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
@@ -65,11 +66,11 @@ export const countMembers = (practiceId: string, groupId: string, n: number): Tr
 const MEMBERS_PER_TRANSACTION = 30;
 
 export class DynamoGroupRepository implements GroupRepository, GroupChatReader {
-  async createGroup(practiceId: string, g: GroupRecord): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
+  async createGroup(practiceId: string, g: GroupRecord, answer?: unknown): Promise<void> {
+    await writeAnswered(
+      [
+        putItem(
+          {
           ...keys.group(practiceId, g.id),
           ...keys.groupByName(practiceId, g.name, g.id),
           type: 'Group',
@@ -79,9 +80,11 @@ export class DynamoGroupRepository implements GroupRepository, GroupChatReader {
           memberCount: g.memberCount,
           createdAt: g.createdAt,
           updatedAt: g.updatedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+          },
+          'attribute_not_exists(pk)',
+        ),
+      ],
+      answer,
     );
   }
 

@@ -7,10 +7,12 @@
  * touch the record only while this request's claim holds it.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { IdempotencyKey, IdempotencyRecord, IdempotencyStore, PendingAnswer } from '../../http/idempotency.js';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { conflict } from '../../domain/errors.js';
+import { pendingAnswer, type IdempotencyKey, type IdempotencyRecord, type IdempotencyStore, type PendingAnswer } from '../../http/idempotency.js';
 import type { HttpResponse } from '../../http/responses.js';
 import { dynamo, tableName } from './client.js';
+import { transact, type TransactItem } from './conditional-writes.js';
 import { keys } from './keys.js';
 
 const itemKey = (k: IdempotencyKey) => keys.idempotency(k.practiceId, k.scope);
@@ -77,4 +79,30 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       )
       .catch(ignoreLostClaim);
   }
+}
+
+/**
+ * The write of a creating request, with the request's answer when it carries an Idempotency-Key:
+ * `items` and the answer in one TransactWriteItems, so once the record exists its key holds the
+ * answer and a retry gets it instead of creating a second record. Without a key (or outside a
+ * request), `items` alone: a single item goes as a plain (cheaper) Put.
+ */
+export async function writeAnswered(items: TransactItem[], body: unknown): Promise<void> {
+  const answer = body === undefined ? null : pendingAnswer(body);
+  if (!answer) {
+    const only = items.length === 1 ? items[0]?.Put : undefined;
+    await (only ? dynamo.send(new PutCommand(only)) : transact(items));
+    return;
+  }
+  const all = [...items, answerWrite(answer)];
+  try {
+    await transact(all);
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[all.length - 1]?.Code === 'ConditionalCheckFailed') {
+      // This request's claim on its key lapsed and another request holds it now: nothing was written.
+      throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+    }
+    throw error;
+  }
+  answer.committed();
 }

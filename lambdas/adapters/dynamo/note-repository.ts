@@ -1,20 +1,15 @@
 /** Quick notes, kept in the patient's partition (`NOTE#<id>`), newest first. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoteRecord, NoteRepository, PartyRef } from '../../use-cases/conversations/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
-import { dynamo, tableName } from './client.js';
+import { tableName } from './client.js';
+import { putItem } from './conditional-writes.js';
+import { writeAnswered } from './idempotency-store.js';
 import { keys } from './keys.js';
 import { queryPage } from './query.js';
 
 export class DynamoNoteRepository implements NoteRepository {
-  async addNote(practiceId: string, note: NoteRecord): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...keys.note(practiceId, note.patientId, note.id), type: 'Note', ...note },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  async addNote(practiceId: string, note: NoteRecord, answer?: unknown): Promise<void> {
+    await writeAnswered([putItem({ ...keys.note(practiceId, note.patientId, note.id), type: 'Note', ...note }, 'attribute_not_exists(pk)')], answer);
   }
 
   async notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>> {

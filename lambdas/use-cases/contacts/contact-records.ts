@@ -77,8 +77,10 @@ export async function createContact(
     contact.blockIds = blockIds;
     contact.blockHistoryIds = created;
   }
-  await deps.contacts.createContact(caller.practiceId, contact);
-  return contactView(contact);
+  // The answer is written with the record (kept for an Idempotency-Key in the same transaction).
+  const answer = contactView(contact);
+  await deps.contacts.createContact(caller.practiceId, contact, answer);
+  return answer;
 }
 
 // ------------------------------------------------------------------ read and list

@@ -20,7 +20,8 @@ export async function createGroup(deps: ContactDeps, caller: Caller, input: { na
   requirePermission(caller, 'manage_contacts');
   const at = deps.now().toISOString();
   const group: GroupRecord = { id: ulid(), name: input.name, chat: null, memberCount: 0, createdAt: at, updatedAt: at };
-  await deps.groups.createGroup(caller.practiceId, group);
+  // The answer is written with the record (kept for an Idempotency-Key in the same transaction).
+  await deps.groups.createGroup(caller.practiceId, group, group);
   return group;
 }
 

@@ -50,7 +50,8 @@ export interface ContactListFilter {
 
 export interface ContactRepository {
   /** Contact, search tokens, address-owner entries and group memberships in one transaction. */
-  createContact(practiceId: string, contact: ContactRecord): Promise<void>;
+  /** `answer`: the request's answer, stored with the write for its Idempotency-Key (see writeAnswered). */
+  createContact(practiceId: string, contact: ContactRecord, answer?: unknown): Promise<void>;
   getContact(practiceId: string, id: string): Promise<ContactRecord | null>;
   getContacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]>;
   /**
@@ -63,7 +64,8 @@ export interface ContactRepository {
 }
 
 export interface GroupRepository {
-  createGroup(practiceId: string, group: GroupRecord): Promise<void>;
+  /** `answer`: the request's answer, stored with the write for its Idempotency-Key (see writeAnswered). */
+  createGroup(practiceId: string, group: GroupRecord, answer?: unknown): Promise<void>;
   getGroup(practiceId: string, id: string): Promise<GroupRecord | null>;
   getGroups(practiceId: string, ids: readonly string[]): Promise<GroupRecord[]>;
   listGroups(practiceId: string, page: PageRequest): Promise<Page<GroupRecord>>;

@@ -19,7 +19,8 @@ export async function addNote(deps: ConversationDeps, caller: Caller, conversati
     author: selfParty(caller),
     createdAt: deps.now().toISOString(),
   };
-  await deps.notes.addNote(caller.practiceId, note);
+  // The answer is written with the record (kept for an Idempotency-Key in the same transaction).
+  await deps.notes.addNote(caller.practiceId, note, note);
   return note;
 }
 

@@ -52,8 +52,12 @@ export interface MessageRecord {
   channel: Channel;
   direction: 'inbound' | 'outbound' | 'internal';
   author: PartyRef;
+  /** The text; for a rich-text message, the text of `html`. */
   body: string;
-  attachments: { id: string }[];
+  /** Rich text only: the sanitised markup (domain/rich-text.ts). */
+  html?: string;
+  /** The files it carries (the object key is stored for the dispatcher, never shown). */
+  attachments: AttachedFile[];
   createdAt: string;
   deliveries: DeliveryRecord[];
   /** Call logs only. */
@@ -165,7 +169,8 @@ export interface CorrespondenceRepository {
 
 /** Quick notes about a patient, saved from a conversation. */
 export interface NoteRepository {
-  addNote(practiceId: string, note: NoteRecord): Promise<void>;
+  /** `answer`: the request's answer, stored with the write for its Idempotency-Key (see writeAnswered). */
+  addNote(practiceId: string, note: NoteRecord, answer?: unknown): Promise<void>;
   notes(practiceId: string, patientId: string, page: PageRequest): Promise<Page<NoteRecord>>;
 }
 
@@ -188,10 +193,21 @@ export interface BlockList {
   blockedAmong(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[]): Promise<Set<string>>;
 }
 
+/** A file a message carries: what the API shows, and its object key in the attachments bucket. */
+export interface AttachedFile {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  key: string;
+}
+
 /** Attachments a caller may attach (uploads are their own module). */
 export interface AttachmentCatalog {
-  /** The ids among `ids` that are `ready` and belong to the caller. */
-  readyFor(caller: Caller, ids: readonly string[]): Promise<Set<string>>;
+  /** The files among `ids` that are `ready` and belong to the caller, by id (one BatchGetItem). */
+  readyFor(caller: Caller, ids: readonly string[]): Promise<Map<string, AttachedFile>>;
+  /** Marks the files as carried by this message (before the send writes it: a mark of a message never written authorises nothing). */
+  markAttached(practiceId: string, ids: readonly string[], conversationId: string, messageId: string): Promise<void>;
 }
 
 export interface ConversationDeps {
