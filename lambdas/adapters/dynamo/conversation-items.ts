@@ -43,6 +43,7 @@ export const messageFrom = (item: Item, deliveries: DeliveryRecord[]): MessageRe
   direction: item['direction'] as MessageRecord['direction'],
   author: item['author'] as PartyRef,
   body: item['body'] as string,
+  ...(typeof item['html'] === 'string' ? { html: item['html'] } : {}),
   attachments: (item['attachments'] as MessageRecord['attachments'] | undefined) ?? [],
   createdAt: item['createdAt'] as string,
   deliveries,

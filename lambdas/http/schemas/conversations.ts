@@ -7,20 +7,32 @@ const ComposeChannel = z.enum(['portal', 'email', 'sms', 'whatsapp']);
 const Channel = z.enum(channels);
 const PartyRef = z.object({ type: z.enum(['patient', 'staff', 'contact']), id: Id });
 
+/** API.md, Rich text: html bodies are sanitised against the allow-list (lambdas/domain/rich-text.ts). */
+export const BodyFormat = z.enum(['text', 'html']).openapi({
+  description:
+    'text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)',
+});
+const MessageBodyInput = z.string().openapi({
+  description:
+    'text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused',
+});
+
 export const StartConversation = z
   .strictObject({
     kind: z.enum(['direct', 'community']).optional().openapi({ description: 'direct (default) or community (staff only)' }),
     channel: ComposeChannel,
     subject: z.string().max(300).optional().openapi({ description: 'Required for portal and email' }),
     participants: z.array(z.strictObject({ type: z.enum(['patient', 'staff']), id: Id })).min(1).max(50),
-    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace' }),
+    body: MessageBodyInput,
+    bodyFormat: BodyFormat.optional(),
     attachmentIds: z.array(Id).max(20).optional(),
   })
   .openapi('StartConversation');
 
 export const Reply = z
   .strictObject({
-    body: z.string().openapi({ description: '1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace' }),
+    body: MessageBodyInput,
+    bodyFormat: BodyFormat.optional(),
     attachmentIds: z.array(Id).max(20).optional(),
   })
   .openapi('Reply');
@@ -85,7 +97,9 @@ export const Message = z
     channel: Channel,
     direction: z.enum(['inbound', 'outbound', 'internal']),
     author: PartyRef,
-    body: z.string(),
+    body: z.string().openapi({ description: 'The text; for an html message, the text of its html' }),
+    bodyFormat: z.enum(['text', 'html']),
+    html: z.string().optional().openapi({ description: 'html messages only: the sanitised markup' }),
     attachments: z.array(z.object({ id: Id })),
     createdAt: Timestamp,
     deliveries: z.array(Delivery),

@@ -15,6 +15,8 @@ export interface NewMessage {
   direction: Direction;
   author: PartyRef;
   body: string;
+  /** The sanitised markup of a rich-text message (domain/rich-text.ts); `body` is then its text. */
+  html?: string | undefined;
   /** When the message is written; also the time part of its id. */
   at: string;
   attachmentIds?: readonly string[];
@@ -36,6 +38,7 @@ export function newMessage(m: NewMessage): MessageRecord {
     direction: m.direction,
     author: m.author,
     body: m.body,
+    ...(m.html ? { html: m.html } : {}),
     attachments: (m.attachmentIds ?? []).map((id) => ({ id })),
     createdAt: m.at,
     deliveries: m.deliveries ?? [],

@@ -1,6 +1,7 @@
 /** Replying: the reply rules decide, then message, activity, states and deliveries in one transaction. */
 import type { Caller } from '../../domain/caller.js';
 import { assertValidContent, directionOf, replyVerdict } from '../../domain/conversation-policy.js';
+import { messageBody, type BodyFormat } from '../../domain/rich-text.js';
 import { strictlyLater } from '../clock.js';
 import { busyConversation, retryOnConflict } from '../optimistic.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
@@ -11,6 +12,8 @@ import { messageView, visibleTo } from './views.js';
 
 export interface ReplyInput {
   body: string;
+  /** html: the body is sanitised, and the message keeps the markup and its text. */
+  bodyFormat?: BodyFormat | undefined;
   attachmentIds?: string[] | undefined;
 }
 
@@ -29,7 +32,8 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const facts = await conversationFacts(deps, caller, c);
     const verdict = replyVerdict({ caller, kind: c.kind, channel: c.channel, participants: c.participants, patients: facts });
     if (!verdict.canReply) throw verdict.error;
-    assertValidContent({ channel: c.channel, subject: c.subject ?? '(reply)', body: input.body, attachmentIds });
+    const content = messageBody(input.bodyFormat, input.body);
+    assertValidContent({ channel: c.channel, subject: c.subject ?? '(reply)', body: content.body, attachmentIds });
     await assertAttachments(deps, caller, c.channel, attachmentIds);
 
     const at = strictlyLater(c.lastMessageAt, deps.now());
@@ -39,7 +43,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const direction = directionOf(caller, participants);
     // The author is never a recipient: planDeliveries skips them.
     const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts);
-    const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, body: input.body, at, attachmentIds, deliveries });
+    const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachmentIds, deliveries });
     const existing = await deps.conversations.states(caller.practiceId, c.id);
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.conversations.send(caller.practiceId, {

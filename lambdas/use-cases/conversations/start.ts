@@ -14,6 +14,7 @@ import {
   type ComposeChannel,
 } from '../../domain/conversation-policy.js';
 import { validationFailed } from '../../domain/errors.js';
+import { messageBody, type BodyFormat } from '../../domain/rich-text.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
 import { newMessage, statesAfter } from './new-message.js';
@@ -26,6 +27,8 @@ export interface StartInput {
   subject?: string | undefined;
   participants: { type: 'patient' | 'staff'; id: string }[];
   body: string;
+  /** html: the body is sanitised, and the message keeps the markup and its text. */
+  bodyFormat?: BodyFormat | undefined;
   attachmentIds?: string[] | undefined;
 }
 
@@ -49,7 +52,8 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   const kind = input.kind ?? 'direct';
   const attachmentIds = input.attachmentIds ?? [];
   requireSendPermission(caller);
-  assertValidContent({ channel: input.channel, subject: input.subject, body: input.body, attachmentIds });
+  const content = messageBody(input.bodyFormat, input.body);
+  assertValidContent({ channel: input.channel, subject: input.subject, body: content.body, attachmentIds });
   const others = othersOf(caller, input.participants);
 
   const me = selfParty(caller);
@@ -86,7 +90,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     lastDirection: direction,
   };
   const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients);
-  const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, body: input.body, at, attachmentIds, deliveries });
+  const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, ...content, at, attachmentIds, deliveries });
   const states = statesAfter(conversation, participants, [], me, at);
   const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);
   // A provider's direct conversation with one patient is the pair's: a second provider-started one is refused.

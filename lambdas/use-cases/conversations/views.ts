@@ -62,6 +62,8 @@ export const messageView = (viewer: Viewer) => {
     direction: m.direction,
     author: m.author,
     body: m.body,
+    bodyFormat: m.html ? ('html' as const) : ('text' as const),
+    ...(m.html ? { html: m.html } : {}),
     attachments: m.attachments,
     createdAt: m.createdAt,
     deliveries: m.deliveries.filter(sees.delivery).map(deliveryView),
