@@ -144,6 +144,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive, un-archive, read, unread, star or unstar up to 100 conversations for the caller, each on its own (not all or nothing) */
+        post: operations["bulkUpdateConversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/{id}": {
         parameters: {
             query?: never;
@@ -277,6 +294,60 @@ export interface paths {
         get: operations["getPatientCorrespondence"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's drafts, newest first */
+        get: operations["listDrafts"];
+        put?: never;
+        /** Save a draft: any subset of the fields of a new conversation or a reply (shapes are checked, the rules at send time) */
+        post: operations["createDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's drafts (anyone else's is 404) */
+        get: operations["getDraft"];
+        put?: never;
+        post?: never;
+        /** Discard a draft */
+        delete: operations["deleteDraft"];
+        options?: never;
+        head?: never;
+        /** Change a draft: given fields replace, null removes */
+        patch: operations["updateDraft"];
+        trace?: never;
+    };
+    "/v1/drafts/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft under every rule of the start and reply routes, checked now: without conversationId as a new conversation, with it as a reply. The draft is deleted when the send succeeds and kept when it is refused */
+        post: operations["sendDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,6 +634,23 @@ export interface paths {
         patch: operations["updatePracticeChat"];
         trace?: never;
     };
+    "/v1/broadcasts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Who a broadcast would reach, who is left out and why (the first 100 left out listed); nothing is sent (send_messages) */
+        post: operations["previewBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/broadcasts": {
         parameters: {
             query?: never;
@@ -572,7 +660,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a blast: one private message per recipient, fanned out in the background (send_messages) */
+        /** Send a blast: accepted at once (202, status preparing); the audience is resolved and one private message per recipient fanned out in the background (send_messages) */
         post: operations["createBroadcast"];
         delete?: never;
         options?: never;
@@ -858,7 +946,7 @@ export interface components {
             subject: string | null;
             participants: {
                 /** @enum {string} */
-                type: "patient" | "staff";
+                type: "patient" | "staff" | "contact";
                 /**
                  * @description Opaque id (a ULID)
                  * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
@@ -925,7 +1013,12 @@ export interface components {
                  */
                 id: string;
             };
+            /** @description The text; for an html message, the text of its html */
             body: string;
+            /** @enum {string} */
+            bodyFormat: "text" | "html";
+            /** @description html messages only: the sanitised markup */
+            html?: string;
             attachments: {
                 /**
                  * @description Opaque id (a ULID)
@@ -1004,13 +1097,37 @@ export interface components {
                  */
                 id: string;
             }[];
-            /** @description 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace */
+            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
             body: string;
+            /**
+             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
             attachmentIds?: string[];
         };
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
             nextCursor: string | null;
+        };
+        /** @description One result per id, in the order given */
+        BulkResults: {
+            results: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                ok: boolean;
+                /** @description Why this one failed: not_found for a conversation the caller cannot see */
+                code?: string;
+            }[];
+        };
+        BulkConversations: {
+            /** @description 1-100 conversation ids; each is changed on its own */
+            ids: string[];
+            /** @enum {string} */
+            action: "archive" | "unarchive" | "read" | "unread" | "star" | "unstar";
         };
         PatchConversation: {
             archived?: boolean;
@@ -1021,8 +1138,13 @@ export interface components {
             nextCursor: string | null;
         };
         Reply: {
-            /** @description 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace */
+            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
             body: string;
+            /**
+             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
             attachmentIds?: string[];
         };
         Note: {
@@ -1085,6 +1207,111 @@ export interface components {
             nextCursor: string | null;
             blockedContacts: components["schemas"]["BlockedContact"][];
         };
+        /** @description A draft of its author (staff or patient), seen by nobody else; absent fields were not saved */
+        Draft: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId?: string;
+            /** @enum {string} */
+            channel?: "portal" | "email" | "sms" | "whatsapp";
+            subject?: string;
+            participants?: ({
+                /** @enum {string} */
+                type: "patient" | "staff";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+            } | {
+                /** @enum {string} */
+                type: "role";
+                role: string;
+            })[];
+            body?: string;
+            /** @enum {string} */
+            bodyFormat?: "text" | "html";
+            attachmentIds?: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description Any subset of the fields of a new conversation or a reply */
+        CreateDraft: {
+            /**
+             * @description Send as a reply to this conversation; without it the draft starts a new one
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId?: string;
+            /** @enum {string} */
+            channel?: "portal" | "email" | "sms" | "whatsapp";
+            subject?: string;
+            participants?: {
+                /** @enum {string} */
+                type: "patient" | "staff";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+            }[];
+            /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
+            body?: string;
+            /**
+             * @description Stored as given; html is sanitised when the draft is sent
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
+            attachmentIds?: string[];
+        };
+        DraftPage: {
+            items: components["schemas"]["Draft"][];
+            nextCursor: string | null;
+        };
+        /** @description Fields given replace the saved ones; null removes a field; absent fields are kept */
+        UpdateDraft: {
+            /**
+             * @description Send as a reply to this conversation; without it the draft starts a new one
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId?: string | null;
+            /** @enum {string|null} */
+            channel?: "portal" | "email" | "sms" | "whatsapp" | null;
+            subject?: string | null;
+            participants?: {
+                /** @enum {string} */
+                type: "patient" | "staff";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+            }[] | null;
+            /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
+            body?: string | null;
+            /**
+             * @description Stored as given; html is sanitised when the draft is sent
+             * @enum {string|null}
+             */
+            bodyFormat?: "text" | "html" | null;
+            attachmentIds?: string[] | null;
+        };
+        /** @description A draft without conversationId is sent as a new conversation (answered as POST /v1/conversations: conversation and message); one with conversationId as a reply (answered as POST /v1/conversations/{id}/messages: the message) */
+        DraftSent: components["schemas"]["StartedConversation"] | components["schemas"]["Message"];
         Block: {
             /**
              * @description Opaque id (a ULID)
@@ -1534,21 +1761,57 @@ export interface components {
              */
             applyTo: "new" | "all";
         };
+        BroadcastPreview: {
+            recipients: number;
+            excluded: components["schemas"]["BroadcastExcluded"];
+            /** @description The first 100 left out, in audience order ("Chat is unavailable for <name>" when chat_disabled) */
+            unavailable: {
+                /** @enum {string} */
+                type: "patient" | "contact";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                reason: "chat_disabled" | "blocked" | "no_address" | "opted_out" | "archived";
+            }[];
+        };
+        BroadcastExcluded: {
+            /** @description Actively blocked addresses */
+            blocked: number;
+            /** @description Patients whose chat is disabled (their own setting, their groups', or the practice default) */
+            chatDisabled: number;
+            /** @description People the channel cannot reach (no email or phone on file) */
+            noAddress: number;
+            /** @description Numbers that opted out (STOP): a suppression with reason opt_out (SMS and WhatsApp) */
+            optedOut: number;
+            /** @description Archived contacts in the audience: left out, not sent to */
+            archived: number;
+        };
+        PreviewBroadcast: {
+            /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp";
+            audience: components["schemas"]["BroadcastAudience"];
+        };
+        BroadcastAudience: {
+            patientIds?: string[];
+            contactIds?: string[];
+            /** @description Every member of each group (up to 100,000 people in all; each counted by the group's member count) */
+            groupIds?: string[];
+        };
         BroadcastAccepted: {
             /**
              * @description Opaque id (a ULID)
              * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
              */
             id: string;
-            recipients: number;
-            excluded: {
-                blocked: number;
-                chatDisabled: number;
-                /** @description Recipients the channel cannot reach (no email or phone on file) */
-                noAddress: number;
-                /** @description Archived contacts in the audience: left out, not sent to */
-                archived: number;
-            };
+            /**
+             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
+             * @enum {string}
+             */
+            status: "preparing" | "sending" | "done";
         };
         CreateBroadcast: {
             /** @enum {string} */
@@ -1557,11 +1820,7 @@ export interface components {
             subject?: string;
             /** @description 1-10,000 characters; at least 10 on portal and email */
             body: string;
-            audience: {
-                patientIds?: string[];
-                contactIds?: string[];
-                groupIds?: string[];
-            };
+            audience: components["schemas"]["BroadcastAudience"];
         };
         Broadcast: {
             /**
@@ -1569,19 +1828,16 @@ export interface components {
              * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
              */
             id: string;
-            /** @enum {string} */
-            status: "queued" | "sending" | "done";
+            /**
+             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
+             * @enum {string}
+             */
+            status: "preparing" | "sending" | "done";
             /** @enum {string} */
             channel: "portal" | "email" | "sms" | "whatsapp";
-            recipients: number;
-            excluded: {
-                blocked: number;
-                chatDisabled: number;
-                /** @description Recipients the channel cannot reach (no email or phone on file) */
-                noAddress: number;
-                /** @description Archived contacts in the audience: left out, not sent to */
-                archived: number;
-            };
+            /** @description null while preparing */
+            recipients: number | null;
+            excluded: components["schemas"]["BroadcastExcluded"] & (Record<string, never> | null);
             counts: {
                 queued: number;
                 sent: number;
@@ -2615,6 +2871,84 @@ export interface operations {
             };
         };
     };
+    bulkUpdateConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkConversations"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResults"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     getConversation: {
         parameters: {
             query?: never;
@@ -3465,6 +3799,468 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listDrafts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPage"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDraft"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    deleteDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    updateDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDraft"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    sendDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftSent"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed, attachments_not_allowed, attachment_not_ready */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden, conversation_rule, chat_disabled, reply_not_allowed, patient_inactive, not_a_participant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: conversation_exists, idempotency_key_reused, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: channel_unavailable, chat_disabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling), or a problem; code one of: conversation_busy */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
@@ -5359,6 +6155,93 @@ export interface operations {
             };
         };
     };
+    previewBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewBroadcast"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastPreview"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: audience_too_large */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     createBroadcast: {
         parameters: {
             query?: never;
@@ -5431,6 +6314,15 @@ export interface operations {
             };
             /** @description Problem; code one of: unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: audience_too_large */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
