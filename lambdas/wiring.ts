@@ -25,6 +25,8 @@ import { DynamoContactMessageLog } from './adapters/dynamo/contact-message-log.j
 import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
+import type { DraftDeps } from './use-cases/drafts/index.js';
+import { DynamoDraftRepository } from './adapters/dynamo/draft-repository.js';
 
 const directory = new DynamoDirectoryRepository();
 const contactRepository = new DynamoContactRepository();
@@ -60,6 +62,9 @@ export const conversationDeps: ConversationDeps = {
   audit,
   now: systemClock,
 };
+
+/** Drafts send through the start and reply use cases: the conversation dependencies and the drafts. */
+export const draftDeps: DraftDeps = { ...conversationDeps, drafts: new DynamoDraftRepository() };
 
 // Contacts follow what the block routes change (a contact's status follows its blocks); contactDeps is read at call time.
 export const blockDeps: BlockDeps = {

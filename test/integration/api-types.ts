@@ -1088,15 +1088,8 @@ export interface components {
             channel: "portal" | "email" | "sms" | "whatsapp";
             /** @description Required for portal and email */
             subject?: string;
-            participants: {
-                /** @enum {string} */
-                type: "patient" | "staff";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-            }[];
+            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
+            participants: components["schemas"]["Participant"][];
             /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
             body: string;
             /**
@@ -1105,6 +1098,20 @@ export interface components {
              */
             bodyFormat?: "text" | "html";
             attachmentIds?: string[];
+        };
+        Participant: {
+            /** @enum {string} */
+            type: "patient" | "staff";
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "role";
+            /** @enum {string} */
+            role: "admin" | "receptionist" | "provider" | "biller";
         };
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
@@ -1260,15 +1267,8 @@ export interface components {
             /** @enum {string} */
             channel?: "portal" | "email" | "sms" | "whatsapp";
             subject?: string;
-            participants?: {
-                /** @enum {string} */
-                type: "patient" | "staff";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-            }[];
+            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
+            participants?: components["schemas"]["Participant"][];
             /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
             body?: string;
             /**
@@ -1292,15 +1292,8 @@ export interface components {
             /** @enum {string|null} */
             channel?: "portal" | "email" | "sms" | "whatsapp" | null;
             subject?: string | null;
-            participants?: {
-                /** @enum {string} */
-                type: "patient" | "staff";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-            }[] | null;
+            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
+            participants?: components["schemas"]["Participant"][] | null;
             /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
             body?: string | null;
             /**

@@ -25,6 +25,7 @@ export interface Scene {
     contacts: string;
     groups: string;
     broadcasts: string;
+    drafts: string;
   };
   /** A sealed `nextCursor` of each list route (by route key) that has a second page, for the admin. */
   cursors: Map<string, string>;
@@ -50,6 +51,7 @@ export function resourceOf(path: string, param: string): keyof Scene['ids'] {
     contacts: 'contacts',
     groups: 'groups',
     broadcasts: 'broadcasts',
+    drafts: 'drafts',
   };
   const kind = known[collection];
   if (!kind) throw new Error(`${path}: no resource for {${param}}`);
@@ -84,6 +86,9 @@ export async function practiceScene(): Promise<Scene> {
     'broadcast',
     call('POST', '/v1/broadcasts', { token: staff.token, body: { channel: 'portal', subject: 'News', body: BODY, audience: { patientIds: [patient.id, other.id] } } }),
   );
+  // Two drafts of the admin (the caller of the list probes), so the drafts list has a second page.
+  const draft = await succeeded('draft', call('POST', '/v1/drafts', { token: p.admin.token, body: portal([pt(patient)]) }), 201);
+  await succeeded('draft', call('POST', '/v1/drafts', { token: p.admin.token, body: { subject: 'Second draft' } }), 201);
 
   const scene: Scene = {
     practiceId: p.practiceId,
@@ -99,6 +104,7 @@ export async function practiceScene(): Promise<Scene> {
       contacts: c.id,
       groups: g.id,
       broadcasts: broadcast.id,
+      drafts: draft.id,
     },
     cursors: new Map(),
   };

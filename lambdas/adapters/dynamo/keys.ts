@@ -171,6 +171,13 @@ export const keys = {
   /** An audit event (deletions, staff changes): append-only, no `ttl`, in the practice's audit partition, oldest first. */
   auditEvent: (practiceId: string, at: string, eventId: string) => ({ pk: `${P(practiceId)}#AUDIT`, sk: `EVENT#${at}#${eventId}` }),
 
+  /** A draft, in its author's drafts partition (drafts are private: the key names the author); newest first by id. */
+  draftsPk: (practiceId: string, authorType: string, authorId: string) => `${P(practiceId)}#DRAFTS#${authorType}#${authorId}`,
+  draft: (practiceId: string, authorType: string, authorId: string, id: string) => ({
+    pk: `${P(practiceId)}#DRAFTS#${authorType}#${authorId}`,
+    sk: `DRAFT#${id}`,
+  }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

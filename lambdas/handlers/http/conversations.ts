@@ -1,14 +1,17 @@
 /** Conversations, messages, notes, call logs and correspondence: call the use case. */
 import * as uc from '../../use-cases/conversations/index.js';
+import * as drafts from '../../use-cases/drafts/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { conversationRoutes } from '../../http/routes/conversations.js';
-import { conversationDeps as deps, httpOptions } from '../../wiring.js';
+import { draftRoutes } from '../../http/routes/drafts.js';
+import { conversationDeps as deps, draftDeps, httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
-  conversationRoutes,
+  { ...conversationRoutes, ...draftRoutes },
   {
     startConversation: ({ caller, body }) => uc.startConversation(deps, caller, body),
     listConversations: ({ caller, query }) => uc.listInbox(deps, caller, query),
+    bulkUpdateConversations: ({ caller, body }) => uc.bulkUpdate(deps, caller, body),
     getConversation: ({ caller, params }) => uc.getConversation(deps, caller, params.id),
     updateConversation: ({ caller, params, body }) => uc.patchOwnState(deps, caller, params.id, body),
     deleteConversation: ({ caller, params }) => uc.deleteConversation(deps, caller, params.id),
@@ -20,6 +23,12 @@ export const handler = httpFunction(
     listPatientNotes: ({ caller, params, query }) => uc.listNotes(deps, caller, params.id, query),
     logCall: ({ caller, body }) => uc.logCall(deps, caller, body),
     getPatientCorrespondence: ({ caller, params, query }) => uc.correspondence(deps, caller, params.id, query),
+    createDraft: ({ caller, body }) => drafts.createDraft(draftDeps, caller, body),
+    listDrafts: ({ caller, query }) => drafts.listDrafts(draftDeps, caller, query),
+    getDraft: ({ caller, params }) => drafts.getDraft(draftDeps, caller, params.id),
+    updateDraft: ({ caller, params, body }) => drafts.updateDraft(draftDeps, caller, params.id, body),
+    deleteDraft: ({ caller, params }) => drafts.deleteDraft(draftDeps, caller, params.id),
+    sendDraft: ({ caller, params }) => drafts.sendDraft(draftDeps, caller, params.id),
   },
   httpOptions,
 );

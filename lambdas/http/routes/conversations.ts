@@ -31,6 +31,15 @@ export const conversationRoutes = {
     query: c.InboxQuery,
     success: { status: 200, schema: c.ConversationPage },
   }),
+  bulkUpdateConversations: route({
+    method: 'POST',
+    path: '/v1/conversations/bulk',
+    auth: 'jwt',
+    summary: 'Archive, un-archive, read, unread, star or unstar up to 100 conversations for the caller, each on its own (not all or nothing)',
+    tag: 'conversations',
+    body: c.BulkConversations,
+    success: { status: 200, schema: c.BulkResults },
+  }),
   getConversation: route({
     method: 'GET',
     path: '/v1/conversations/{id}',

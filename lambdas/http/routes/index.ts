@@ -9,12 +9,13 @@ import { broadcastRoutes } from './broadcasts.js';
 import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { directoryRoutes } from './directory.js';
+import { draftRoutes } from './drafts.js';
 import { metaRoutes } from './meta.js';
 
 export const routesByFunction = {
   meta: metaRoutes,
   directory: directoryRoutes,
-  conversations: conversationRoutes,
+  conversations: { ...conversationRoutes, ...draftRoutes },
   blocks: blockRoutes,
   contacts: contactRoutes,
   broadcasts: broadcastRoutes,

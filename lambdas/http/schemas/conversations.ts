@@ -41,6 +41,25 @@ export const PatchConversation = z
   .strictObject({ archived: z.boolean().optional(), starred: z.boolean().optional() })
   .openapi('PatchConversation');
 
+export const BulkConversations = z
+  .strictObject({
+    ids: z.array(Id).min(1).max(100).openapi({ description: '1-100 conversation ids; each is changed on its own' }),
+    action: z.enum(['archive', 'unarchive', 'read', 'unread', 'star', 'unstar']),
+  })
+  .openapi('BulkConversations');
+
+export const BulkResults = z
+  .object({
+    results: z.array(
+      z.object({
+        id: Id,
+        ok: z.boolean(),
+        code: z.string().optional().openapi({ description: 'Why this one failed: not_found for a conversation the caller cannot see' }),
+      }),
+    ),
+  })
+  .openapi('BulkResults', { description: 'One result per id, in the order given' });
+
 export const NoteInput = z.strictObject({ text: z.string().trim().min(1).max(5000) }).openapi('NoteInput');
 
 export const CallLogInput = z

@@ -44,7 +44,7 @@ export const patchOwnState = (
 ): Promise<ConversationView> => changeOwnState(deps, caller, id, (s) => afterPatch(s, patch));
 
 /** The caller's state, changed over the version read: a send or another change meanwhile re-runs it. */
-function changeOwnState(
+export function changeOwnState(
   deps: ConversationDeps,
   caller: Caller,
   id: string,

@@ -7,6 +7,7 @@ export { startConversation, type StartInput } from './start.js';
 export { reply, type ReplyInput } from './reply.js';
 export { getConversation, listInbox, listMessages, markRead, patchOwnState } from './inbox.js';
 export { deleteConversation, deleteMessage } from './delete.js';
+export { bulkActions, bulkUpdate, type BulkAction, type BulkResult } from './bulk.js';
 export { addNote, listNotes } from './notes.js';
 export { logCall, type CallLogInput } from './call-logs.js';
 export { correspondence } from './correspondence.js';
