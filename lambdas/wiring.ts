@@ -24,6 +24,7 @@ import { DynamoContactRepository } from './adapters/dynamo/contact-repository.js
 import { DynamoContactMessageLog } from './adapters/dynamo/contact-message-log.js';
 import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
+import { DynamoAudienceDirectory } from './adapters/dynamo/audience-directory.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
 import type { DraftDeps } from './use-cases/drafts/index.js';
 import { DynamoDraftRepository } from './adapters/dynamo/draft-repository.js';
@@ -88,12 +89,9 @@ export const contactDeps: ContactDeps = {
 export const chatSettingsDeps: ChatSettingsDeps = { directory, now: systemClock };
 
 export const broadcastDeps: BroadcastDeps = {
-  ...conversationDeps,
   broadcasts: new DynamoBroadcastRepository(),
-  contacts: contactRepository,
-  groups: groupRepository,
-  blockRecords: blockRepository,
-  contactMessages,
+  audienceDirectory: new DynamoAudienceDirectory(directory),
+  now: systemClock,
 };
 
 export const callerDirectory = (): CallerDirectory => ({

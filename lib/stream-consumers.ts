@@ -28,8 +28,12 @@ export const streamConsumers: readonly StreamConsumer[] = [
   {
     name: 'broadcast-fanout',
     entry: 'lambdas/handlers/stream/broadcast-fanout.ts',
-    filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['BroadcastChunk'] } } } }],
-    // One chunk is up to 100 recipients, each one transaction: a few chunks per invocation.
+    // A broadcast just accepted (status preparing: expand its audience into chunks), and each chunk.
+    filters: [
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Broadcast'] }, status: { S: ['preparing'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['BroadcastChunk'] } } } },
+    ],
+    // One chunk is up to 100 recipients, written in BatchWriteItem calls: a few chunks per invocation.
     batchSize: 2,
   },
   {

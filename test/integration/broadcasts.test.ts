@@ -24,9 +24,10 @@ describe('Broadcasts', () => {
       body: { channel: 'sms', body: 'Flu shots available this Saturday', audience: { groupIds: [group.body.id] } },
     });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ id: expect.any(String), recipients: 2, excluded: { blocked: 1, chatDisabled: 1, noAddress: 1 } });
+    expect(res.body).toEqual({ id: expect.any(String), status: 'preparing' });
 
     const done = await eventually('the broadcast to finish', () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }), (r) => r.body.status === 'done');
+    expect(done.body).toMatchObject({ recipients: 2, excluded: { blocked: 1, chatDisabled: 1, noAddress: 1, optedOut: 0, archived: 0 } });
     expect(done.body.counts).toMatchObject({ queued: 0, sent: 2, failed: 0 });
     expect(await outbox('sms', phones[0]!)).toHaveLength(1);
     expect(await outbox('sms', phones[1]!)).toHaveLength(1);

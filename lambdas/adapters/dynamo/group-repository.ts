@@ -48,6 +48,11 @@ export function membershipWrites(practiceId: string, groupId: string, m: MemberR
         ExpressionAttributeValues: { ':g': new Set([groupId]) },
       },
     });
+  } else {
+    // The patient's groups on one item beside it: a broadcast reads them with the patient (BatchGetItem), no Query.
+    writes.push({
+      Update: { TableName: tableName, Key: keys.patientGroups(practiceId, m.id), UpdateExpression: 'ADD groupIds :g', ExpressionAttributeValues: { ':g': new Set([groupId]) } },
+    });
   }
   return writes;
 }

@@ -69,6 +69,8 @@ export const keys = {
     sk: `NOTE#${noteId}`,
   }),
   callLog: (practiceId: string, patientId: string) => ({ pk: `${P(practiceId)}#PATIENT#${patientId}`, sk: 'CALLLOG' }),
+  /** The ids of the patient's groups (a string set), beside the patient: read with it in one BatchGetItem. */
+  patientGroups: (practiceId: string, patientId: string) => ({ pk: `${P(practiceId)}#PATIENT#${patientId}`, sk: 'GROUPS' }),
   patientPk: (practiceId: string, patientId: string) => `${P(practiceId)}#PATIENT#${patientId}`,
 
   /** Who has an address: one item per owner (`patient#<id>`, `contact#<id>`) under the address. */
@@ -166,6 +168,13 @@ export const keys = {
   broadcastChunk: (practiceId: string, id: string, index: number) => ({
     pk: `${P(practiceId)}#BCAST#${id}`,
     sk: `CHUNK#${String(index).padStart(5, '0')}`,
+  }),
+  /** A part of a broadcast's audience as the request named it (written with the broadcast). */
+  broadcastAudience: (practiceId: string, id: string, part: number) => ({ pk: `${P(practiceId)}#BCAST#${id}`, sk: `AUDIENCE#${String(part).padStart(3, '0')}` }),
+  /** Marker of a chunk whose tally was added to the broadcast (written once, in the same transaction). */
+  broadcastChunkDone: (practiceId: string, id: string, index: number) => ({
+    pk: `${P(practiceId)}#BCAST#${id}`,
+    sk: `DONE#${String(index).padStart(5, '0')}`,
   }),
 
   /** An audit event (deletions, staff changes): append-only, no `ttl`, in the practice's audit partition, oldest first. */

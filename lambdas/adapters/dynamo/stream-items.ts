@@ -8,11 +8,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { roles } from '../../domain/caller.js';
 import { channels } from '../../domain/conversation-policy.js';
 import type { BlockRecord, Person } from '../../use-cases/blocks/ports.js';
 import type { BlockChange } from '../../use-cases/block-visibility.js';
-import type { BroadcastRecipient, BroadcastRecord } from '../../use-cases/broadcasts.js';
+import type { MemberRef } from '../../use-cases/contacts/ports.js';
 import type { QueuedDelivery } from '../../use-cases/delivery-ports.js';
 
 /** A decoder of one consumer's records; `null`: not this consumer's item. */
@@ -71,43 +70,66 @@ const DeliveryItem = z
   })
   .transform(({ broadcastId, ...d }): QueuedDelivery => ({ ...d, ...(broadcastId ? { broadcastId } : {}) }));
 
-const count = z.number().int();
+/** One step of a broadcast's background work: prepare it (it was just accepted) or fan out one chunk. */
+export type BroadcastStep =
+  | { kind: 'prepare'; practiceId: string; broadcastId: string }
+  | { kind: 'chunk'; practiceId: string; broadcastId: string; index: number; members: MemberRef[] };
 
-const BroadcastItem: z.ZodType<BroadcastRecord> = z.object({
-  id: z.string(),
-  channel: z.enum(['portal', 'email', 'sms', 'whatsapp']),
-  subject: orNull(z.string()),
-  body: z.string(),
-  sender: z.object({ id: z.string(), name: orNull(z.string()), role: z.enum(roles) }),
-  recipients: count,
-  excluded: z.object({ blocked: count, chatDisabled: count, noAddress: count }),
-  status: z.enum(['queued', 'sending', 'done']),
-  counts: z.object({ queued: count, sent: count, delivered: count, failed: count, blocked: count, suppressed: count }),
-  createdAt: z.string(),
-});
+const BroadcastItem = z
+  .object({ practiceId: z.string(), id: z.string(), status: z.string() })
+  .transform(({ practiceId, id }): BroadcastStep => ({ kind: 'prepare', practiceId, broadcastId: id }));
 
-const RecipientItem: z.ZodType<BroadcastRecipient> = z.object({
-  type: z.enum(['patient', 'contact']),
-  id: z.string(),
-  name: z.string(),
+const BroadcastChunkItem = z
+  .object({
+    practiceId: z.string(),
+    broadcastId: z.string(),
+    index: z.number().int(),
+    members: z.array(z.string().regex(/^[pc]:.+$/)),
+  })
+  .transform(({ practiceId, broadcastId, index, members }): BroadcastStep => ({
+    kind: 'chunk',
+    practiceId,
+    broadcastId,
+    index,
+    members: members.map((m) => ({ type: m.startsWith('p:') ? ('patient' as const) : ('contact' as const), id: m.slice(2) })),
+  }));
+
+const PartyItem = z.object({ type: z.enum(['patient', 'staff', 'contact']), id: z.string() });
+const chunkCount = z.number().int();
+
+const ChunkDelivery = z.object({
+  recipient: PartyItem,
+  channel: z.enum(channels),
   address: orNull(z.string()),
-  notify: orNull(z.string()),
+  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'blocked', 'suppressed']),
+  purpose: z.enum(['message', 'notification']),
+  error: z.string().optional(),
+  broadcastId: z.string().optional(),
 });
 
-/** One chunk of a broadcast's recipients, to be fanned out. */
-export interface BroadcastChunk {
-  practiceId: string;
-  broadcast: BroadcastRecord;
-  index: number;
-  recipients: BroadcastRecipient[];
-}
-
-const BroadcastChunkItem: z.ZodType<BroadcastChunk> = z.object({
-  practiceId: z.string(),
-  broadcast: BroadcastItem,
-  index: count,
-  recipients: z.array(RecipientItem),
-});
+/** A send's participant chunk (large conversations; use-cases/conversations/participants-fanout.ts). */
+const ParticipantChunkItem = z
+  .object({
+    practiceId: z.string(),
+    conversationId: z.string(),
+    messageId: z.string(),
+    at: z.string(),
+    author: PartyItem,
+    index: chunkCount,
+    parties: z.array(PartyItem),
+    deliveries: z.array(z.object({ index: chunkCount, delivery: ChunkDelivery })),
+    correspondenceOf: z.array(z.string()),
+    pairs: z.array(z.object({ providerId: z.string(), patientId: z.string() })),
+  })
+  .transform(
+    (c): ParticipantChunk => ({
+      ...c,
+      deliveries: c.deliveries.map(({ index, delivery: { error, broadcastId, ...d } }) => ({
+        index,
+        delivery: { ...d, ...(error ? { error } : {}), ...(broadcastId ? { broadcastId } : {}) },
+      })),
+    }),
+  );
 
 /** The new image when it is an item of `type`, else null. */
 function newItemOf(record: DynamoDBRecord, type: string): Record<string, unknown> | null {
@@ -131,8 +153,10 @@ export const decodeBlockChange: StreamDecoder<BlockChange> = (record) => {
   return { practiceId, before, after };
 };
 
-/** A broadcast chunk (the fan-out's input). */
-export const decodeBroadcastChunk: StreamDecoder<BroadcastChunk> = (record) => {
-  const item = newItemOf(record, 'BroadcastChunk');
-  return item ? parseItem(BroadcastChunkItem, item) : null;
+/** A broadcast just accepted (`preparing`: its audience to expand) or one of its chunks (to fan out). */
+export const decodeBroadcastStep: StreamDecoder<BroadcastStep> = (record) => {
+  const chunk = newItemOf(record, 'BroadcastChunk');
+  if (chunk) return parseItem(BroadcastChunkItem, chunk);
+  const broadcast = newItemOf(record, 'Broadcast');
+  return broadcast && broadcast['status'] === 'preparing' ? parseItem(BroadcastItem, broadcast) : null;
 };

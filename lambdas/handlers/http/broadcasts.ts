@@ -7,6 +7,7 @@ import { broadcastDeps as deps, httpOptions } from '../../wiring.js';
 export const handler = httpFunction(
   broadcastRoutes,
   {
+    previewBroadcast: ({ caller, body }) => uc.previewBroadcast(deps, caller, body),
     createBroadcast: ({ caller, body }) => uc.createBroadcast(deps, caller, body),
     getBroadcast: ({ caller, params }) => uc.getBroadcast(deps, caller, params.id),
   },

@@ -1,16 +1,21 @@
-/** Stream consumer: fans one broadcast chunk out into per-recipient conversations and deliveries. */
-import { decodeBroadcastChunk } from '../../adapters/dynamo/stream-items.js';
+/** Stream consumer: a broadcast's background steps (prepare the accepted broadcast; fan out each chunk). */
+import { decodeBroadcastStep } from '../../adapters/dynamo/stream-items.js';
 import { logger } from '../../logger.js';
-import { fanOutChunk } from '../../use-cases/broadcasts.js';
+import { fanOutChunk, prepareBroadcast, type FanOutDeps } from '../../use-cases/broadcasts.js';
 import { broadcastDeps } from '../../wiring.js';
 import { streamHandler } from './stream-handler.js';
 
-export type FanOutDeps = Parameters<typeof fanOutChunk>[0];
+export type { FanOutDeps };
 
 export const broadcastFanOut = (deps: FanOutDeps) =>
-  streamHandler(decodeBroadcastChunk, async ({ practiceId, broadcast, index, recipients }) => {
-    await fanOutChunk(deps, practiceId, broadcast, index, recipients);
-    logger.info('broadcast chunk fanned out', { broadcastId: broadcast.id, chunk: index, recipients: recipients.length });
+  streamHandler(decodeBroadcastStep, async (step) => {
+    if (step.kind === 'prepare') {
+      const { chunks } = await prepareBroadcast(deps, step.practiceId, step.broadcastId);
+      logger.info('broadcast prepared', { broadcastId: step.broadcastId, chunks });
+      return;
+    }
+    const { written, counted } = await fanOutChunk(deps, step.practiceId, step.broadcastId, step.index, step.members);
+    logger.info('broadcast chunk fanned out', { broadcastId: step.broadcastId, chunk: step.index, members: step.members.length, written, counted });
   });
 
 export const handler = broadcastFanOut(broadcastDeps);

@@ -1,0 +1,97 @@
+/**
+ * What a broadcast's audience resolution reads, in batches: groups (member counter, chat),
+ * group members (paged Queries of the group partition), patients (with the ids of their groups,
+ * kept on the patient item), contacts, and the blocks and suppressions of addresses.
+ */
+import type { PartialChatSettings } from '../../domain/chat-settings.js';
+import type { AudienceDirectory, AudiencePatient } from '../../use-cases/broadcasts/ports.js';
+import type { MemberRef } from '../../use-cases/contacts/ports.js';
+import type { DirectoryRepository } from '../../use-cases/directory-ports.js';
+import { batchGet } from './batch-io.js';
+import { tableName } from './client.js';
+import { contactFrom, setOf } from './contact-items.js';
+import { keys } from './keys.js';
+import { queryAll } from './query.js';
+
+type Item = Record<string, unknown>;
+
+/** Suppression reasons that mean the number opted out (STOP), as the inbound and dispatcher write them. */
+const OPT_OUT_REASONS = new Set(['opt_out', 'opted_out']);
+
+const patientFrom = (i: Item, groupIds: string[]): AudiencePatient => ({
+  id: i['id'] as string,
+  name: i['name'] as string,
+  email: (i['email'] as string | undefined) ?? null,
+  phone: (i['phone'] as string | undefined) ?? null,
+  whatsapp: (i['whatsapp'] as string | undefined) ?? null,
+  status: i['status'] as AudiencePatient['status'],
+  chat: (i['chat'] as AudiencePatient['chat'] | undefined) ?? null,
+  createdAt: i['createdAt'] as string,
+  updatedAt: i['updatedAt'] as string,
+  groupIds,
+});
+
+const refKey = (practiceId: string, r: MemberRef) => (r.type === 'patient' ? keys.patient(practiceId, r.id) : keys.contact(practiceId, r.id));
+
+export class DynamoAudienceDirectory implements AudienceDirectory {
+  constructor(private readonly directory: Pick<DirectoryRepository, 'getSettings'>) {}
+
+  async groups(practiceId: string, ids: readonly string[]) {
+    const items = await batchGet([...new Set(ids)].map((id) => keys.group(practiceId, id)));
+    return items.map((i) => {
+      const chat = i['chat'] as PartialChatSettings | undefined;
+      return { id: i['id'] as string, memberCount: (i['memberCount'] as number | undefined) ?? 0, chat: chat && Object.keys(chat).length ? chat : null };
+    });
+  }
+
+  async members(practiceId: string, groupId: string): Promise<MemberRef[]> {
+    const items = await queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.groupPk(practiceId, groupId), ':prefix': 'MEMBER#' },
+      ProjectionExpression: 'memberType, memberId',
+    });
+    return items.map((i) => ({ type: i['memberType'] as MemberRef['type'], id: i['memberId'] as string }));
+  }
+
+  async existing(practiceId: string, refs: readonly MemberRef[]): Promise<Set<string>> {
+    const items = await batchGet(refs.map((r) => refKey(practiceId, r)), { projection: 'pk', parallel: 8 });
+    const byPk = new Map(refs.map((r) => [refKey(practiceId, r).pk, `${r.type}#${r.id}`]));
+    return new Set(items.map((i) => byPk.get(i['pk'] as string)).filter((k): k is string => !!k));
+  }
+
+  /** The patients and, beside each, the item listing its groups: one BatchGetItem per 50 patients. */
+  async patients(practiceId: string, ids: readonly string[]): Promise<AudiencePatient[]> {
+    const unique = [...new Set(ids)];
+    const items = await batchGet(unique.flatMap((id) => [keys.patient(practiceId, id), keys.patientGroups(practiceId, id)]));
+    const groupsOf = new Map(items.filter((i) => i['sk'] === 'GROUPS').map((i) => [i['pk'] as string, setOf(i['groupIds'])]));
+    return items.filter((i) => i['type'] === 'Patient').map((i) => patientFrom(i, groupsOf.get(i['pk'] as string) ?? []));
+  }
+
+  async contacts(practiceId: string, ids: readonly string[]) {
+    return (await batchGet([...new Set(ids)].map((id) => keys.contact(practiceId, id)))).map(contactFrom);
+  }
+
+  settings(practiceId: string) {
+    return this.directory.getSettings(practiceId);
+  }
+
+  async barriers(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[]) {
+    const wanted = addresses.flatMap((a) => [keys.blockedAddress(practiceId, a.type, a.value), keys.suppression(practiceId, a.type, a.value)]);
+    const items = await batchGet(wanted, { projection: 'pk, #reason', parallel: 4, names: { '#reason': 'reason' } });
+    const byPk = new Map<string, { value: string; kind: 'block' | 'suppression' }>();
+    for (const a of addresses) {
+      byPk.set(keys.blockedAddress(practiceId, a.type, a.value).pk, { value: a.value, kind: 'block' });
+      byPk.set(keys.suppression(practiceId, a.type, a.value).pk, { value: a.value, kind: 'suppression' });
+    }
+    const blocked = new Set<string>();
+    const optedOut = new Set<string>();
+    for (const i of items) {
+      const hit = byPk.get(i['pk'] as string);
+      if (!hit) continue;
+      if (hit.kind === 'block') blocked.add(hit.value);
+      else if (OPT_OUT_REASONS.has(i['reason'] as string)) optedOut.add(hit.value);
+    }
+    return { blocked, optedOut };
+  }
+}

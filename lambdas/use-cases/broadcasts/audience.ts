@@ -1,0 +1,70 @@
+/**
+ * The audience of a broadcast: its size bounded cheaply (named ids counted directly, each group
+ * by the member counter on its item: one BatchGetItem, no member read), and expanded in full in
+ * the background (each group's members in paged Queries of its partition), each person once.
+ */
+import { DomainError, notFound } from '../../domain/errors.js';
+import type { MemberRef } from '../contacts/ports.js';
+import { MAX_AUDIENCE, type Audience, type AudienceDirectory } from './ports.js';
+
+export interface AudienceInput {
+  patientIds?: string[] | undefined;
+  contactIds?: string[] | undefined;
+  groupIds?: string[] | undefined;
+}
+
+export const audienceOf = (input: AudienceInput): Audience => ({
+  patientIds: [...new Set(input.patientIds ?? [])],
+  contactIds: [...new Set(input.contactIds ?? [])],
+  groupIds: [...new Set(input.groupIds ?? [])],
+});
+
+/**
+ * 404 for a named patient, contact or group that is not the practice's; 422 audience_too_large
+ * when the named people plus the groups' member counters pass MAX_AUDIENCE. The bound counts a
+ * person named twice (in two groups, or named and in a group) twice: it never resolves anyone.
+ */
+export async function checkAudience(dir: AudienceDirectory, practiceId: string, audience: Audience): Promise<number> {
+  const groups = audience.groupIds.length ? await dir.groups(practiceId, audience.groupIds) : [];
+  const missingGroup = audience.groupIds.find((id) => !groups.some((g) => g.id === id));
+  if (missingGroup) throw notFound(`Group ${missingGroup}`);
+  const bound = audience.patientIds.length + audience.contactIds.length + groups.reduce((n, g) => n + g.memberCount, 0);
+  if (bound > MAX_AUDIENCE) {
+    throw new DomainError('audience_too_large', `A broadcast reaches at most ${MAX_AUDIENCE.toLocaleString('en-US')} people; this audience counts up to ${bound.toLocaleString('en-US')}.`, {
+      data: { limit: MAX_AUDIENCE, audience: bound },
+    });
+  }
+  const named: MemberRef[] = [
+    ...audience.patientIds.map((id) => ({ type: 'patient' as const, id })),
+    ...audience.contactIds.map((id) => ({ type: 'contact' as const, id })),
+  ];
+  if (named.length) {
+    const found = await dir.existing(practiceId, named);
+    const missing = named.find((r) => !found.has(`${r.type}#${r.id}`));
+    if (missing) throw notFound(`${missing.type === 'patient' ? 'Patient' : 'Contact'} ${missing.id}`);
+  }
+  return bound;
+}
+
+/** Everyone in the audience, each once: named people first, then each group's members. */
+export async function expandAudience(dir: AudienceDirectory, practiceId: string, audience: Audience): Promise<MemberRef[]> {
+  const seen = new Set<string>();
+  const out: MemberRef[] = [];
+  const add = (r: MemberRef) => {
+    const k = `${r.type}#${r.id}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(r);
+  };
+  for (const id of audience.patientIds) add({ type: 'patient', id });
+  for (const id of audience.contactIds) add({ type: 'contact', id });
+  const lists = await Promise.all(audience.groupIds.map((g) => dir.members(practiceId, g)));
+  for (const list of lists) for (const m of list) add(m);
+  return out;
+}
+
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * The API side of broadcasts: accept one (202 at once: the audience is only bounded and its
+ * named members checked, never resolved), read its progress, and preview who it would reach.
+ */
+import { ulid } from 'ulid';
+import { requireStaff, type Caller } from '../../domain/caller.js';
+import { assertValidContent, requireSendPermission, type ComposeChannel } from '../../domain/conversation-policy.js';
+import { notFound } from '../../domain/errors.js';
+import type { MemberRef } from '../contacts/ports.js';
+import { audienceOf, checkAudience, chunked, expandAudience, type AudienceInput } from './audience.js';
+import { CHUNK, noneExcluded, type BroadcastDeps, type BroadcastRecord, type LeftOut } from './ports.js';
+import { addExcluded, newCache, resolveMembers } from './resolve.js';
+
+export interface BroadcastInput {
+  channel: ComposeChannel;
+  subject?: string | undefined;
+  body: string;
+  audience: AudienceInput;
+}
+
+/** Stores the broadcast as `preparing` with its audience and answers; the stream does the rest. */
+export async function createBroadcast(deps: BroadcastDeps, caller: Caller, input: BroadcastInput) {
+  requireStaff(caller);
+  requireSendPermission(caller);
+  assertValidContent({ channel: input.channel, subject: input.subject, body: input.body, attachmentIds: [] });
+  const audience = audienceOf(input.audience);
+  await checkAudience(deps.audienceDirectory, caller.practiceId, audience);
+  const broadcast: BroadcastRecord = {
+    id: ulid(),
+    channel: input.channel,
+    subject: input.subject?.trim() || null,
+    body: input.body,
+    sender: { id: caller.id, name: caller.name, role: caller.role },
+    status: 'preparing',
+    recipients: null,
+    excluded: null,
+    counts: { queued: 0, sent: 0, delivered: 0, failed: 0, blocked: 0, suppressed: 0 },
+    createdAt: deps.now().toISOString(),
+  };
+  const answer = { id: broadcast.id, status: broadcast.status };
+  await deps.broadcasts.create(caller.practiceId, broadcast, audience, answer);
+  return answer;
+}
+
+export async function getBroadcast(deps: BroadcastDeps, caller: Caller, id: string) {
+  requireStaff(caller);
+  const b = await deps.broadcasts.get(caller.practiceId, id);
+  if (!b) throw notFound('Broadcast');
+  return { id: b.id, status: b.status, channel: b.channel, recipients: b.recipients, excluded: b.excluded, counts: b.counts, createdAt: b.createdAt };
+}
+
+/** How many people are shown as left out by a preview. */
+export const UNAVAILABLE_SHOWN = 100;
+/** Chunks resolved at once by a preview. */
+const PREVIEW_PARALLEL = 8;
+
+/** Who a broadcast would reach: the same resolution as the fan-out, counted, nothing written. */
+export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, input: { channel: ComposeChannel; audience: AudienceInput }) {
+  requireStaff(caller);
+  requireSendPermission(caller);
+  const practiceId = caller.practiceId;
+  const audience = audienceOf(input.audience);
+  await checkAudience(deps.audienceDirectory, practiceId, audience);
+  const chunks = chunked(await expandAudience(deps.audienceDirectory, practiceId, audience), CHUNK);
+  const cache = newCache();
+  const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = new Array(chunks.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < chunks.length; i = next++) {
+      const r = await resolveMembers(deps.audienceDirectory, practiceId, input.channel, chunks[i] as MemberRef[], cache);
+      results[i] = { recipients: r.recipients.length, leftOut: r.leftOut, excluded: r.excluded };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PREVIEW_PARALLEL, chunks.length) }, worker));
+  let recipients = 0;
+  let excluded = noneExcluded();
+  const unavailable: LeftOut[] = [];
+  for (const r of results) {
+    recipients += r.recipients;
+    excluded = addExcluded(excluded, r.excluded);
+    for (const l of r.leftOut) if (unavailable.length < UNAVAILABLE_SHOWN) unavailable.push(l);
+  }
+  return { recipients, excluded, unavailable };
+}
