@@ -74,6 +74,13 @@ function safeHref(raw: string | undefined): string | null {
   return ALLOWED_SCHEMES.includes(url.protocol) ? url.href : null;
 }
 
+/**
+ * Characters the API refuses in any text (lambdas/http/validation.ts) that entities can still
+ * spell (`&#14;`, `&#x202E;`): C0 controls but tab and newlines, C1 controls, bidirectional
+ * overrides and isolates. Dropped from the text of the markup and from the text derived from it.
+ */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [...ALLOWED_TAGS],
   allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
@@ -97,6 +104,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
       return { tagName, attribs: { ...(href ? { href } : {}), rel: 'noopener noreferrer', target: '_blank' } };
     },
   },
+  textFilter: (text) => text.replace(UNSAFE_TEXT, ''),
   // A link left without an href is no link: its text stays, the element goes.
   exclusiveFilter: (frame) => (frame.tag === 'a' && !frame.attribs['href'] ? 'excludeTag' : false),
 };
@@ -132,7 +140,7 @@ export function textOf(html: string): string {
     for (let i = 0; i < linkText.length; i++) linkText[i] += s;
   };
   const text = (raw: string) => {
-    let s = unescapeText(raw);
+    let s = unescapeText(raw).replace(UNSAFE_TEXT, '');
     if (preDepth === 0) {
       s = s.replace(/[ \t\n\r\f]+/g, ' ');
       if (pending > 0 || out === '' || /[\n ]$/.test(out)) s = s.replace(/^ /, '');

@@ -55,6 +55,12 @@ describe('rich text: the allow-list', () => {
     expect(html).toBe('<p>kept</p>');
   });
 
+  it('drops control characters and bidirectional overrides spelled as entities, from the markup and the text', () => {
+    const html = sanitizeRichText('<p>a&#14;b&#x202E;c&#x7F;d&#9;e</p>');
+    expect(html).toBe('<p>abcd\te</p>');
+    expect(textOf(html)).toBe('abcd e');
+  });
+
   it('removes comments and conditional comments', () => {
     expect(sanitizeRichText('<!-- hidden --><p>a</p><!--[if IE]><p>b</p><![endif]-->')).toBe('<p>a</p>');
   });
