@@ -15,7 +15,8 @@
  *
  * Lengths: the raw markup is at most 50,000 characters (MAX_HTML_INPUT); the text derived from
  * the sanitised markup is what the body rules count (1-10,000; at least 10 on portal and email);
- * the sanitised markup is at most 100,000 characters (links gain their rel and target).
+ * the sanitised markup is at most 100,000 bytes in UTF-8 (links gain their rel and target; the
+ * message item, the idempotent answer and any copy must stay well inside DynamoDB's 400 KB).
  *
  * sanitize-html is heavy: only the conversations and drafts functions import this module.
  */
@@ -26,8 +27,8 @@ export type BodyFormat = 'text' | 'html';
 
 /** The longest raw HTML body accepted, in characters (the text it holds is held to 10,000). */
 export const MAX_HTML_INPUT = 50_000;
-/** The longest sanitised HTML kept, in characters. */
-export const MAX_HTML_OUTPUT = 100_000;
+/** The largest sanitised HTML kept, in UTF-8 bytes. */
+export const MAX_HTML_OUTPUT_BYTES = 100_000;
 
 export const ALLOWED_TAGS: readonly string[] = [
   'p', 'br',
@@ -204,6 +205,14 @@ export function sanitizeRichText(raw: string): string {
   return sanitizeHtml(raw.replace(/\0/g, '\uFFFD'), sanitizeOptions).trim();
 }
 
+/**
+ * The text of any HTML, sanitised first so script and style contents never become text: for an
+ * inbound email with only an HTML part, say.
+ */
+export function textOfHtml(html: string): string {
+  return textOf(sanitizeRichText(html));
+}
+
 export interface MessageBody {
   /** The text: the body as given, or the text of the sanitised HTML. */
   body: string;
@@ -223,6 +232,6 @@ export function messageBody(format: BodyFormat | undefined, raw: string): Messag
   const html = sanitizeRichText(raw);
   const body = textOf(html);
   if (body === '') throw fail('The HTML body has no text once sanitised (scripts, styles, images and other markup outside the allow-list are removed)');
-  if (html.length > MAX_HTML_OUTPUT) throw fail('The HTML body has too much markup');
+  if (new TextEncoder().encode(html).length > MAX_HTML_OUTPUT_BYTES) throw fail('The HTML body has too much markup: at most 100,000 bytes once sanitised');
   return { body, html };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lambdas/domain/errors.js';
-import { MAX_HTML_INPUT, messageBody, sanitizeRichText, textOf } from '../../lambdas/domain/rich-text.js';
+import { MAX_HTML_INPUT, messageBody, sanitizeRichText, textOf, textOfHtml } from '../../lambdas/domain/rich-text.js';
 import { violations, xssCases } from '../fixtures/xss-cases.js';
 
 const rejected = (f: () => unknown): DomainError => {
@@ -112,6 +112,12 @@ describe('rich text: the text of the HTML', () => {
     expect(textOf(html)).toBe('See your plan (https://clinic.example/plan), https://clinic.example/ or a@clinic.example.');
   });
 
+  it("textOfHtml reads any HTML (an inbound email's): no script or style text, blocks on their own lines", () => {
+    expect(textOfHtml('<html><head><style>p{}</style></head><body><div>Hello,</div><div>see you <b>Tuesday</b>.</div><script>x()</script></body></html>')).toBe(
+      'Hello,\n\nsee you Tuesday.',
+    );
+  });
+
   it('is plain text: a tag written as text in the HTML (escaped there) is text in the body', () => {
     const html = sanitizeRichText('<p>&lt;script&gt;alert(1)&lt;/script&gt; is how it looks</p>');
     expect(html).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt; is how it looks</p>');
@@ -146,5 +152,16 @@ describe('rich text: messageBody', () => {
     expect(messageBody('html', filler(MAX_HTML_INPUT)).body).toHaveLength(MAX_HTML_INPUT - 7);
     const e = rejected(() => messageBody('html', filler(MAX_HTML_INPUT + 1)));
     expect(e.kind).toBe('validation_failed');
+  });
+
+  it('refuses sanitised HTML over 100,000 bytes in UTF-8 (multi-byte text and the rel and target links gain count)', () => {
+    // 40,000 characters of 3-byte text: 120,000 bytes, within the 50,000-character input limit.
+    const e = rejected(() => messageBody('html', `<p>${'€'.repeat(40_000)}</p>`));
+    expect(e.errors?.[0]?.message).toMatch(/100,000 bytes/);
+    // 1,400 short links: 46,200 characters written, over 100,000 bytes once each gains rel and target.
+    const links = '<a href="https://a.example">x</a>'.repeat(1_400);
+    expect(links.length).toBeLessThan(MAX_HTML_INPUT);
+    expect(rejected(() => messageBody('html', links)).kind).toBe('validation_failed');
+    expect(messageBody('html', `<p>${'€'.repeat(9_000)}</p>`).body).toHaveLength(9_000);
   });
 });
