@@ -27,6 +27,8 @@ import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repositor
 import { DynamoAudienceDirectory } from './adapters/dynamo/audience-directory.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
 import type { DraftDeps } from './use-cases/drafts/index.js';
+import type { BulkDeps } from './use-cases/conversations/bulk.js';
+import { conversationBulkReads } from './adapters/dynamo/conversation-bulk-reads.js';
 import { DynamoDraftRepository } from './adapters/dynamo/draft-repository.js';
 
 const directory = new DynamoDirectoryRepository();
@@ -63,6 +65,9 @@ export const conversationDeps: ConversationDeps = {
   audit,
   now: systemClock,
 };
+
+/** Bulk actions read their conversations and the caller's states in BatchGetItem calls. */
+export const bulkDeps: BulkDeps = { ...conversationDeps, bulkReads: conversationBulkReads };
 
 /** Drafts send through the start and reply use cases: the conversation dependencies and the drafts. */
 export const draftDeps: DraftDeps = { ...conversationDeps, drafts: new DynamoDraftRepository() };

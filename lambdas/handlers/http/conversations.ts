@@ -4,14 +4,14 @@ import * as drafts from '../../use-cases/drafts/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { conversationRoutes } from '../../http/routes/conversations.js';
 import { draftRoutes } from '../../http/routes/drafts.js';
-import { conversationDeps as deps, draftDeps, httpOptions } from '../../wiring.js';
+import { bulkDeps, conversationDeps as deps, draftDeps, httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
   { ...conversationRoutes, ...draftRoutes },
   {
     startConversation: ({ caller, body }) => uc.startConversation(deps, caller, body),
     listConversations: ({ caller, query }) => uc.listInbox(deps, caller, query),
-    bulkUpdateConversations: ({ caller, body }) => uc.bulkUpdate(deps, caller, body),
+    bulkUpdateConversations: ({ caller, body }) => uc.bulkUpdate(bulkDeps, caller, body),
     getConversation: ({ caller, params }) => uc.getConversation(deps, caller, params.id),
     updateConversation: ({ caller, params, body }) => uc.patchOwnState(deps, caller, params.id, body),
     deleteConversation: ({ caller, params }) => uc.deleteConversation(deps, caller, params.id),
