@@ -1,8 +1,12 @@
 /**
  * Conversation items of the single table and their records. A conversation's items share one
- * partition (`P#<p>#CONV#<id>`): the conversation (META), messages, deliveries and each
- * participant's state. A state item carries the inbox keys (gsi1 open/archived, gsi2 by status,
- * gsi3 starred) and a snapshot of the conversation, so an inbox page is one Query.
+ * partition (`P#<p>#CONV#<id>`): the conversation (META), messages, deliveries, each
+ * participant's state and, for a send into a large conversation, its participant chunks. A state
+ * item is slim: the party's status, archive, star and activity, the inbox keys (gsi1
+ * open/archived, gsi2 by status, gsi3 starred) and what the inbox filters read (channel, latest
+ * direction, patient ids, search text) — no copy of the conversation: an inbox page is one Query
+ * plus one BatchGetItem of its conversations. Other modules that add a message to a conversation
+ * (inbound) build their state writes with `statePut` / `stateSendUpdate` from here.
  */
 import type {
   ConversationRecord,
@@ -13,6 +17,7 @@ import type {
 } from '../../use-cases/conversations/ports.js';
 import { batchGetAll, tableName } from './client.js';
 import { keys } from './keys.js';
+import { queuedLease } from './delivery-lease.js';
 import { queryAll } from './query.js';
 
 export type Item = Record<string, unknown>;
@@ -34,6 +39,19 @@ export const conversationItem = (practiceId: string, c: ConversationRecord): Ite
   type: 'Conversation',
   ...c,
   subject: c.subject ?? undefined,
+});
+
+/** A delivery item: its key is the message's and its index, so a chunk that writes it again finds it there. */
+export const deliveryItem = (practiceId: string, conversationId: string, m: Pick<MessageRecord, 'id' | 'createdAt'>, index: number, d: DeliveryRecord): Item => ({
+  ...keys.delivery(practiceId, conversationId, m.id, index),
+  type: 'Delivery',
+  practiceId,
+  conversationId,
+  messageId: m.id,
+  createdAt: m.createdAt,
+  ...d,
+  address: d.address ?? undefined,
+  ...queuedLease(practiceId, conversationId, keys.delivery(practiceId, conversationId, m.id, index).sk, d, m.createdAt),
 });
 
 export const messageFrom = (item: Item, deliveries: DeliveryRecord[]): MessageRecord => ({
@@ -111,8 +129,8 @@ export function stateSendUpdate(practiceId: string, c: ConversationRecord, s: St
   };
 }
 
-/** The inbox keys of a state item follow from its status, archive and star. */
-function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
+/** The slim state item: the inbox keys follow from its status, archive and star; the filters' attributes from the conversation. */
+export function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
   const { readAs: _readAs, ...state } = s;
   const { type, id } = s.party;
   const sortKey = `${s.lastMessageAt}#${s.conversationId}`;
@@ -123,7 +141,6 @@ function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): I
     ...state,
     hiddenBy: s.hiddenBy && s.hiddenBy.length > 0 ? new Set(s.hiddenBy) : undefined,
     version: (s.version ?? 0) + 1,
-    conversation: conversationItem(practiceId, c),
     channel: c.channel,
     lastDirection: c.lastDirection,
     patientIds: patientIds.length > 0 ? patientIds : undefined,

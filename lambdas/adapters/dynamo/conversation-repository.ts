@@ -15,7 +15,7 @@ import {
   type StateRecord,
 } from '../../use-cases/conversations/ports.js';
 import type { Page } from '../../use-cases/page.js';
-import { batchDeleteAll, dynamo, tableName } from './client.js';
+import { batchDeleteAll, batchGetAll, dynamo, tableName } from './client.js';
 import { conversationFrom, stateFrom, statePut, statesOf, type Item } from './conversation-items.js';
 import { keys } from './keys.js';
 import { queryAll, queryPage } from './query.js';
@@ -103,8 +103,15 @@ export class DynamoConversationRepository implements ConversationRepository {
       q,
       { attribute: pkAttribute, value: pkValue },
     );
+    // Slim states: the page's conversations are one BatchGetItem (a row whose conversation is gone or being deleted is left out).
+    const ids = [...new Set(result.items.map((item) => item['conversationId'] as string))];
+    const found = ids.length > 0 ? await batchGetAll(ids.map((id) => keys.conversation(practiceId, id))) : [];
+    const live = new Map(found.filter((item) => !item['deletingAt']).map((item) => [item['id'] as string, conversationFrom(item)]));
     return {
-      items: result.items.map((item) => ({ ...stateFrom(item), conversation: conversationFrom(item['conversation'] as Item) })),
+      items: result.items.flatMap((item) => {
+        const conversation = live.get(item['conversationId'] as string);
+        return conversation ? [{ ...stateFrom(item), conversation }] : [];
+      }),
       nextCursor: result.nextCursor,
     };
   }
@@ -139,9 +146,11 @@ export class DynamoConversationRepository implements ConversationRepository {
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );
+    // Strongly consistent: every state a participant chunk wrote before deletingAt was set is found (later ones are refused).
     const items = await queryAll({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk',
+      ConsistentRead: true,
       ExpressionAttributeValues: { ':pk': pk },
       ProjectionExpression: 'pk, sk, id, #type',
       ExpressionAttributeNames: { '#type': 'type' },

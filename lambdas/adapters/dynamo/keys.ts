@@ -17,6 +17,12 @@ export const keys = {
     gsi1sk: `${sortableName(name)}#${id}`,
   }),
   staffListPk: (practiceId: string) => `${P(practiceId)}#STAFF`,
+  /** gsi2, only while the staff member is active: the practice's active staff of one role, by name (role participants). */
+  staffByRole: (practiceId: string, role: string, name: string, id: string) => ({
+    gsi2pk: `${P(practiceId)}#STAFFROLE#${role}`,
+    gsi2sk: `${sortableName(name)}#${id}`,
+  }),
+  staffByRolePk: (practiceId: string, role: string) => `${P(practiceId)}#STAFFROLE#${role}`,
 
   /** A patient: GetItem by id. */
   patient: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#PATIENT#${id}`, sk: 'PATIENT' }),
@@ -47,6 +53,11 @@ export const keys = {
   participantState: (practiceId: string, conversationId: string, partyType: string, partyId: string) => ({
     pk: `${P(practiceId)}#CONV#${conversationId}`,
     sk: `PART#${partyType}#${partyId}`,
+  }),
+  /** A send's participant chunk (large conversations): the parties whose states the stream writes; removed when done. */
+  participantChunk: (practiceId: string, conversationId: string, messageId: string, index: number) => ({
+    pk: `${P(practiceId)}#CONV#${conversationId}`,
+    sk: `FANOUT#${messageId}#${String(index).padStart(3, '0')}`,
   }),
   /** gsi1 (open or archived), gsi2 (open, by status), gsi3 (open and starred): a party's inbox. */
   inbox: (practiceId: string, partyType: string, partyId: string) => `${P(practiceId)}#INBOX#${partyType}#${partyId}`,
@@ -149,6 +160,20 @@ export const keys = {
     pk: `${P(practiceId)}#SUPPRESS#${type}#${value}`,
     sk: 'SUPPRESS',
   }),
+  /** gsi1 on a suppression item: the practice's suppressions by id (a ULID: by time); a lookup by id is one Query. */
+  suppressionsPk: (practiceId: string) => `${P(practiceId)}#SUPPRESSIONS`,
+  /** An inbound message's provider id, claimed in the transaction that stores it: a provider's retry finds it taken. */
+  inboundOnce: (practiceId: string, provider: string, providerMessageId: string) => ({
+    pk: `${P(practiceId)}#INMSG#${provider}#${providerMessageId}`,
+    sk: 'INMSG',
+  }),
+  /** A quarantined inbound message (blocked sender) in the practice's quarantine partition, by time; gsi1: by block. */
+  quarantinePk: (practiceId: string) => `${P(practiceId)}#QUARANTINE`,
+  quarantine: (practiceId: string, receivedAt: string, id: string) => ({ pk: `${P(practiceId)}#QUARANTINE`, sk: `Q#${receivedAt}#${id}` }),
+  quarantineByBlock: (practiceId: string, blockId: string, receivedAt: string, id: string) => ({
+    gsi1pk: `${P(practiceId)}#QBLOCK#${blockId}`,
+    gsi1sk: `${receivedAt}#${id}`,
+  }),
   /** gsi3 on a sent delivery: find it again from a provider status callback (in the practice's key space, like every key). */
   providerMessage: (practiceId: string, providerMessageId: string) => ({ gsi3pk: `${P(practiceId)}#PMID#${providerMessageId}`, gsi3sk: 'DLV' }),
 
@@ -186,6 +211,18 @@ export const keys = {
     pk: `${P(practiceId)}#DRAFTS#${authorType}#${authorId}`,
     sk: `DRAFT#${id}`,
   }),
+
+  /** An attachment (upload, check, where it is attached): GetItem by id, BatchGetItem to attach many. */
+  attachment: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#ATT#${id}`, sk: 'ATT' }),
+
+  /** The practice's channel settings (SMS numbers, WhatsApp phone-number ids, inbound addresses): GetItem. */
+  channelSettings: (practiceId: string) => ({ pk: `${P(practiceId)}#SETTINGS`, sk: 'CHANNELS' }),
+  /**
+   * System key, deliberately NOT practice-first: the claim of one destination (an SMS number, a
+   * WhatsApp phone-number id, an inbound address) by the one practice holding it. A webhook looks
+   * it up by destination before any practice is known (one GetItem); the item names its practice.
+   */
+  channelClaim: (kind: 'sms' | 'whatsapp' | 'email', value: string) => ({ pk: `CHANNEL#${kind}#${value}`, sk: 'CLAIM' }),
 
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),

@@ -3,17 +3,20 @@
  * forward), the message and its deliveries, each participant's state, the patients'
  * correspondence pointers, provider–patient pairs, the call-log pointer, and the answer kept
  * for the request's Idempotency-Key (so a committed send keeps its answer, whatever fails later).
+ * A send larger than one transaction (a large conversation) keeps the conversation, the message,
+ * the author's state, the deliveries that fit and the answer, and writes participant chunk items
+ * in their place: the stream writes the rest (use-cases/conversations/participants-fanout.ts).
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { conflict } from '../../domain/errors.js';
 import { pendingAnswer, type PendingAnswer } from '../../http/idempotency.js';
 import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
+import { splitPlan, type SplitPlan } from '../../use-cases/conversations/participants-fanout.js';
 import { dynamo, tableName } from './client.js';
-import { conversationItem, statePut, stateSendUpdate } from './conversation-items.js';
+import { conversationItem, deliveryItem, statePut, stateSendUpdate } from './conversation-items.js';
 import { answerWrite } from './idempotency-store.js';
 import { keys } from './keys.js';
-import { queuedLease } from './delivery-lease.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -50,7 +53,7 @@ function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
  * state already follow the newer message, which is what they would be had the two been written
  * in order.
  */
-const lateItems = (practiceId: string, plan: SendPlan): TransactItem[] => [
+const lateItems = (practiceId: string, { plan, deliveryCount, chunks }: SplitPlan): TransactItem[] => [
   {
     ConditionCheck: {
       TableName: tableName,
@@ -58,9 +61,19 @@ const lateItems = (practiceId: string, plan: SendPlan): TransactItem[] => [
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletingAt)',
     },
   },
-  ...messageWrites(practiceId, plan),
+  ...messageWrites(practiceId, plan, deliveryCount),
   ...correspondenceWrites(practiceId, plan),
+  ...chunkWrites(practiceId, chunks),
 ];
+
+/** Participant chunks of a large send: each is fanned out off the stream. */
+const chunkWrites = (practiceId: string, chunks: SplitPlan['chunks']): TransactItem[] =>
+  chunks.map((chunk) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.participantChunk(practiceId, chunk.conversationId, chunk.messageId, chunk.index), type: 'ParticipantChunk', practiceId, ...chunk },
+    },
+  }));
 
 /** The conversation as a cancelled send found it (raw attribute values or plain): only a newer message got there first? */
 function newerMessageWon(plan: SendPlan, found: Record<string, unknown> | undefined): boolean {
@@ -83,27 +96,13 @@ const stateWrite = (practiceId: string, plan: SendPlan, s: SendPlan['states'][nu
     ? { Update: stateSendUpdate(practiceId, plan.conversation, { ...s, readAs: s.readAs }) }
     : { Put: statePut(practiceId, plan.conversation, s) };
 
-function messageWrites(practiceId: string, plan: SendPlan): TransactItem[] {
+/** The message (with its total delivery count) and the deliveries this transaction holds (the first ones). */
+function messageWrites(practiceId: string, plan: SendPlan, deliveryCount: number): TransactItem[] {
   const { conversation: c, message: m } = plan;
   const { deliveries, ...message } = m;
   return [
-    { Put: { TableName: tableName, Item: { ...keys.message(practiceId, c.id, m.id), type: 'Message', ...message, deliveryCount: deliveries.length } } },
-    ...deliveries.map((d, i) => ({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...keys.delivery(practiceId, c.id, m.id, i),
-          type: 'Delivery',
-          practiceId,
-          conversationId: c.id,
-          messageId: m.id,
-          createdAt: m.createdAt,
-          ...d,
-          address: d.address ?? undefined,
-          ...queuedLease(practiceId, c.id, keys.delivery(practiceId, c.id, m.id, i).sk, d, m.createdAt),
-        },
-      },
-    })),
+    { Put: { TableName: tableName, Item: { ...keys.message(practiceId, c.id, m.id), type: 'Message', ...message, deliveryCount } } },
+    ...deliveries.map((d, i) => ({ Put: { TableName: tableName, Item: deliveryItem(practiceId, c.id, m, i, d) } })),
   ];
 }
 
@@ -156,12 +155,16 @@ async function transactWrite(items: TransactItem[]): Promise<void> {
   }
 }
 const CONFLICT_ATTEMPTS = 6;
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** Writes the plan atomically; `PairTaken` when an exclusive pair exists, `WriteConflict` when raced. */
-export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void> {
+export async function sendPlan(practiceId: string, whole: SendPlan): Promise<void> {
+  const split = splitPlan(whole, MAX_TRANSACTION_ITEMS);
+  const { plan } = split;
   const items: TransactItem[] = [
     conversationWrite(practiceId, plan),
-    ...messageWrites(practiceId, plan),
+    ...messageWrites(practiceId, plan, split.deliveryCount),
     ...plan.states.map((s) => stateWrite(practiceId, plan, s)),
     ...correspondenceWrites(practiceId, plan),
   ];
@@ -176,6 +179,7 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
       },
     });
   }
+  items.push(...chunkWrites(practiceId, split.chunks));
   const answer = plan.answer === undefined ? null : pendingAnswer(plan.answer);
   try {
     await write(items, answer);
@@ -191,7 +195,7 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
     const othersHeld = reasons.slice(1).every((r) => r.Code !== 'ConditionalCheckFailed');
     if (reasons[0]?.Code === 'ConditionalCheckFailed' && othersHeld && newerMessageWon(plan, reasons[0].Item as Record<string, unknown> | undefined)) {
       try {
-        await write(lateItems(practiceId, plan), answer);
+        await write(lateItems(practiceId, split), answer);
         return;
       } catch (late) {
         throw late instanceof TransactionCanceledException ? raced(late) : late;
@@ -204,7 +208,7 @@ export async function sendPlan(practiceId: string, plan: SendPlan): Promise<void
 /** The items plus the request's answer (kept for its Idempotency-Key), written together. */
 async function write(items: TransactItem[], answer: PendingAnswer | null): Promise<void> {
   const all = answer ? [...items, answerWrite(answer)] : items;
-  if (all.length > 100) throw new Error(`send plan of ${all.length} items exceeds one transaction`);
+  if (all.length > MAX_TRANSACTION_ITEMS) throw new Error(`send plan of ${all.length} items exceeds one transaction`);
   try {
     await transactWrite(all);
   } catch (error) {

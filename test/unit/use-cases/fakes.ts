@@ -160,6 +160,9 @@ export class InMemoryDirectory implements DirectoryRepository {
   async getStaffMany(_p: string, ids: readonly string[]) {
     return ids.flatMap((id) => this.staff.get(id) ?? []);
   }
+  async activeStaffByRole(_p: string, role: StaffRole) {
+    return [...this.staff.values()].filter((s) => s.role === role && s.status === 'active');
+  }
   async getPatient(_p: string, id: string) {
     return this.patients.get(id) ?? null;
   }
@@ -215,7 +218,12 @@ export function conversationFakes(): Fakes {
     notes: { addNote: notUsed, notes: notUsed },
     directory,
     blocks: { blockedAmong: async (_p, addresses) => new Set(addresses.map((a) => `${a.type}:${a.value}`).filter((k) => blocked.has(k))) },
-    attachments: { readyFor: async (caller: Caller, ids) => new Set(ids.filter((id) => ready.get(caller.id)?.has(id))) },
+    attachments: {
+      // A ready file of 1 KB, a PDF, at files/<id>; the tests of attachments size them through their own fakes.
+      readyFor: async (caller: Caller, ids) =>
+        new Map(ids.filter((id) => ready.get(caller.id)?.has(id)).map((id) => [id, { id, fileName: `${id}.pdf`, contentType: 'application/pdf', size: 1024, key: `files/${id}` }])),
+      markAttached: async () => undefined,
+    },
     reminders: { blockedContactsOf: async () => [] },
     audit,
     now: () => new Date(now),
