@@ -109,6 +109,36 @@ describe('Rich text', () => {
     expect(sms!.body).toBe(text);
   });
 
+  it('WhatsApp carries the text of an html body', async () => {
+    const phone = freshPhone();
+    const waPatient = await p.patient({ phone, whatsapp: phone });
+    const { message } = await started(receptionist.token, {
+      channel: 'whatsapp',
+      participants: [pt(waPatient)],
+      body: '<p>Your <i>appointment</i> is <b>confirmed</b>.</p><img src=x onerror=alert(1)>',
+      bodyFormat: 'html',
+    });
+    expect(message).toMatchObject({ bodyFormat: 'html', body: 'Your appointment is confirmed.' });
+    const [wa] = await eventually('the WhatsApp message', () => outbox('whatsapp', phone), (m) => m.length > 0);
+    expect(wa!.body).toBe('Your appointment is confirmed.');
+  });
+
+  it("a rich portal message's notification email carries none of its content, in neither part", async () => {
+    const notifyEmail = `rich.notify.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+    const portalPatient = await p.patient({ email: notifyEmail });
+    const secret = 'Biopsy result: benign';
+    const { message } = await started(receptionist.token, {
+      channel: 'portal',
+      subject: 'Lab results',
+      participants: [pt(portalPatient)],
+      body: `<p><b>${secret}</b>, details inside.</p>`,
+      bodyFormat: 'html',
+    });
+    expect(message).toMatchObject({ bodyFormat: 'html', html: `<p><b>${secret}</b>, details inside.</p>` });
+    const [mail] = await eventually('the notification email', () => sentTo(notifyEmail), (es) => es.length > 0);
+    expect(`${mail!.subject} ${mail!.body.text ?? ''} ${mail!.body.html ?? ''}`).not.toContain('Biopsy');
+  });
+
   it('refuses, with 400 validation_failed and nothing written: HTML with no text once sanitised, over 50,000 characters, or under the email minimum in text', async () => {
     const before = await messagesOfInbox();
     for (const body of [
