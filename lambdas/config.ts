@@ -33,6 +33,19 @@ const Env = z.object({
   DELIVERY_QUEUE_URL: z.string().min(1).optional(),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  /** Webhooks on AWS: Secrets Manager secrets (the Twilio auth token; the WhatsApp app secret and verify token as JSON `appSecret`, `verifyToken`). */
+  TWILIO_AUTH_TOKEN_SECRET_ID: z.string().min(1).optional(),
+  WHATSAPP_WEBHOOK_SECRET_ID: z.string().min(1).optional(),
+  /** Webhooks locally (never set on AWS): the secrets themselves, the SNS certificate file, the public base URL Twilio signs over. */
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  SNS_SIGNING_CERT_FILE: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** SNS topics `POST /webhooks/ses` accepts (comma-separated); on AWS the stack's SES topics, locally any when unset. */
+  SNS_TOPIC_ARNS: z.string().default(''),
+  /** The bucket the SES receipt rule's S3 action writes raw inbound mail to. */
+  INBOUND_EMAIL_BUCKET: z.string().default(''),
 });
 
 export type Config = z.infer<typeof Env>;

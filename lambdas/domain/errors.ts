@@ -57,7 +57,8 @@ export type ConflictKind =
   | 'concurrent_update'
   | 'contact_blocked'
   | 'idempotency_key_reused'
-  | 'idempotency_in_progress';
+  | 'idempotency_in_progress'
+  | 'channel_address_taken';
 
 export interface DomainErrorOptions {
   /** Extra members of the problem document, e.g. `{ existingConversationId }`. */

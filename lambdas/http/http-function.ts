@@ -196,7 +196,10 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
       if (binding && next !== undefined) {
         (result as { nextCursor: string }).nextCursor = sealCursor(await key(), binding, next, Date.now());
       }
-      return spec.success.status === 204 ? noContent() : json(spec.success.status, result);
+      if (spec.success.status === 204) return noContent();
+      // A non-JSON answer (TwiML, a handshake's challenge): the implementation returned the text itself.
+      if (spec.success.contentType) return { statusCode: spec.success.status, headers: { 'content-type': `${spec.success.contentType}; charset=utf-8` }, body: String(result) };
+      return json(spec.success.status, result);
     };
 
     if (!spec.idempotent || !caller) return run();

@@ -75,7 +75,7 @@ export function openApiDocument(): { openapi: string } & Record<string, unknown>
   for (const route of routes) {
     const params = pathParamNames(route.path);
     const success = route.success.schema
-      ? { description: route.success.description ?? 'Success', content: { 'application/json': { schema: route.success.schema } } }
+      ? { description: route.success.description ?? 'Success', content: { [route.success.contentType ?? 'application/json']: { schema: route.success.schema } } }
       : { description: route.success.description ?? 'No content' };
     registry.registerPath({
       operationId: route.operationId,

@@ -28,6 +28,8 @@ export const apiTags = {
   groups: 'Groups of patients and contacts',
   'chat settings': 'Who may chat: practice default, groups and patients',
   broadcasts: 'Blasts: one private message per recipient, sent in the background',
+  'channel settings': "The practice's SMS numbers, WhatsApp phone-number ids and inbound email addresses",
+  webhooks: 'Inbound provider webhooks (SES through SNS, Twilio, WhatsApp): each verifies its provider signature',
 } as const;
 export type ApiTag = keyof typeof apiTags;
 
@@ -43,7 +45,13 @@ export interface RouteSpec {
   /** Query string schema; absent when the route reads no query. */
   query?: z.ZodType;
   /** Success status and schema; no schema for 204. */
-  success: { status: SuccessStatus; schema?: z.ZodType; description?: string };
+  success: {
+    status: SuccessStatus;
+    schema?: z.ZodType;
+    description?: string;
+    /** A non-JSON answer (a webhook's TwiML, a handshake's challenge): the implementation returns the body as a string. Default JSON. */
+    contentType?: 'text/plain' | 'text/xml';
+  };
   /** Error kinds this route answers with beyond the common ones of its auth kind. */
   errors?: readonly ErrorKind[];
   /** Honours `Idempotency-Key`. */

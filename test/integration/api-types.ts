@@ -685,6 +685,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the practice's channel settings (admin) */
+        get: operations["getChannelSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the practice's channel settings (admin) */
+        patch: operations["updateChannelSettings"];
+        trace?: never;
+    };
+    "/webhooks/ses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Amazon SNS HTTPS subscription of the SES topics: SubscriptionConfirmation, inbound email (MIME inline or in S3) and SES delivery, bounce and complaint notifications. SNS signature v1 or v2 verified; configured topics only */
+        post: operations["receiveSesNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/sms/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Twilio inbound SMS/MMS and status callbacks (form-encoded); X-Twilio-Signature verified over the public URL and every parameter */
+        post: operations["receiveTwilioSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's verification handshake: echoes hub.challenge when hub.mode is subscribe and hub.verify_token is ours (403 forbidden otherwise) */
+        get: operations["verifyWhatsAppWebhook"];
+        put?: never;
+        /** WhatsApp Cloud API notifications: messages (text and media) and statuses; X-Hub-Signature-256 verified over the raw body */
+        post: operations["receiveWhatsAppNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an upload (up to 10 MB): an S3 presigned POST for exactly this file */
+        post: operations["createAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the uploaded object (real size, leading bytes against the type): ready or rejected (and deleted) */
+        post: operations["completeAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metadata and a 5-minute download URL (the uploader, and readers of a message that carries it) */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1019,13 +1140,7 @@ export interface components {
             bodyFormat: "text" | "html";
             /** @description html messages only: the sanitised markup */
             html?: string;
-            attachments: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-            }[];
+            attachments: components["schemas"]["MessageAttachment"][];
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
@@ -1045,7 +1160,7 @@ export interface components {
                 channel: "portal" | "email" | "sms" | "whatsapp" | "call";
                 address: string | null;
                 /** @enum {string} */
-                status: "queued" | "sent" | "delivered" | "failed" | "blocked" | "suppressed";
+                status: "queued" | "sent" | "delivered" | "read" | "failed" | "bounced" | "blocked" | "suppressed";
                 /**
                  * @description notification: the no-content "you have a new message" email of a portal message
                  * @enum {string}
@@ -1078,6 +1193,16 @@ export interface components {
                 address: string;
             }[];
         };
+        MessageAttachment: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            fileName: string;
+            contentType: string;
+            size: number;
+        };
         StartConversation: {
             /**
              * @description direct (default) or community (staff only)
@@ -1097,6 +1222,7 @@ export interface components {
              * @enum {string}
              */
             bodyFormat?: "text" | "html";
+            /** @description Your own ready attachments (at most 100) */
             attachmentIds?: string[];
         };
         Participant: {
@@ -1152,6 +1278,7 @@ export interface components {
              * @enum {string}
              */
             bodyFormat?: "text" | "html";
+            /** @description Your own ready attachments (at most 100) */
             attachmentIds?: string[];
         };
         Note: {
@@ -1844,6 +1971,121 @@ export interface components {
              * @example 2026-11-22T10:15:00.000Z
              */
             createdAt: string;
+        };
+        ChannelSettings: {
+            /**
+             * @description E.164; outbound SMS goes from the first
+             * @example [
+             *       "+15555550100"
+             *     ]
+             */
+            smsNumbers: string[];
+            /** @description WhatsApp Cloud API phone-number ids; outbound WhatsApp goes from the first */
+            whatsappPhoneNumberIds: string[];
+            /**
+             * @description Lower-cased; outbound email carries a Reply-To of the form <local>+<token>@<domain> built on the first
+             * @example [
+             *       "replies@clinic.example.com"
+             *     ]
+             */
+            inboundEmailAddresses: string[];
+        };
+        /** @description Each list given replaces the current one. A number, phone-number id or address held by another practice → 409 channel_address_taken (nothing is changed). */
+        UpdateChannelSettings: {
+            smsNumbers?: string[];
+            whatsappPhoneNumberIds?: string[];
+            inboundEmailAddresses?: string[];
+        };
+        /**
+         * @description An empty TwiML answer
+         * @example <?xml version="1.0" encoding="UTF-8"?><Response/>
+         */
+        TwiML: string;
+        /**
+         * @description The hub.challenge echoed
+         * @example 1158201444
+         */
+        WebhookChallenge: string;
+        WebhookReceived: {
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AttachmentUpload: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+            /** @description An S3 presigned POST: key, content type and size (1..10,485,760 bytes) are fixed by its policy */
+            upload: {
+                /** @description POST a multipart/form-data form here: every field below, then the file as the last field, `file` */
+                url: string;
+                fields: {
+                    [key: string]: string;
+                };
+            };
+            /**
+             * Format: date-time
+             * @description The upload must start before this (5 minutes)
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            expiresAt: string;
+        };
+        CreateAttachment: {
+            /** @example lab-results.pdf */
+            fileName: string;
+            /**
+             * @description The media type; images (image/jpeg, image/png, image/gif, image/webp, image/heic), application/pdf, DOCX, XLSX, PPTX, ODT, text/plain, text/csv, application/rtf. Anything else: 415 unsupported_media_type
+             * @example application/pdf
+             */
+            contentType: string;
+            /** @description Bytes; at most 10485760 (10 MB), more: 413 attachment_too_large */
+            size: number;
+        };
+        AttachmentCompleted: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description ready: it can be attached; rejected: the object was deleted (see reason); pending: the malware scan has not answered yet, complete again later
+             * @enum {string}
+             */
+            status: "ready" | "rejected" | "pending";
+            /** @description The real size of the object */
+            size: number;
+            contentType: string;
+            /** @description not_uploaded, too_large, empty, content_does_not_match_type, content_is_not_text, malware_found; scan_pending while pending */
+            reason?: string;
+        };
+        Attachment: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "ready" | "rejected";
+            fileName: string;
+            contentType: string;
+            size: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            reason?: string;
+            /** @description A presigned GET, valid 5 minutes; only when ready */
+            downloadUrl?: string;
+            /**
+             * Format: date-time
+             * @description When downloadUrl stops working
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            expiresAt?: string;
         };
     };
     responses: never;
@@ -6352,6 +6594,563 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getChannelSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSettings"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    updateChannelSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChannelSettings"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSettings"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: channel_address_taken, concurrent_update */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    receiveSesNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (also for a destination no practice holds) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    receiveTwilioSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An empty TwiML answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": components["schemas"]["TwiML"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    verifyWhatsAppWebhook: {
+        parameters: {
+            query?: {
+                "hub.mode"?: string;
+                "hub.verify_token"?: string;
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["WebhookChallenge"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    receiveWhatsAppNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted (also for a destination no practice holds) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body within 24 h returns the first answer; another body gives 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAttachment"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: idempotency_key_reused, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: attachment_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    completeAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentCompleted"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
                 };
             };
             /** @description Problem; code one of: validation_failed */

@@ -224,6 +224,15 @@ export const keys = {
    */
   channelClaim: (kind: 'sms' | 'whatsapp' | 'email', value: string) => ({ pk: `CHANNEL#${kind}#${value}`, sk: 'CLAIM' }),
 
+  /** The practice's channel settings (SMS numbers, WhatsApp phone-number ids, inbound addresses): GetItem. */
+  channelSettings: (practiceId: string) => ({ pk: `${P(practiceId)}#SETTINGS`, sk: 'CHANNELS' }),
+  /**
+   * System key, deliberately NOT practice-first: the claim of one destination (an SMS number, a
+   * WhatsApp phone-number id, an inbound address) by the one practice holding it. A webhook looks
+   * it up by destination before any practice is known (one GetItem); the item names its practice.
+   */
+  channelClaim: (kind: 'sms' | 'whatsapp' | 'email', value: string) => ({ pk: `CHANNEL#${kind}#${value}`, sk: 'CLAIM' }),
+
   /** Idempotency record of one caller's key on one route. */
   idempotency: (practiceId: string, scope: string) => ({ pk: `${P(practiceId)}#IDEM#${scope}`, sk: 'IDEM' }),
 };

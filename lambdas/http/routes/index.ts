@@ -11,6 +11,8 @@ import { conversationRoutes } from './conversations.js';
 import { directoryRoutes } from './directory.js';
 import { draftRoutes } from './drafts.js';
 import { metaRoutes } from './meta.js';
+import { channelRoutes } from './channels.js';
+import { webhookRoutes } from './webhooks.js';
 
 export const routesByFunction = {
   meta: metaRoutes,
@@ -19,6 +21,8 @@ export const routesByFunction = {
   blocks: blockRoutes,
   contacts: contactRoutes,
   broadcasts: broadcastRoutes,
+  channels: channelRoutes,
+  webhooks: webhookRoutes,
 } satisfies Record<string, Record<string, RouteSpec>>;
 
 /** The Lambda function a route belongs to; its entry is `lambdas/handlers/http/<fn>.ts`. */

@@ -1,0 +1,15 @@
+/** Channel settings: call the use case. */
+import * as uc from '../../use-cases/channels/channel-settings.js';
+import { httpFunction } from '../../http/http-function.js';
+import { channelRoutes } from '../../http/routes/channels.js';
+import { httpOptions } from '../../wiring.js';
+import { channelSettingsDeps as deps } from '../../webhook-wiring.js';
+
+export const handler = httpFunction(
+  channelRoutes,
+  {
+    getChannelSettings: ({ caller }) => uc.getChannelSettings(deps, caller),
+    updateChannelSettings: ({ caller, body }) => uc.updateChannelSettings(deps, caller, body),
+  },
+  httpOptions,
+);
