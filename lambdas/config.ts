@@ -7,6 +7,8 @@ import { z } from 'zod';
 const Env = z.object({
   TABLE_NAME: z.string().min(1),
   ATTACHMENTS_BUCKET: z.string().default(''),
+  /** GuardDuty Malware Protection for S3 scans the attachments bucket: a file is ready only once its scan tag says NO_THREATS_FOUND. */
+  MALWARE_SCAN: z.enum(['on', 'off']).default('off'),
   AWS_REGION: z.string().default('us-east-1'),
   STAGE: z.string().default('dev'),
   /** Emulator endpoints: set only by the local runtime. */

@@ -45,7 +45,7 @@ export function assertUploadable(size: number, contentType: string): void {
   }
   if (!isAcceptedType(contentType)) {
     throw new DomainError(
-      'attachment_type_unsupported',
+      'unsupported_media_type',
       'Attach images (JPEG, PNG, GIF, WebP, HEIC), PDF or documents (DOCX, XLSX, PPTX, ODT, TXT, CSV, RTF).',
     );
   }

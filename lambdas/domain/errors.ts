@@ -37,7 +37,6 @@ export type ErrorKind =
   | 'attachment_too_large'
   // 415
   | 'unsupported_media_type'
-  | 'attachment_type_unsupported'
   // 422
   | 'recipient_chat_disabled'
   | 'channel_unavailable'

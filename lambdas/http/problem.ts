@@ -51,7 +51,6 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   channel_address_taken: { status: 409, title: 'Channel address taken' },
   attachment_too_large: { status: 413, title: 'Attachment too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
-  attachment_type_unsupported: { status: 415, title: 'Unsupported media type', code: 'unsupported_media_type' },
   recipient_chat_disabled: { status: 422, title: 'Chat is unavailable', code: 'chat_disabled' },
   channel_unavailable: { status: 422, title: 'Channel unavailable' },
   note_not_allowed: { status: 422, title: 'Note not allowed' },

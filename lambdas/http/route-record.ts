@@ -28,6 +28,7 @@ export const apiTags = {
   groups: 'Groups of patients and contacts',
   'chat settings': 'Who may chat: practice default, groups and patients',
   broadcasts: 'Blasts: one private message per recipient, sent in the background',
+  attachments: 'Files up to 10 MB: upload, check, download',
   'channel settings': "The practice's SMS numbers, WhatsApp phone-number ids and inbound email addresses",
   webhooks: 'Inbound provider webhooks (SES through SNS, Twilio, WhatsApp): each verifies its provider signature',
 } as const;

@@ -42,6 +42,11 @@ export interface OutboundAttachment {
   key: string;
 }
 
+/** Where a sender reads an attachment's bytes (the attachments bucket): a port, so senders stay testable. */
+export interface AttachmentBytes {
+  read(key: string): Promise<Uint8Array>;
+}
+
 /**
  * The outcome of one send.
  * - `ok: true`: the provider accepted the message; record `providerMessageId` before anything else.

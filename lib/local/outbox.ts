@@ -9,6 +9,8 @@ export interface OutboxEntry {
   body: string;
   providerMessageId: string;
   at: string;
+  /** The files it carried (email MIME parts, WhatsApp media): name, type and size. */
+  attachments?: { fileName: string; contentType: string; size: number }[];
 }
 
 import { localOutboxEntries } from '../../lambdas/adapters/providers/local-outbox.js';
@@ -18,6 +20,7 @@ interface SesStoredEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  attachments?: { filename?: string; contentType: string; size: number }[];
   at: number;
 }
 
@@ -32,14 +35,18 @@ export async function readOutbox(sesEndpoint: string, filter: { channel?: string
       body: e.body.text ?? e.body.html ?? '',
       providerMessageId: e.messageId,
       at: new Date(e.at * 1000).toISOString(),
+      ...(e.attachments?.length
+        ? { attachments: e.attachments.map((a) => ({ fileName: a.filename ?? '', contentType: a.contentType, size: a.size })) }
+        : {}),
     })),
   );
-  const local: OutboxEntry[] = localOutboxEntries().map(({ channel, to, body, providerMessageId, at }) => ({
+  const local: OutboxEntry[] = localOutboxEntries().map(({ channel, to, body, providerMessageId, at, attachments }) => ({
     channel,
     to,
     body,
     providerMessageId,
     at,
+    ...(attachments ? { attachments } : {}),
   }));
   return [...emails, ...local]
     .filter((e) => (filter.channel ? e.channel === filter.channel : true))

@@ -5,7 +5,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
+import type { AttachmentBytes, ProviderChannel, ChannelSender, SendResult } from '../../use-cases/provider-ports.js';
 import { LocalOutboxSender } from './local-outbox.js';
 import { secretToken } from './secret-token.js';
 import { SesEmailSender } from './ses-email.js';
@@ -25,9 +25,10 @@ export interface SendersConfig {
   whatsappTokenSecretId?: string;
 }
 
-/** Test seams; production code passes nothing. */
+/** The attachments bucket the email and WhatsApp senders read files from; and test seams (fetch). */
 export interface SendersDeps {
   fetch?: typeof fetch;
+  files?: AttachmentBytes;
 }
 
 /** A channel the stage has not configured: every send fails permanently, nothing is called. */
@@ -60,6 +61,7 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
         client: ses,
         fromAddress: config.sesFromAddress,
         ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+        ...(deps.files ? { files: deps.files } : {}),
       }),
       sms: new LocalOutboxSender('sms'),
       whatsapp: new LocalOutboxSender('whatsapp'),
@@ -70,6 +72,7 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
     client: new SESv2Client({ region: config.region, maxAttempts: SEND_ATTEMPTS }),
     fromAddress: config.sesFromAddress,
     ...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+    ...(deps.files ? { files: deps.files } : {}),
   });
   const sms = new SnsSmsSender({
     client: new SNSClient({ region: config.region, maxAttempts: SEND_ATTEMPTS }),
@@ -81,6 +84,7 @@ export function createSenders(config: SendersConfig, deps: SendersDeps = {}): Re
       phoneNumberId: config.whatsappPhoneNumberId,
       accessToken: secretToken({ secretId: config.whatsappTokenSecretId }),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.files ? { files: deps.files } : {}),
     });
   }
   return { email, sms, whatsapp };

@@ -22,6 +22,10 @@ export interface LocalOutboxEntry {
   at: string;
   /** The delivery it was sent for: lets tests see that a delivery reached the outbox exactly once. */
   deliveryId: string;
+  /** Where it went out from (the practice's number or phone-number id), when not the default. */
+  from?: string;
+  /** Each file the message carried (WhatsApp media): name, type and size, never the bytes. */
+  attachments?: { fileName: string; contentType: string; size: number }[];
 }
 
 /**
@@ -93,6 +97,10 @@ export class LocalOutboxSender implements ChannelSender {
       providerMessageId: `local-${nextId()}`,
       at: new Date().toISOString(),
       deliveryId: message.deliveryId,
+      ...(message.from ? { from: message.from } : {}),
+      ...(message.attachments?.length
+        ? { attachments: message.attachments.map(({ fileName, contentType, size }) => ({ fileName, contentType, size })) }
+        : {}),
     };
     store().entries.push(entry);
     // Simulates the process dying after the provider took the message, before anything was recorded.

@@ -1,6 +1,10 @@
 /**
  * WhatsApp through Meta's Cloud API: `POST {baseUrl}/{apiVersion}/{phoneNumberId}/messages`, a
- * free-form text message. The access token comes from a source that may cache it (Secrets
+ * free-form text message, then each file as a media message (an image for JPEG/PNG, else a
+ * document). Files are uploaded first (`POST /{phoneNumberId}/media`, multipart) and sent by the
+ * media id: Meta never fetches our bucket (no presigned link to PHI leaves the service), and a
+ * failed upload happens before anything was sent, so the delivery can be tried again. The
+ * message goes from `OutboundMessage.from` (the practice's phone-number id) when set. The access token comes from a source that may cache it (Secrets
  * Manager, see secret-token.ts); after an authentication error the sender asks that source for a
  * fresh token once and tries once more.
  *
@@ -10,7 +14,15 @@
  * titles, messages or HTTP status), then by HTTP status. Meta's `message` and
  * `error_data.details` are never read into a reason: they can name the recipient.
  */
-import { REASON_OPTED_OUT, type OutboundMessage, type ChannelSender, type SendResult } from '../../use-cases/provider-ports.js';
+import {
+  REASON_OPTED_OUT,
+  type AttachmentBytes,
+  type ChannelSender,
+  type OutboundAttachment,
+  type OutboundMessage,
+  type SendResult,
+} from '../../use-cases/provider-ports.js';
+import { whatsappMediaKind } from '../../domain/attachment-rules.js';
 import type { AccessTokenSource } from './secret-token.js';
 import { classifyAwsError, failure as failureOf } from './aws-errors.js';
 
@@ -23,8 +35,10 @@ export interface WhatsAppCloudSenderOptions {
   apiVersion?: string;
   /** Default `https://graph.facebook.com`. */
   baseUrl?: string;
-  /** Per request. Default 10 seconds. */
+  /** Per request. Default 10 seconds (a media upload: 60 seconds). */
   timeoutMs?: number;
+  /** Reads attachment bytes (the attachments bucket); without it a message with files is not sent. */
+  files?: AttachmentBytes;
 }
 
 type CodeClass = { retryable: boolean; slug: string };
@@ -115,43 +129,112 @@ function messageId(body: unknown): string | undefined {
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
+function mediaId(body: unknown): string | undefined {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+type Outcome = { kind: 'done'; result: SendResult; json?: unknown } | { kind: 'auth'; failure: SendResult };
+
 export class WhatsAppCloudSender implements ChannelSender {
   readonly channel = 'whatsapp' as const;
-  private readonly url: string;
+  private readonly base: string;
+  private readonly phoneNumberId: string;
   private readonly accessToken: AccessTokenSource;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly files: AttachmentBytes | undefined;
 
   constructor(options: WhatsAppCloudSenderOptions) {
     const baseUrl = (options.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
-    const apiVersion = options.apiVersion ?? 'v21.0';
-    this.url = `${baseUrl}/${apiVersion}/${encodeURIComponent(options.phoneNumberId)}/messages`;
+    this.base = `${baseUrl}/${options.apiVersion ?? 'v21.0'}`;
+    this.phoneNumberId = options.phoneNumberId;
     this.accessToken = options.accessToken;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.files = options.files;
+  }
+
+  private url(phoneNumberId: string, path: 'messages' | 'media'): string {
+    return `${this.base}/${encodeURIComponent(phoneNumberId)}/${path}`;
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
     if (message.channel !== 'whatsapp') return { ok: false, retryable: false, reason: 'wrong_channel' };
     const to = whatsappRecipient(message.to);
     if (!to) return { ok: false, retryable: false, reason: 'invalid_recipient' };
-    const body = JSON.stringify({
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      to,
-      type: 'text',
-      text: { preview_url: false, body: message.text },
-    });
+    const from = message.from ?? this.phoneNumberId;
+    const attachments = message.attachments ?? [];
+    // The send path refuses files WhatsApp cannot carry (422); this only guards the provider calls.
+    if (attachments.some((a) => whatsappMediaKind(a) === null)) return { ok: false, retryable: false, reason: 'whatsapp_unsupported_media' };
+    if (attachments.length > 0 && !this.files) return { ok: false, retryable: false, reason: 'attachments_unavailable' };
 
-    let result = await this.attempt(body, false);
-    if (result.kind === 'auth') result = await this.attempt(body, true);
-    return result.kind === 'auth' ? result.failure : result.result;
+    // 1. Every file uploaded before anything is sent: a failure here leaves nothing sent.
+    const media: { attachment: OutboundAttachment; id: string }[] = [];
+    for (const attachment of attachments) {
+      const uploaded = await this.upload(from, attachment);
+      if (!uploaded.ok) return uploaded;
+      media.push({ attachment, id: uploaded.providerMessageId });
+    }
+
+    // 2. The text, then one media message per file.
+    const first = await this.message(from, { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: false, body: message.text } });
+    if (!first.ok) return first;
+    for (const { attachment, id } of media) {
+      const kind = whatsappMediaKind(attachment) as 'image' | 'document';
+      const sent = await this.message(from, {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to,
+        type: kind,
+        [kind]: kind === 'document' ? { id, filename: attachment.fileName } : { id },
+      });
+      // The text is already with the recipient: never re-sent, so the end is unknown rather than retried.
+      if (!sent.ok) return { ok: false, retryable: false, ambiguous: true, reason: `whatsapp_partial_send_${sent.reason}` };
+    }
+    return first;
+  }
+
+  private async message(from: string, payload: Record<string, unknown>): Promise<SendResult> {
+    const body = JSON.stringify(payload);
+    return this.request(this.url(from, 'messages'), () => body, this.timeoutMs, messageId);
+  }
+
+  /** One media upload; `providerMessageId` is the media id. */
+  private async upload(from: string, attachment: OutboundAttachment): Promise<SendResult> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await (this.files as AttachmentBytes).read(attachment.key);
+    } catch (err) {
+      const missing = (err as { name?: string } | null)?.name === 'NoSuchKey';
+      return { ok: false, retryable: !missing, reason: missing ? 'attachment_missing' : 'attachment_read_failed' };
+    }
+    const form = () => {
+      const data = new FormData();
+      data.append('messaging_product', 'whatsapp');
+      data.append('type', attachment.contentType);
+      data.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: attachment.contentType }), attachment.fileName);
+      return data;
+    };
+    const result = await this.request(this.url(from, 'media'), form, Math.max(this.timeoutMs, 60_000), mediaId);
+    // Nothing reaches the recipient by an upload: a lost answer can be tried again.
+    return !result.ok && result.ambiguous ? { ok: false, retryable: true, reason: result.reason } : result;
+  }
+
+  /** One call, and once more with a fresh token after an authentication error. */
+  private async request(url: string, body: () => string | FormData, timeoutMs: number, idOf: (json: unknown) => string | undefined): Promise<SendResult> {
+    let outcome = await this.attempt(url, body(), false, timeoutMs, idOf);
+    if (outcome.kind === 'auth') outcome = await this.attempt(url, body(), true, timeoutMs, idOf);
+    return outcome.kind === 'auth' ? outcome.failure : outcome.result;
   }
 
   private async attempt(
-    body: string,
+    url: string,
+    body: string | FormData,
     refresh: boolean,
-  ): Promise<{ kind: 'done'; result: SendResult } | { kind: 'auth'; failure: SendResult }> {
+    timeoutMs: number,
+    idOf: (json: unknown) => string | undefined,
+  ): Promise<Outcome> {
     let token: string;
     try {
       token = await this.accessToken(refresh ? { refresh: true } : undefined);
@@ -161,11 +244,12 @@ export class WhatsAppCloudSender implements ChannelSender {
 
     let response: Response;
     try {
-      response = await this.fetchImpl(this.url, {
+      response = await this.fetchImpl(url, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        // A FormData body sets its own multipart content type.
+        headers: typeof body === 'string' ? { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } : { Authorization: `Bearer ${token}` },
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       // fetch wraps the socket error as its cause: a connection that never opened sent nothing;
@@ -176,7 +260,7 @@ export class WhatsAppCloudSender implements ChannelSender {
 
     const json = await readJson(response);
     if (response.ok) {
-      const id = messageId(json);
+      const id = idOf(json);
       // Accepted but unreadable: the message may be on its way, so do not invite a resend.
       if (!id) return { kind: 'done', result: { ok: false, retryable: false, reason: 'malformed_response' } };
       return { kind: 'done', result: { ok: true, providerMessageId: id } };

@@ -4,6 +4,7 @@
  * the records of its own function. A new function is one entry here and one handler module.
  */
 import type { RouteSpec } from '../route-record.js';
+import { attachmentRoutes } from './attachments.js';
 import { blockRoutes } from './blocks.js';
 import { broadcastRoutes } from './broadcasts.js';
 import { contactRoutes } from './contacts.js';
@@ -23,6 +24,7 @@ export const routesByFunction = {
   broadcasts: broadcastRoutes,
   channels: channelRoutes,
   webhooks: webhookRoutes,
+  attachments: attachmentRoutes,
 } satisfies Record<string, Record<string, RouteSpec>>;
 
 /** The Lambda function a route belongs to; its entry is `lambdas/handlers/http/<fn>.ts`. */

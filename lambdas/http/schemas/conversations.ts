@@ -1,4 +1,6 @@
 import { channels } from '../../domain/conversation-policy.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../domain/attachment-rules.js';
+import { MessageAttachment } from './attachments.js';
 import { BlockedContact } from './directory.js';
 import { Id, PageQuery, Timestamp, pageOf } from './common.js';
 import { z } from './zod.js';
@@ -25,7 +27,7 @@ export const StartConversation = z
     participants: z.array(z.strictObject({ type: z.enum(['patient', 'staff']), id: Id })).min(1).max(50),
     body: MessageBodyInput,
     bodyFormat: BodyFormat.optional(),
-    attachmentIds: z.array(Id).max(20).optional(),
+    attachmentIds: z.array(Id).max(MAX_ATTACHMENTS_PER_MESSAGE).optional().openapi({ description: 'Your own ready attachments (at most 100)' }),
   })
   .openapi('StartConversation');
 
@@ -33,7 +35,7 @@ export const Reply = z
   .strictObject({
     body: MessageBodyInput,
     bodyFormat: BodyFormat.optional(),
-    attachmentIds: z.array(Id).max(20).optional(),
+    attachmentIds: z.array(Id).max(MAX_ATTACHMENTS_PER_MESSAGE).optional().openapi({ description: 'Your own ready attachments (at most 100)' }),
   })
   .openapi('Reply');
 
@@ -119,7 +121,7 @@ export const Message = z
     body: z.string().openapi({ description: 'The text; for an html message, the text of its html' }),
     bodyFormat: z.enum(['text', 'html']),
     html: z.string().optional().openapi({ description: 'html messages only: the sanitised markup' }),
-    attachments: z.array(z.object({ id: Id })),
+    attachments: z.array(MessageAttachment),
     createdAt: Timestamp,
     deliveries: z.array(Delivery),
     call: z.object({ occurredAt: Timestamp, durationSeconds: z.number() }).optional(),

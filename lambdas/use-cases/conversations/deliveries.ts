@@ -6,8 +6,9 @@
  */
 import type { Caller } from '../../domain/caller.js';
 import { channelAddress, type Channel, type PatientFacts } from '../../domain/conversation-policy.js';
+import { assertChannelCarries } from '../../domain/attachment-rules.js';
 import { DomainError } from '../../domain/errors.js';
-import type { ConversationDeps, DeliveryRecord, PartyRef, Warning } from './ports.js';
+import type { AttachedFile, ConversationDeps, DeliveryRecord, PartyRef, Warning } from './ports.js';
 
 export async function planDeliveries(
   deps: ConversationDeps,
@@ -48,9 +49,13 @@ export async function planDeliveries(
   return { deliveries, warnings };
 }
 
-/** Only the caller's own attachments whose upload is complete (SMS carries none: checked before). */
-export async function assertAttachments(deps: ConversationDeps, caller: Caller, channel: Channel, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0 || channel === 'sms') return;
+/**
+ * Only the caller's own attachments whose upload is complete (SMS carries none: checked before),
+ * and only what the channel can carry (email within SES's size, WhatsApp's media types): the
+ * files, in the order named, each once.
+ */
+export async function assertAttachments(deps: ConversationDeps, caller: Caller, channel: Channel, ids: readonly string[]): Promise<AttachedFile[]> {
+  if (ids.length === 0 || channel === 'sms') return [];
   const ready = await deps.attachments.readyFor(caller, ids);
   const missing = ids.filter((id) => !ready.has(id));
   if (missing.length > 0) {
@@ -58,4 +63,7 @@ export async function assertAttachments(deps: ConversationDeps, caller: Caller, 
       errors: missing.map((id) => ({ path: `attachmentIds.${ids.indexOf(id)}`, message: 'Not a ready attachment of yours' })),
     });
   }
+  const files = [...new Set(ids)].map((id) => ready.get(id) as AttachedFile);
+  assertChannelCarries(channel, files);
+  return files;
 }

@@ -5,7 +5,7 @@
 import { ulid } from 'ulid';
 import type { Channel, Party } from '../../domain/conversation-policy.js';
 import { afterMessage } from '../../domain/participant-state.js';
-import type { ConversationRecord, DeliveryRecord, MessageRecord, PartyRef, StateRecord } from './ports.js';
+import type { AttachedFile, ConversationRecord, DeliveryRecord, MessageRecord, PartyRef, StateRecord } from './ports.js';
 
 export type Direction = MessageRecord['direction'];
 
@@ -19,7 +19,8 @@ export interface NewMessage {
   html?: string | undefined;
   /** When the message is written; also the time part of its id. */
   at: string;
-  attachmentIds?: readonly string[];
+  /** The files it carries, as `assertAttachments` answered them. */
+  attachments?: readonly AttachedFile[];
   deliveries?: DeliveryRecord[];
   call?: MessageRecord['call'];
   /** A deterministic id (a broadcast's fan-out); by default a ULID of `at`. */
@@ -39,7 +40,7 @@ export function newMessage(m: NewMessage): MessageRecord {
     author: m.author,
     body: m.body,
     ...(m.html ? { html: m.html } : {}),
-    attachments: (m.attachmentIds ?? []).map((id) => ({ id })),
+    attachments: [...(m.attachments ?? [])],
     createdAt: m.at,
     deliveries: m.deliveries ?? [],
     ...(m.call ? { call: m.call } : {}),

@@ -34,7 +34,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     if (!verdict.canReply) throw verdict.error;
     const content = messageBody(input.bodyFormat, input.body);
     assertValidContent({ channel: c.channel, subject: c.subject ?? '(reply)', body: content.body, attachmentIds });
-    await assertAttachments(deps, caller, c.channel, attachmentIds);
+    const files = await assertAttachments(deps, caller, c.channel, attachmentIds);
 
     const at = strictlyLater(c.lastMessageAt, deps.now());
     const author = selfParty(caller);
@@ -43,9 +43,10 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const direction = directionOf(caller, participants);
     // The author is never a recipient: planDeliveries skips them.
     const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts);
-    const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachmentIds, deliveries });
+    const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachments: files, deliveries });
     const existing = await deps.conversations.states(caller.practiceId, c.id);
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
+    await deps.attachments.markAttached(caller.practiceId, attachmentIds, c.id, message.id);
     await deps.conversations.send(caller.practiceId, {
       conversation: { ...c, participants, lastMessageAt: at, lastDirection: direction },
       isNew: false,

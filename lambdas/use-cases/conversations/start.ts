@@ -73,7 +73,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   const recipients = facts.filter((f) => !(caller.kind === 'patient' && f.id === caller.id));
   assertReachable(input.channel, recipients);
   assertChatAvailable(caller, kind, facts);
-  await assertAttachments(deps, caller, input.channel, attachmentIds);
+  const files = await assertAttachments(deps, caller, input.channel, attachmentIds);
 
   const participants = [callerParty(caller), ...otherParties];
   const at = deps.now().toISOString();
@@ -90,7 +90,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     lastDirection: direction,
   };
   const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients);
-  const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, ...content, at, attachmentIds, deliveries });
+  const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, ...content, at, attachments: files, deliveries });
   const states = statesAfter(conversation, participants, [], me, at);
   const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);
   // A provider's direct conversation with one patient is the pair's: a second provider-started one is refused.
@@ -109,6 +109,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     message: messageView(caller)(message),
     ...visibleTo(caller).warnings(warnings),
   };
+  await deps.attachments.markAttached(caller.practiceId, attachmentIds, conversation.id, message.id);
   try {
     await deps.conversations.send(caller.practiceId, { conversation, isNew: true, message, states, correspondenceOf: patientIds, pairs, answer });
   } catch (error) {

@@ -64,7 +64,7 @@ export const messageView = (viewer: Viewer) => {
     body: m.body,
     bodyFormat: m.html ? ('html' as const) : ('text' as const),
     ...(m.html ? { html: m.html } : {}),
-    attachments: m.attachments,
+    attachments: m.attachments.map(({ id, fileName, contentType, size }) => ({ id, fileName, contentType, size })),
     createdAt: m.createdAt,
     deliveries: m.deliveries.filter(sees.delivery).map(deliveryView),
     ...(m.call ? { call: m.call } : {}),

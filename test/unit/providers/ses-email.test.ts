@@ -40,7 +40,7 @@ const meta = { $metadata: {} };
 describe('Provider: SES v2 email', () => {
   beforeEach(() => ses.reset());
 
-  it('sends exactly one SendEmail with sender, recipient, UTF-8 simple content, configuration set and the delivery tag', async () => {
+  it('sends exactly one SendEmail with sender, recipient, UTF-8 simple content with the practice header, configuration set, the delivery and practice tags', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-ses-id' });
 
     const result = await sender('practice-messaging-events').send(message);
@@ -54,9 +54,13 @@ describe('Provider: SES v2 email', () => {
         Simple: {
           Subject: { Data: 'You have a new message', Charset: 'UTF-8' },
           Body: { Text: { Data: 'Sign in to read it.', Charset: 'UTF-8' } },
+          Headers: [{ Name: 'X-Practice-Id', Value: 'practice-1' }],
         },
       },
-      EmailTags: [{ Name: 'delivery_id', Value: 'DLV_01JB0000000000000000000000_001' }],
+      EmailTags: [
+        { Name: 'delivery_id', Value: 'DLV_01JB0000000000000000000000_001' },
+        { Name: 'practice', Value: 'practice-1' },
+      ],
       ConfigurationSetName: 'practice-messaging-events',
     });
   });
