@@ -133,7 +133,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's inbox, newest activity first; archived ones only with status=archived */
+        /** The caller's inbox, newest activity first; archived ones only with status=archived or a q search */
         get: operations["listConversations"];
         put?: never;
         /** Start a conversation (the caller joins it) with its first message */
@@ -2941,6 +2941,7 @@ export interface operations {
                 channel?: "portal" | "email" | "sms" | "whatsapp" | "call";
                 direction?: "inbound" | "outbound";
                 starred?: "true" | "false";
+                /** @description Subject and participant names (case-insensitive); without status it finds archived conversations too */
                 q?: string;
                 /** @description Admins only: include conversations hidden by a block with hideExisting */
                 includeHidden?: "true" | "false";

@@ -20,6 +20,7 @@ import { conversationFrom, stateFrom, statePut, statesOf, type Item } from './co
 import { keys } from './keys.js';
 import { queryAll, queryPage } from './query.js';
 import { sendPlan } from './send-transaction.js';
+import { mergedIndexPage } from './inbox-search.js';
 
 export class DynamoConversationRepository implements ConversationRepository {
   async get(practiceId: string, id: string, options: { includeDeleting?: boolean } = {}): Promise<ConversationRecord | null> {
@@ -63,7 +64,7 @@ export class DynamoConversationRepository implements ConversationRepository {
     } else if (q.status) {
       index = 'gsi2';
       pkValue = keys.inboxByStatus(practiceId, party.type, party.id, q.status);
-    } else if (q.starred === true) {
+    } else if (q.starred === true && !q.q) {
       index = 'gsi3';
       pkValue = keys.starred(practiceId, party.type, party.id);
     }
@@ -90,19 +91,20 @@ export class DynamoConversationRepository implements ConversationRepository {
     }
     if (!q.includeHidden) filters.push('attribute_not_exists(hiddenBy)');
     const pkAttribute = `${index}pk`;
-    const result = await queryPage(
-      {
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': pkAttribute, ...names },
-        ExpressionAttributeValues: { ':pk': pkValue, ...values },
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ScanIndexForward: false,
-      },
-      q,
-      { attribute: pkAttribute, value: pkValue },
-    );
+    const input = {
+      TableName: tableName,
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': pkAttribute, ...names },
+      ExpressionAttributeValues: { ':pk': pkValue, ...values },
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ScanIndexForward: false,
+    };
+    // A search without a status finds archived conversations too (API.md): the open and the archive partitions, merged.
+    const result =
+      q.q && !q.status
+        ? await mergedIndexPage(input, [pkValue, keys.archive(practiceId, party.type, party.id)], q)
+        : await queryPage(input, q, { attribute: pkAttribute, value: pkValue });
     // Slim states: the page's conversations are one BatchGetItem (a row whose conversation is gone or being deleted is left out).
     const ids = [...new Set(result.items.map((item) => item['conversationId'] as string))];
     const found = ids.length > 0 ? await batchGetAll(ids.map((id) => keys.conversation(practiceId, id))) : [];

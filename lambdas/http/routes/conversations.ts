@@ -26,7 +26,7 @@ export const conversationRoutes = {
     method: 'GET',
     path: '/v1/conversations',
     auth: 'jwt',
-    summary: "The caller's inbox, newest activity first; archived ones only with status=archived",
+    summary: "The caller's inbox, newest activity first; archived ones only with status=archived or a q search",
     tag: 'conversations',
     query: c.InboxQuery,
     success: { status: 200, schema: c.ConversationPage },

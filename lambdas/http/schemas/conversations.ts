@@ -81,7 +81,13 @@ export const InboxQuery = z.strictObject({
   channel: Channel.optional(),
   direction: z.enum(['inbound', 'outbound']).optional(),
   starred: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: 'Subject and participant names (case-insensitive); without status it finds archived conversations too' }),
   includeHidden: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
