@@ -2,7 +2,7 @@
  * Normalisation of contact addresses, the one place where "the same address" is decided:
  * emails trimmed and lower-cased, phones to E.164 read with the practice's default region.
  */
-import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; message: string };
 

@@ -9,7 +9,7 @@ import { problemCatalogue, publicCode } from './problem.js';
 import { apiTags, pathParamNames, type RouteAuth } from './route-record.js';
 import { routes, type Route } from './routes/index.js';
 import { Problem } from './schemas/common.js';
-import { z } from './schemas/zod.js';
+import * as z from './schemas/zod.js';
 
 /** What every route of an auth kind may answer, beside its own errors. */
 const commonErrors: Record<RouteAuth, readonly ErrorKind[]> = {

@@ -142,6 +142,9 @@ export class HandlerFunction extends Construct {
         sourceMap: true,
         target: 'node22',
         mainFields: ['module', 'main'],
+        // A Lambda bundle serves the OpenAPI document generated at build time (docs/openapi.json):
+        // `.openapi()` metadata is dropped and zod-to-openapi is not bundled (lambdas/http/schemas/zod.ts).
+        define: { __LAMBDA_BUNDLE__: 'true' },
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // Bundle everything, AWS SDK v3 included: the bundle then carries the SDK version the
         // code was tested with instead of whatever the runtime ships.

@@ -2,7 +2,7 @@
  * The body of a delivery queue message: the delivery's key fields as JSON, ids only (no PHI).
  * A body that is not one is refused with an error that names no value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryRef } from '../../use-cases/delivery-ports.js';
 
 const id = z.string().min(1).max(256);

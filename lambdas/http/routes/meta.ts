@@ -1,6 +1,6 @@
 /** Public routes: liveness and the OpenAPI document. */
 import { route } from '../route-record.js';
-import { z } from '../schemas/zod.js';
+import * as z from '../schemas/zod.js';
 
 const Health = z.object({ ok: z.literal(true) }).openapi('Health');
 const OpenApiDocument = z.object({ openapi: z.string() }).catchall(z.unknown()).openapi('OpenApiDocument');

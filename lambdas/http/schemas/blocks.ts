@@ -1,6 +1,6 @@
 import { Id, PageQuery, Timestamp, pageOf } from './common.js';
 import { CalendarDay, DateOrTime } from './dates.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const AddressType = z.enum(['email', 'phone']);
 const Reason = z.string().trim().min(1).max(500);

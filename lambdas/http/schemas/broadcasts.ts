@@ -1,5 +1,5 @@
 import { Id, Timestamp } from './common.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const count = () => z.number().int();
 

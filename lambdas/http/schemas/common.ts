@@ -1,4 +1,4 @@
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 export const Id = z.string().min(1).max(128).openapi({ description: 'Opaque id (a ULID)', example: '01JD3R9V6N8Q2Y4W5X7Z0A1B2C' });
 export const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-22T10:15:00.000Z' });

@@ -1,6 +1,6 @@
 import { EmailField, Id, PageQuery, PhoneField, Timestamp, pageOf } from './common.js';
 import { DateOrTime } from './dates.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Category = z.string().trim().min(1).max(100).openapi({ description: 'Free text, e.g. "lead" or "vendor"; filters match it case-insensitively' });

@@ -3,7 +3,7 @@
  * each a real one (2026-02-30 and 2026-13-45 are refused, 2024-02-29 is a date). Checked by the
  * schema, so one 400 lists every bad field beside any other.
  */
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 /** A real calendar date, YYYY-MM-DD. */
 export const CalendarDay = z.iso.date({ error: 'A real date as YYYY-MM-DD' });

@@ -1,6 +1,6 @@
 import { permissions, staffRoles } from '../../domain/caller.js';
 import { EmailField, Id, PageQuery, PhoneField, Timestamp, pageOf } from './common.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Permission = z.enum(permissions);

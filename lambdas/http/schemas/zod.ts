@@ -1,7 +1,30 @@
-/** zod with the OpenAPI extension applied once; every schema module imports `z` from here. */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+/**
+ * zod for the schema modules: `import * as z from './zod.js'`. A namespace import lets esbuild
+ * keep only the parts of zod a bundle uses (`import { z }` would pull in all of zod, every
+ * locale included: about 450 KiB instead of about 90).
+ *
+ * `.openapi()` metadata is read only when the OpenAPI document is generated (`npm run openapi`,
+ * the tests, the local runtime): there zod-to-openapi's extension is applied. A Lambda bundle is
+ * built with `__LAMBDA_BUNDLE__` defined (lib/constructs/handler-function.ts); it serves the
+ * document generated at build time (docs/openapi.json), so `.openapi()` is a no-op there and
+ * zod-to-openapi is not bundled.
+ */
+import type {} from '@asteasolutions/zod-to-openapi';
+import { ZodType } from 'zod';
 
-extendZodWithOpenApi(z);
+declare const __LAMBDA_BUNDLE__: boolean | undefined;
 
-export { z };
+if (typeof __LAMBDA_BUNDLE__ !== 'undefined' && __LAMBDA_BUNDLE__) {
+  Object.defineProperty(ZodType.prototype, 'openapi', {
+    value: function openapi(this: ZodType) {
+      return this;
+    },
+    configurable: true,
+    writable: true,
+  });
+} else {
+  const { extendZodWithOpenApi } = await import('@asteasolutions/zod-to-openapi');
+  extendZodWithOpenApi({ ZodType } as Parameters<typeof extendZodWithOpenApi>[0]);
+}
+
+export * from 'zod';
