@@ -40,6 +40,9 @@ const lines = [
   `  openapi:  ${runtime.url}/v1/openapi.json`,
   `  tokens:   POST ${runtime.url}/dev/token {"practiceId","sub","role"}`,
   `  outbox:   ${runtime.url}/dev/outbox`,
+  `  webhooks: TWILIO_AUTH_TOKEN=${process.env.TWILIO_AUTH_TOKEN}  WHATSAPP_APP_SECRET=${process.env.WHATSAPP_APP_SECRET}  WHATSAPP_VERIFY_TOKEN=${process.env.WHATSAPP_VERIFY_TOKEN}`,
+  `            PUBLIC_BASE_URL=${process.env.PUBLIC_BASE_URL}  SNS_SIGNING_CERT_FILE=${process.env.SNS_SIGNING_CERT_FILE ?? '(unset: certificates fetched)'}  SNS_TOPIC_ARNS=${process.env.SNS_TOPIC_ARNS || '(any)'}`,
+  `  sms:      POST ${runtime.url}/dev/sms-inbound (End User Messaging two-way SMS payload)`,
   `  emulators: DynamoDB ${runtime.endpoints.dynamodb}, S3 ${runtime.endpoints.s3}, SES ${runtime.endpoints.ses}`,
 ];
 if (runtime.demoUsers.length > 0) {

@@ -12,7 +12,8 @@ export type ComposeChannel = Exclude<Channel, 'call'>;
 export type ConversationKind = 'direct' | 'community' | 'broadcast' | 'call_log';
 
 export interface Party {
-  type: 'patient' | 'staff';
+  /** `contact`: a non-patient sender (an inbound message's contact); it has the role `patient` (the outside party). */
+  type: 'patient' | 'staff' | 'contact';
   id: string;
   name: string;
   /** Staff role, or 'patient'. */
@@ -241,7 +242,7 @@ export function assertMayRead(caller: Caller, participants: readonly Party[]): v
 export function directionOf(author: Caller | Party, participants: readonly Party[]): 'inbound' | 'outbound' | 'internal' {
   const type = 'kind' in author ? author.kind : author.type;
   if (type === 'patient') return 'inbound';
-  return participants.some((p) => p.type === 'patient') ? 'outbound' : 'internal';
+  return participants.some((p) => p.type === 'patient' || p.type === 'contact') ? 'outbound' : 'internal';
 }
 
 /** Only staff delete, and only an outbound message they wrote (not an inbound one, nor a staff-only one). */

@@ -57,6 +57,7 @@ export type ConflictKind =
   | 'contact_blocked'
   | 'idempotency_key_reused'
   | 'idempotency_in_progress'
+  | 'opt_out_by_recipient'
   | 'channel_address_taken';
 
 export interface DomainErrorOptions {

@@ -48,6 +48,7 @@ export const problemCatalogue: Record<ErrorKind, ProblemEntry> = {
   contact_blocked: conflictEntry,
   idempotency_key_reused: conflictEntry,
   idempotency_in_progress: conflictEntry,
+  opt_out_by_recipient: { status: 409, title: 'Opted out by the recipient' },
   channel_address_taken: { status: 409, title: 'Channel address taken' },
   attachment_too_large: { status: 413, title: 'Attachment too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },

@@ -54,6 +54,15 @@ const DevFaults = z.union([
 
 const DevStream = z.strictObject({ paused: z.boolean() });
 
+/** End User Messaging's two-way SMS payload: the fields we read, any others passed on. */
+const DevSmsInbound = z.looseObject({
+  originationNumber: z.string().min(1).max(32),
+  destinationNumber: z.string().min(1).max(32),
+  messageBody: z.string().max(1600).optional(),
+  inboundMessageId: z.string().min(1).max(128),
+  messageKeyword: z.string().max(64).optional(),
+});
+
 const DevOutboxQuery = z.strictObject({ channel: z.string().optional(), to: z.string().optional() });
 
 /** The one error shape: the API's problem+json `validation_failed`. */
@@ -111,6 +120,14 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
       if (paused) await deps.pauseStream();
       else deps.resumeStream();
       return { paused };
+    }),
+    /** An AWS End User Messaging two-way SMS payload, handed to the function the SNS topic invokes on AWS. */
+    'POST /dev/sms-inbound': withBody(DevSmsInbound, 'Send an End User Messaging two-way SMS payload { originationNumber, destinationNumber, messageBody, inboundMessageId, ... }.', async (payload) => {
+      const { handler } = await import('../../lambdas/handlers/sns/sms-inbound.js');
+      const at = new Date().toISOString();
+      const Sns = { Type: 'Notification', MessageId: payload.inboundMessageId, TopicArn: 'arn:aws:sns:local:000000000000:sms-inbound', Subject: null, Message: JSON.stringify(payload), Timestamp: at };
+      await handler({ Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'local', Sns }] } as unknown as Parameters<typeof handler>[0]);
+      return { ok: true };
     }),
     'GET /dev/outbox': async (req) => {
       const parsed = DevOutboxQuery.safeParse(Object.fromEntries(req.query));

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionEntries, type FunctionName } from '../routes.js';
 import { devRoutes } from './dev-routes.js';
+import { LOCAL_WEBHOOK_DEFAULTS } from '../../lambdas/adapters/webhooks/local-defaults.js';
 import { freePort, localCredentials, startDynamoDb, startS3, startSes, type Running } from './emulators.js';
 import { createLocalServer, type LambdaHandler } from './server.js';
 import { ensureTable } from './table.js';
@@ -103,6 +104,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       POWERTOOLS_SERVICE_NAME: 'practice-messaging',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       DELIVERY_LEASE_SECONDS: String(options.deliveryLeaseSeconds ?? process.env.DELIVERY_LEASE_SECONDS ?? 10),
+      // Webhooks: the secrets (printed defaults), and the base of the URL Twilio signatures cover.
+      TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN ?? LOCAL_WEBHOOK_DEFAULTS.TWILIO_AUTH_TOKEN,
+      WHATSAPP_APP_SECRET: process.env.WHATSAPP_APP_SECRET ?? LOCAL_WEBHOOK_DEFAULTS.WHATSAPP_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: process.env.WHATSAPP_VERIFY_TOKEN ?? LOCAL_WEBHOOK_DEFAULTS.WHATSAPP_VERIFY_TOKEN,
+      PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
     });
 
     const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: localCredentials });

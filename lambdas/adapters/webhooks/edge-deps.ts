@@ -16,12 +16,7 @@ import type { WebhookEdgeDeps, WebhookSecrets } from './webhook-edge.js';
 import { fetchedCertificate, fileCertificate, isSnsUrl, snsVerifier } from './sns-verifier.js';
 import { graphMediaFetch } from './whatsapp-payload.js';
 
-/** Local defaults, printed by `npm start`; never used on AWS. */
-export const LOCAL_WEBHOOK_DEFAULTS = {
-  TWILIO_AUTH_TOKEN: 'local-twilio-auth-token',
-  WHATSAPP_APP_SECRET: 'local-whatsapp-app-secret',
-  WHATSAPP_VERIFY_TOKEN: 'local-whatsapp-verify-token',
-} as const;
+import { LOCAL_WEBHOOK_DEFAULTS } from './local-defaults.js';
 
 const none = async () => '';
 

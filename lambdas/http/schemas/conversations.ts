@@ -110,7 +110,7 @@ const Delivery = z.object({
   recipient: PartyRef,
   channel: Channel,
   address: z.string().nullable(),
-  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'blocked', 'suppressed']),
+  status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'bounced', 'blocked', 'suppressed']),
   purpose: z.enum(['message', 'notification']).openapi({ description: 'notification: the no-content "you have a new message" email of a portal message' }),
   error: z.string().optional(),
 });
@@ -141,7 +141,7 @@ export const Conversation = z
     kind: z.enum(['direct', 'community', 'broadcast', 'call_log']),
     channel: Channel,
     subject: z.string().nullable(),
-    participants: z.array(z.object({ type: z.enum(['patient', 'staff']), id: Id, name: z.string() })),
+    participants: z.array(z.object({ type: z.enum(['patient', 'staff', 'contact']), id: Id, name: z.string() })),
     createdBy: PartyRef,
     createdAt: Timestamp,
     lastMessageAt: Timestamp,

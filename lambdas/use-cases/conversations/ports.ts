@@ -32,7 +32,8 @@ export interface ConversationRecord {
   lastDirection: 'inbound' | 'outbound' | 'internal';
 }
 
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'blocked' | 'suppressed';
+/** `read` and `bounced` come from delivery receipts (use-cases/inbound/receipts.ts). */
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'bounced' | 'blocked' | 'suppressed';
 
 export interface DeliveryRecord {
   recipient: PartyRef;

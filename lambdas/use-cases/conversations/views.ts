@@ -8,7 +8,7 @@ export interface ConversationView {
   kind: ConversationKind;
   channel: Channel;
   subject: string | null;
-  participants: { type: 'patient' | 'staff'; id: string; name: string }[];
+  participants: { type: 'patient' | 'staff' | 'contact'; id: string; name: string }[];
   createdBy: PartyRef;
   createdAt: string;
   lastMessageAt: string;
