@@ -8,11 +8,10 @@ import { METRICS_SERVICE } from './adapters/delivery-metric-names.js';
 import { webhookEdgeDeps } from './adapters/webhooks/edge-deps.js';
 import { countingWebhookMetrics, emfWebhookMetrics } from './adapters/webhooks/webhook-metrics.js';
 import { config } from './config.js';
-import { logger } from './logger.js';
 import type { ChannelSettingsDeps } from './use-cases/channels/channel-settings.js';
 import { practiceForDestination } from './use-cases/channels/routing.js';
 import { systemClock } from './use-cases/clock.js';
-import type { InboundSink } from './use-cases/inbound/events.js';
+import { inbound } from './inbound-wiring.js';
 import { directoryDeps } from './wiring.js';
 
 const channels = new DynamoChannelSettingsStore();
@@ -23,19 +22,10 @@ export const channelSettingsDeps: ChannelSettingsDeps = {
   now: systemClock,
 };
 
-/** Until the inbound use cases are composed: everything parsed is acknowledged and dropped (counted). */
-const unwiredSink: InboundSink = {
-  message: async (event) => {
-    logger.warn('inbound sink not wired: message dropped', { practiceId: event.practiceId, provider: event.provider });
-    return { stored: false };
-  },
-  receipt: async () => undefined,
-};
-
 export const webhookMetrics = config.PROVIDER_MODE === 'aws' ? emfWebhookMetrics(METRICS_SERVICE) : countingWebhookMetrics();
 
 export const webhookDeps = webhookEdgeDeps(config, {
-  sink: unwiredSink,
+  sink: inbound,
   route: practiceForDestination(channels),
   metrics: webhookMetrics,
 });
