@@ -126,25 +126,29 @@ const unescapeText = (s: string) => s.replace(/&(?:amp|lt|gt);/g, (e) => ESCAPED
  * after its words when they differ; runs of white space collapse outside <pre>.
  */
 export function textOf(html: string): string {
-  let out = '';
+  // Pieces appended in order (linear in the size of the HTML); trailing spaces go at the end.
+  const parts: string[] = [];
+  let last = ''; // the last character written
   let pending = 0; // line breaks owed before the next text
   let preDepth = 0;
   const lists: { ordered: boolean; n: number }[] = [];
-  const links: (string | null)[] = [];
-  const linkText: string[] = [];
+  const links: { href: string | null; from: number }[] = [];
 
+  const append = (s: string) => {
+    parts.push(s);
+    last = s.charAt(s.length - 1);
+  };
   const write = (s: string) => {
     if (s === '') return;
-    if (pending > 0 && out !== '') out = out.replace(/[ \t]+$/, '') + '\n'.repeat(pending);
+    if (pending > 0 && parts.length > 0) append('\n'.repeat(pending));
     pending = 0;
-    out += s;
-    for (let i = 0; i < linkText.length; i++) linkText[i] += s;
+    append(s);
   };
   const text = (raw: string) => {
     let s = unescapeText(raw).replace(UNSAFE_TEXT, '');
     if (preDepth === 0) {
       s = s.replace(/[ \t\n\r\f]+/g, ' ');
-      if (pending > 0 || out === '' || /[\n ]$/.test(out)) s = s.replace(/^ /, '');
+      if (pending > 0 || last === '' || last === '\n' || last === ' ') s = s.replace(/^ /, '');
     }
     write(s);
   };
@@ -160,7 +164,7 @@ export function textOf(html: string): string {
       if (breaks) pending = Math.max(pending, breaks);
       if (name === 'br') {
         pending = 0;
-        out = out.replace(/[ \t]+$/, '') + '\n';
+        append('\n');
       } else if (name === 'pre') {
         preDepth++;
       } else if (name === 'ul' || name === 'ol') {
@@ -171,8 +175,7 @@ export function textOf(html: string): string {
         if (list) list.n++;
         write(`${indent}${list?.ordered ? `${list.n}.` : '-'} `);
       } else if (name === 'a') {
-        links.push(attribs['href'] ?? null);
-        linkText.push('');
+        links.push({ href: attribs['href'] ?? null, from: parts.length });
       }
     },
     onCloseTag: (name) => {
@@ -181,8 +184,9 @@ export function textOf(html: string): string {
       if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
       else if (name === 'ul' || name === 'ol') lists.pop();
       else if (name === 'a') {
-        const href = links.pop();
-        const words = (linkText.pop() ?? '').trim();
+        const link = links.pop();
+        const href = link?.href;
+        const words = link ? parts.slice(link.from).join('').trim() : '';
         const shown = href?.startsWith('mailto:') ? href.slice('mailto:'.length) : href;
         if (href && words !== '' && words !== href && words !== shown) write(` (${shown})`);
       }
@@ -192,7 +196,8 @@ export function textOf(html: string): string {
       return '';
     },
   });
-  return out
+  return parts
+    .join('')
     .split('\n')
     .map((line) => line.replace(/[ \t]+$/, ''))
     .join('\n')
