@@ -277,6 +277,20 @@ try {
     process.stdout.write(`${markdown}\n`);
     process.exit(ok ? 0 : 1);
   }
+  // `npm run bench -- broadcasts`: broadcasts and their floor alone (bench/broadcast.ts; BENCH_BROADCASTS=100000 for the largest).
+  if (process.argv.includes('broadcasts')) {
+    const { runBroadcasts } = await import('./broadcast.js');
+    const { markdown, ok } = await runBroadcasts();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
+  // `npm run bench -- participants`: start and reply in a 500-person conversation (bench/participants.ts).
+  if (process.argv.includes('participants')) {
+    const { runParticipants } = await import('./participants.js');
+    const { markdown, ok } = await runParticipants();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
   const markdown = await main();
   process.stdout.write(`${markdown}\n`);
   process.exit(0);
