@@ -156,6 +156,23 @@ describe('Rich text', () => {
     expect(await messagesOfInbox()).toBe(before + 1);
   });
 
+  it('a draft saved as html is sanitised when it is sent, as a new conversation and as a reply', async () => {
+    const draft = await succeeded('draft', call('POST', '/v1/drafts', { token: receptionist.token, body: emailTo(patient, RICH) }), 201);
+    expect(draft).toMatchObject({ bodyFormat: 'html', body: RICH });
+    const sent = await succeeded('send draft', call('POST', `/v1/drafts/${draft.id}/send`, { token: receptionist.token }), 201);
+    expect(sent.message).toMatchObject({ bodyFormat: 'html', html: RICH_HTML, body: RICH_TEXT });
+
+    const replyDraft = await succeeded(
+      'reply draft',
+      call('POST', '/v1/drafts', { token: receptionist.token, body: { conversationId: sent.conversation.id, body: RICH, bodyFormat: 'html' } }),
+      201,
+    );
+    const replySent = await succeeded('send reply draft', call('POST', `/v1/drafts/${replyDraft.id}/send`, { token: receptionist.token }), 201);
+    expect(replySent).toMatchObject({ bodyFormat: 'html', html: RICH_HTML, body: RICH_TEXT });
+    const listed = await messages(receptionist.token, sent.conversation.id);
+    expect(listed.map((m) => m.html)).toEqual([RICH_HTML, RICH_HTML]);
+  });
+
   it('refuses an unknown bodyFormat', async () => {
     expectProblem(await start(receptionist.token, emailTo(patient, '<p>Hello there, patient</p>', { bodyFormat: 'markdown' })), 400, 'validation_failed');
   });
