@@ -37,6 +37,13 @@ export const streamConsumers: readonly StreamConsumer[] = [
     batchSize: 2,
   },
   {
+    name: 'participant-fanout',
+    entry: 'lambdas/handlers/stream/participant-fanout.ts',
+    filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['ParticipantChunk'] } } } }],
+    // A chunk is up to 50 parties (a few transactions of up to 99 writes each).
+    batchSize: 4,
+  },
+  {
     name: 'dispatcher',
     entry: 'lambdas/handlers/stream/dispatcher.ts',
     // Only new deliveries waiting to be sent; every later state change is written by the

@@ -30,9 +30,16 @@ export interface PatientFacts {
   email: string | null;
   phone: string | null;
   whatsapp: string | null;
+  /** Effective `emailNotifications`: false means no "you have a new message" email (absent: true). */
+  emailNotifications?: boolean;
 }
 
-export const MAX_PARTICIPANTS = 15;
+/**
+ * People per conversation, the caller included: the contract's "at least 500". Bounded so the
+ * conversation item (every participant with their name, ~100 bytes each) and a send's chunk
+ * items stay far below DynamoDB's 400 KB item size.
+ */
+export const MAX_PARTICIPANTS = 500;
 
 const rule = (detail: string) => new ConversationRuleBroken(detail);
 

@@ -7,12 +7,13 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { channels } from '../../domain/conversation-policy.js';
 import type { BlockRecord, Person } from '../../use-cases/blocks/ports.js';
 import type { BlockChange } from '../../use-cases/block-visibility.js';
 import type { MemberRef } from '../../use-cases/contacts/ports.js';
 import type { QueuedDelivery } from '../../use-cases/delivery-ports.js';
+import type { ParticipantChunk } from '../../use-cases/conversations/participants-fanout.js';
 
 /** A decoder of one consumer's records; `null`: not this consumer's item. */
 export type StreamDecoder<T> = (record: DynamoDBRecord) => T | null;
@@ -159,4 +160,10 @@ export const decodeBroadcastStep: StreamDecoder<BroadcastStep> = (record) => {
   if (chunk) return parseItem(BroadcastChunkItem, chunk);
   const broadcast = newItemOf(record, 'Broadcast');
   return broadcast && broadcast['status'] === 'preparing' ? parseItem(BroadcastItem, broadcast) : null;
+};
+
+/** A large conversation's participant chunk (the participant fan-out's input). */
+export const decodeParticipantChunk: StreamDecoder<ParticipantChunk> = (record) => {
+  const item = newItemOf(record, 'ParticipantChunk');
+  return item ? parseItem(ParticipantChunkItem, item) : null;
 };

@@ -1,9 +1,10 @@
-import { channels } from '../../domain/conversation-policy.js';
+import { staffRoles } from '../../domain/caller.js';
+import { MAX_PARTICIPANTS, channels } from '../../domain/conversation-policy.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../domain/attachment-rules.js';
 import { MessageAttachment } from './attachments.js';
 import { BlockedContact } from './directory.js';
 import { Id, PageQuery, Timestamp, pageOf } from './common.js';
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const ComposeChannel = z.enum(['portal', 'email', 'sms', 'whatsapp']);
 const Channel = z.enum(channels);
@@ -19,12 +20,22 @@ const MessageBodyInput = z.string().openapi({
     'text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused',
 });
 
+/** A person, or a role standing for its active staff members ("all front office staff"). */
+export const Participant = z
+  .union([
+    z.strictObject({ type: z.enum(['patient', 'staff']), id: Id }),
+    z.strictObject({ type: z.literal('role'), role: z.enum(staffRoles) }),
+  ])
+  .openapi('Participant');
+
 export const StartConversation = z
   .strictObject({
     kind: z.enum(['direct', 'community']).optional().openapi({ description: 'direct (default) or community (staff only)' }),
     channel: ComposeChannel,
     subject: z.string().max(300).optional().openapi({ description: 'Required for portal and email' }),
-    participants: z.array(z.strictObject({ type: z.enum(['patient', 'staff']), id: Id })).min(1).max(50),
+    participants: z.array(Participant).min(1).max(MAX_PARTICIPANTS).openapi({
+      description: 'People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included',
+    }),
     body: MessageBodyInput,
     bodyFormat: BodyFormat.optional(),
     attachmentIds: z.array(Id).max(MAX_ATTACHMENTS_PER_MESSAGE).optional().openapi({ description: 'Your own ready attachments (at most 100)' }),

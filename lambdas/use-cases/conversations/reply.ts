@@ -6,8 +6,9 @@ import { strictlyLater } from '../clock.js';
 import { busyConversation, retryOnConflict } from '../optimistic.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, conversationFacts, isParty, loadConversation, selfParty } from './facts.js';
-import { newMessage, statesAfter } from './new-message.js';
-import type { ConversationDeps, StateRecord } from './ports.js';
+import { newMessage } from './new-message.js';
+import { replyStates } from './participants.js';
+import type { ConversationDeps } from './ports.js';
 import { messageView, visibleTo } from './views.js';
 
 export interface ReplyInput {
@@ -42,16 +43,17 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const participants = c.participants.some((p) => isParty(p, author)) ? c.participants : [...c.participants, callerParty(caller)];
     const direction = directionOf(caller, participants);
     // The author is never a recipient: planDeliveries skips them.
-    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts);
+    const staffIds = participants.filter((p) => p.type === 'staff').map((p) => p.id);
+    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts, staffIds);
     const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachments: files, deliveries });
-    const existing = await deps.conversations.states(caller.practiceId, c.id);
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.attachments.markAttached(caller.practiceId, attachmentIds, c.id, message.id);
     await deps.conversations.send(caller.practiceId, {
       conversation: { ...c, participants, lastMessageAt: at, lastDirection: direction },
       isNew: false,
       message,
-      states: statesAfter(c, participants, existing, author, at).map((s) => ({ ...s, ...readAs(existing, s) })),
+      // Every state in a small conversation; the author's in a large one (the stream writes the others).
+      states: await replyStates(deps, caller.practiceId, c, participants, author, at),
       correspondenceOf: participants.filter((p) => p.type === 'patient').map((p) => p.id),
       pairs: [],
       answer,
@@ -59,10 +61,4 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     });
     return answer;
   }, busyConversation);
-}
-
-/** The archive and star a state was read with (none for a state this reply creates). */
-function readAs(existing: readonly StateRecord[], s: StateRecord): Pick<StateRecord, 'readAs'> {
-  const prior = existing.find((e) => isParty(e.party, s.party));
-  return prior ? { readAs: { archived: prior.archived, starred: prior.starred } } : {};
 }

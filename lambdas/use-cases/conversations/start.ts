@@ -17,7 +17,8 @@ import { validationFailed } from '../../domain/errors.js';
 import { messageBody, type BodyFormat } from '../../domain/rich-text.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
-import { newMessage, statesAfter } from './new-message.js';
+import { newMessage } from './new-message.js';
+import { expandRoles, startStates, type NamedParticipant, type PersonRef } from './participants.js';
 import { PairTaken, type ConversationDeps, type ConversationRecord } from './ports.js';
 import { conversationView, messageView, visibleTo } from './views.js';
 
@@ -25,7 +26,8 @@ export interface StartInput {
   kind?: 'direct' | 'community' | undefined;
   channel: ComposeChannel;
   subject?: string | undefined;
-  participants: { type: 'patient' | 'staff'; id: string }[];
+  /** People, or roles: a role stands for its active staff members when the conversation starts. */
+  participants: NamedParticipant[];
   body: string;
   /** html: the body is sanitised, and the message keeps the markup and its text. */
   bodyFormat?: BodyFormat | undefined;
@@ -33,7 +35,7 @@ export interface StartInput {
 }
 
 /** The participants named besides the caller, each once. */
-function othersOf(caller: Caller, named: StartInput['participants']): StartInput['participants'] {
+function othersOf(caller: Caller, named: readonly PersonRef[]): PersonRef[] {
   const seen = new Set<string>([`${caller.kind}:${caller.id}`]);
   const others = named.filter((p) => {
     const key = `${p.type}:${p.id}`;
@@ -54,7 +56,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   requireSendPermission(caller);
   const content = messageBody(input.bodyFormat, input.body);
   assertValidContent({ channel: input.channel, subject: input.subject, body: content.body, attachmentIds });
-  const others = othersOf(caller, input.participants);
+  const others = othersOf(caller, await expandRoles(deps, caller, input.participants));
 
   const me = selfParty(caller);
   const refs = caller.kind === 'patient' ? [...others, { type: 'patient' as const, id: caller.id }] : others;
@@ -89,9 +91,10 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     lastMessageAt: at,
     lastDirection: direction,
   };
-  const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients);
+  const staffIds = otherParties.filter((p) => p.type === 'staff').map((p) => p.id);
+  const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients, staffIds);
   const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, ...content, at, attachments: files, deliveries });
-  const states = statesAfter(conversation, participants, [], me, at);
+  const states = startStates(conversation, participants, me, at);
   const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);
   // A provider's direct conversation with one patient is the pair's: a second provider-started one is refused.
   const pairs =
