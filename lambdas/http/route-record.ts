@@ -31,6 +31,7 @@ export const apiTags = {
   attachments: 'Files up to 10 MB: upload, check, download',
   'channel settings': "The practice's SMS numbers, WhatsApp phone-number ids and inbound email addresses",
   webhooks: 'Inbound provider webhooks (SES through SNS, Twilio, WhatsApp): each verifies its provider signature',
+  inbound: 'Quarantined inbound messages of blocked senders, and suppressed addresses (bounces, complaints, SMS opt-outs)',
 } as const;
 export type ApiTag = keyof typeof apiTags;
 

@@ -90,6 +90,23 @@ export interface paths {
         patch: operations["updateStaff"];
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The caller's own settings (staff): emailNotifications for portal messages */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
     "/v1/patients": {
         parameters: {
             query?: never;
@@ -806,6 +823,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inbound messages from blocked addresses, kept for audit only (admin), newest first; filters blockId, from, to */
+        get: operations["listQuarantine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Addresses nothing is sent to: permanent bounces, complaints and SMS opt-outs (manage_contacts), newest first */
+        get: operations["listSuppressions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a bounce or complaint suppression (admin); an SMS opt-out only its recipient can lift (409 opt_out_by_recipient) */
+        delete: operations["liftSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -849,6 +917,7 @@ export interface components {
             chatDefault: {
                 directMessaging: boolean;
                 communityChat: boolean;
+                emailNotifications?: boolean;
             };
             /**
              * Format: date-time
@@ -879,6 +948,8 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "inactive";
+            /** @description Their own setting for the "you have a new message" emails of portal messages (PATCH /v1/me); absent: never set, so true. Shown to staff only */
+            emailNotifications?: boolean;
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
@@ -929,6 +1000,10 @@ export interface components {
              */
             status?: "active" | "inactive";
         };
+        UpdateMe: {
+            /** @description false: no "you have a new message" email for portal messages */
+            emailNotifications: boolean;
+        };
         Patient: {
             /**
              * @description Opaque id (a ULID)
@@ -945,6 +1020,8 @@ export interface components {
             chat: {
                 directMessaging: boolean;
                 communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
+                emailNotifications?: boolean;
             } | null;
             /** @description The values in force and where each comes from (patient, group or practice) */
             effectiveChat: {
@@ -954,6 +1031,11 @@ export interface components {
                     source: "patient" | "group" | "practice";
                 };
                 communityChat: {
+                    value: boolean;
+                    /** @enum {string} */
+                    source: "patient" | "group" | "practice";
+                };
+                emailNotifications: {
                     value: boolean;
                     /** @enum {string} */
                     source: "patient" | "group" | "practice";
@@ -1004,6 +1086,8 @@ export interface components {
             chat?: {
                 directMessaging: boolean;
                 communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
+                emailNotifications?: boolean;
             };
         };
         PatientPage: {
@@ -1032,6 +1116,8 @@ export interface components {
             chat?: {
                 directMessaging: boolean;
                 communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
+                emailNotifications?: boolean;
             } | null;
         };
         StartedConversation: {
@@ -1802,6 +1888,7 @@ export interface components {
             chat: {
                 directMessaging?: boolean;
                 communityChat?: boolean;
+                emailNotifications?: boolean;
             } | null;
             memberCount: number;
             /**
@@ -1849,15 +1936,19 @@ export interface components {
         UpdateGroupChat: {
             directMessaging?: boolean | null;
             communityChat?: boolean | null;
+            emailNotifications?: boolean | null;
         };
         PracticeChat: {
             /** @description What a patient created now gets when neither they nor their groups say otherwise */
             directMessaging: boolean;
             communityChat: boolean;
+            /** @description Whether portal messages send a content-free "you have a new message" email (true when never set) */
+            emailNotifications: boolean;
             /** @description Changes since the last applyTo "all" one, oldest first: a patient gets the latest change made before they were created, or the latest "all" change */
             changes: {
                 directMessaging: boolean;
                 communityChat: boolean;
+                emailNotifications?: boolean;
                 /** @enum {string} */
                 applyTo: "new" | "all";
                 /**
@@ -1875,6 +1966,8 @@ export interface components {
         UpdatePracticeChat: {
             directMessaging: boolean;
             communityChat: boolean;
+            /** @description Left out: the current default is kept */
+            emailNotifications?: boolean;
             /**
              * @description "new": patients created from now on; "all": every patient without a setting of their own
              * @enum {string}
@@ -2086,6 +2179,62 @@ export interface components {
              * @example 2026-11-22T10:15:00.000Z
              */
             expiresAt?: string;
+        };
+        QuarantinePage: {
+            items: components["schemas"]["QuarantinedMessage"][];
+            nextCursor: string | null;
+        };
+        QuarantinedMessage: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            blockId: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "whatsapp";
+            /** @description The blocked sender address (email lower-case, phone E.164) */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            receivedAt: string;
+            body: string;
+            /** @description What came with it, by name and type only: a blocked sender's files are never fetched or kept */
+            attachments: {
+                fileName: string;
+                contentType: string;
+                size: number | null;
+            }[];
+        };
+        SuppressionPage: {
+            items: components["schemas"]["Suppression"][];
+            nextCursor: string | null;
+        };
+        Suppression: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description The channel that reported it (a phone suppression holds for SMS and WhatsApp)
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "whatsapp";
+            address: string;
+            /** @enum {string} */
+            reason: "bounce" | "complaint" | "opt_out";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            at: string;
         };
     };
     responses: never;
@@ -2535,6 +2684,93 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateStaff"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Staff"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: concurrent_update */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMe"];
             };
         };
         responses: {
@@ -7183,6 +7419,227 @@ export interface operations {
             };
             /** @description Problem; code one of: not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listQuarantine: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
+                cursor?: string;
+                /** @description Only messages stopped by this block */
+                blockId?: string;
+                /** @description Received at or after (inclusive): ISO date or date-time with offset */
+                from?: string;
+                /** @description Received at or before (a date includes that whole day): ISO date or date-time with offset */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinePage"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
+                cursor?: string;
+                channel?: "email" | "sms" | "whatsapp";
+                /** @description Start of the address: an email, or a phone by its digits with the country code (+1 202 555 → 1202555) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionPage"];
+                };
+            };
+            /** @description Problem; code one of: validation_failed, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway throttling) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    liftSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem; code one of: validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: unknown_caller, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem; code one of: opt_out_by_recipient */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import { draftRoutes } from './drafts.js';
 import { metaRoutes } from './meta.js';
 import { channelRoutes } from './channels.js';
 import { webhookRoutes } from './webhooks.js';
+import { inboundRoutes } from './inbound.js';
 
 export const routesByFunction = {
   meta: metaRoutes,
@@ -25,6 +26,7 @@ export const routesByFunction = {
   channels: channelRoutes,
   webhooks: webhookRoutes,
   attachments: attachmentRoutes,
+  inbound: inboundRoutes,
 } satisfies Record<string, Record<string, RouteSpec>>;
 
 /** The Lambda function a route belongs to; its entry is `lambdas/handlers/http/<fn>.ts`. */
