@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
-export type FixtureName = 'dispatcher' | 'block-visibility' | 'broadcast-fanout';
+export type FixtureName = 'dispatcher' | 'block-visibility' | 'broadcast-fanout' | 'participant-fanout';
 
 export const streamEvent = (name: FixtureName): DynamoDBStreamEvent =>
   JSON.parse(readFileSync(new URL(`../../fixtures/stream/${name}.json`, import.meta.url), 'utf8')) as DynamoDBStreamEvent;
