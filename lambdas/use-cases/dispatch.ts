@@ -14,6 +14,7 @@
 import type { ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
 import { noMetrics } from './delivery-ports.js';
 import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
+import { originFields, type OriginSource } from './channels/outbound-origin.js';
 import { REASON_OPTED_OUT, REASON_THROTTLED } from './provider-ports.js';
 import { retryDelayMs, throttleDelayMs, THROTTLE_LIMIT_MS } from './delivery-backoff.js';
 
@@ -31,6 +32,8 @@ export interface DispatchDeps {
   metrics?: DeliveryMetrics;
   /** Counts a settled broadcast delivery on its broadcast. */
   broadcastSettled?: (practiceId: string, broadcastId: string, status: 'sent' | 'failed' | 'blocked' | 'suppressed') => Promise<void>;
+  /** The practice's own origin (SMS number, WhatsApp phone-number id, Reply-To base), cached per practice; absent: the senders' defaults. */
+  origins?: OriginSource;
 }
 
 export type DispatchOutcome = 'sent' | 'blocked' | 'suppressed' | 'failed' | 'skipped';
@@ -100,6 +103,9 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
         : await deps.store.content(d);
     // The message was deleted before it went out: nothing to send.
     if (!content) return await end({ status: 'failed', error: 'message_deleted' }, 'failed');
+    const origin = deps.origins ? await deps.origins(d.practiceId) : {};
+    // A notification email points at the portal: an answer to it has no conversation on email to join.
+    const fields = d.purpose === 'notification' && channel === 'email' ? {} : originFields(origin, channel, d.conversationId);
     outbound = {
       deliveryId: `${d.conversationId}/${d.sk}`,
       practiceId: d.practiceId,
@@ -109,6 +115,7 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
       text: content.body,
       ...(channel === 'email' && content.html ? { html: content.html } : {}),
       ...(channel !== 'sms' && content.attachments?.length ? { attachments: content.attachments } : {}),
+      ...fields,
     };
   } catch (error) {
     await deps.store.release(ref, { reason: 'dispatch_error', countsAsAttempt: false, leaseDue: new Date(nowMs + deps.leaseMs).toISOString() });

@@ -67,7 +67,9 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function parseBody(text: string): unknown {
+function parseBody(text: string, contentType?: string | null): unknown {
+  // A non-JSON answer (a webhook's TwiML, a handshake's challenge) is its text.
+  if (contentType && !/json/i.test(contentType)) return text || undefined;
   try {
     return text ? JSON.parse(text) : undefined;
   } catch {
@@ -81,7 +83,7 @@ export async function checkedFetch(input: Request): Promise<Response> {
   const url = new URL(input.url);
   const found = matchRoute(input.method, url.pathname);
   if ('route' in found) {
-    checkAgainstContract(found.route, res.status, res.headers.get('content-type'), parseBody(await res.clone().text()));
+    checkAgainstContract(found.route, res.status, res.headers.get('content-type'), parseBody(await res.clone().text(), res.headers.get('content-type')));
   }
   return res;
 }
@@ -109,7 +111,7 @@ export async function call<T = any>(
     body = JSON.stringify(options.body);
   }
   const res = await checkedFetch(new Request(`${baseUrl()}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
-  return { status: res.status, headers: res.headers, body: parseBody(await res.text()) as T };
+  return { status: res.status, headers: res.headers, body: parseBody(await res.text(), res.headers.get('content-type')) as T };
 }
 
 export async function tokenFor(practiceId: string, sub: string, role: string): Promise<string> {

@@ -94,7 +94,8 @@ export class SnsSmsSender implements ChannelSender {
     const input: PublishCommandInput = {
       PhoneNumber: message.to,
       Message: message.text,
-      MessageAttributes: { ...this.attributes },
+      // The practice's own number (OutboundMessage.from) wins over the configured default.
+      MessageAttributes: { ...this.attributes, ...(message.from ? { 'AWS.MM.SMS.OriginationNumber': stringAttribute(message.from) } : {}) },
     };
     try {
       const out = await this.client.send(new PublishCommand(input));
