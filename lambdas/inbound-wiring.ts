@@ -18,6 +18,14 @@ import { conversationForReplyToken } from './domain/reply-token.js';
 import { systemClock } from './use-cases/clock.js';
 import type { InboundSink } from './use-cases/inbound/events.js';
 import { inboundSink, type InboundDeps } from './use-cases/inbound/index.js';
+import { ingestInboundFile } from './use-cases/attachments/index.js';
+import { DynamoAttachmentRepository } from './adapters/dynamo/attachment-repository.js';
+import { S3FileStore } from './adapters/s3/file-store.js';
+import { s3Client } from './adapters/s3/client.js';
+
+/** Inbound files go through the attachments intake (same checks as an upload) into the attachments bucket. */
+const attachmentRecords = new DynamoAttachmentRepository();
+const intakeDeps = { attachments: attachmentRecords, files: new S3FileStore(s3Client(), config.ATTACHMENTS_BUCKET), now: systemClock };
 
 /** Counted in memory locally (tests read `inboundMetrics.counts`), EMF on AWS. */
 export const inboundMetrics = config.PROVIDER_MODE === 'aws' ? emfInboundMetrics(METRICS_SERVICE) : countingInboundMetrics();
@@ -34,6 +42,11 @@ export const inboundDeps: InboundDeps = {
   broadcastCounts: shiftBroadcastCounts,
   metrics: inboundMetrics,
   conversationForReplyToken,
+  ingestFile: async (file) => {
+    const result = await ingestInboundFile(intakeDeps, file);
+    return result.ok ? result.attachment : null;
+  },
+  markAttached: (practiceId, ids, conversationId, messageId) => attachmentRecords.markAttached(practiceId, ids, conversationId, messageId),
   now: systemClock,
 };
 

@@ -19,6 +19,8 @@ export interface InboundAttachment {
   fileName: string;
   contentType: string;
   size: number;
+  /** The object's key in the attachments bucket. */
+  key: string;
 }
 
 /** An inbound message as stored in a conversation (no deliveries: nothing is sent). */
@@ -170,6 +172,8 @@ export interface InboundDeps {
   conversationForReplyToken?: (token: string) => string | null;
   /** The attachments intake; absent: inbound files are dropped (and the message says so). */
   ingestFile?: FileIntake;
+  /** Marks kept files as carried by the message (so the conversation's readers may download them), before it is written. */
+  markAttached?: (practiceId: string, ids: readonly string[], conversationId: string, messageId: string) => Promise<void>;
   now: Clock;
 }
 

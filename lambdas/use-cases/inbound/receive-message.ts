@@ -35,7 +35,7 @@ export async function receiveMessage(deps: InboundDeps, e: InboundMessageEvent):
   try {
     await retryOnConflict(async () => {
       const thread = await threadFor(deps, e, sender);
-      const at = strictlyLater(thread?.conversation.lastMessageAt ?? '', deps.now());
+      const at = thread ? strictlyLater(thread.conversation.lastMessageAt, deps.now()) : deps.now().toISOString();
       const conversation: ConversationRecord = thread
         ? { ...thread.conversation, lastMessageAt: at, lastDirection: 'inbound' }
         : {
@@ -50,13 +50,17 @@ export async function receiveMessage(deps: InboundDeps, e: InboundMessageEvent):
             lastDirection: 'inbound',
           };
       const states: StateRecord[] = statesAfterInbound(conversation, thread?.states ?? [], sender, at);
+      const messageId = newMessageId(at);
+      if (files.kept.length > 0 && deps.markAttached) {
+        await deps.markAttached(e.practiceId, files.kept.map((f) => f.id), conversation.id, messageId);
+      }
       await deps.store.store(e.practiceId, {
         provider: e.provider,
         providerMessageId: e.providerMessageId,
         conversation,
         isNew: !thread,
         message: {
-          id: newMessageId(at),
+          id: messageId,
           conversationId: conversation.id,
           channel: e.channel,
           author: { type: sender.type, id: sender.id },
