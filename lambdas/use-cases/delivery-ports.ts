@@ -35,6 +35,8 @@ export interface QueuedDelivery extends DeliveryRef {
   address: string | null;
   purpose: 'message' | 'notification';
   broadcastId?: string;
+  /** The message text carried on the delivery itself (a broadcast's short SMS and WhatsApp): no message read to send it. */
+  text?: string;
 }
 
 /** The delivery as the claim read it back. */

@@ -17,6 +17,9 @@ import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
 
+/** Longest body (UTF-8 bytes) carried on a delivery: the item stays under 1 KB, so its claim and outcome writes stay 1 unit each. */
+const CARRIED_TEXT_MAX_BYTES = 400;
+
 const firstDeliveryKey = (practiceId: string, broadcastId: string, r: BroadcastRecipient) => {
   const conversationId = conversationIdOf(broadcastId, r);
   return keys.delivery(practiceId, conversationId, messageIdOf(conversationId), 0);
@@ -58,6 +61,8 @@ function itemsOf(practiceId: string, b: BroadcastRecord, r: BroadcastRecipient, 
             : []),
         ]
       : [{ recipient, channel: b.channel, address: r.address, status: 'queued', purpose: 'message', broadcastId: b.id }];
+  // A short SMS or WhatsApp text rides on the delivery, so the dispatcher reads no message (the item stays under 1 KB).
+  const carried = b.channel !== 'email' && b.channel !== 'portal' && Buffer.byteLength(b.body, 'utf8') <= CARRIED_TEXT_MAX_BYTES ? { text: b.body } : {};
   const items: Item[] = [
     conversationItem(practiceId, conversation),
     {
@@ -101,6 +106,7 @@ function itemsOf(practiceId: string, b: BroadcastRecord, r: BroadcastRecipient, 
       messageId,
       createdAt: at,
       ...d,
+      ...(d.purpose === 'message' ? carried : {}),
       address: d.address ?? undefined,
       ...queuedLease(practiceId, conversation.id, key.sk, d, at),
     };

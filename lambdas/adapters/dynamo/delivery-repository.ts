@@ -47,6 +47,7 @@ function claimedOf(item: Record<string, unknown>): ClaimedDelivery {
     address: s('address') ?? null,
     purpose: s('purpose') === 'notification' ? 'notification' : 'message',
     ...optional('broadcastId'),
+    ...optional('text'),
     ...optional('createdAt'),
     ...optional('throttledSince'),
   };
@@ -197,6 +198,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async content(d: QueuedDelivery): Promise<MessageContent | null> {
+    // Carried on the delivery (a broadcast's SMS or WhatsApp): nothing to read. A deleted message's deliveries go with it.
+    if (d.text !== undefined && d.channel !== 'email') return { subject: null, body: d.text };
     // Only email has a subject: SMS and WhatsApp need the message alone.
     const [message, conversation] = await Promise.all([
       dynamo.send(new GetCommand({ TableName: tableName, Key: keys.message(d.practiceId, d.conversationId, d.messageId) })),
