@@ -298,3 +298,10 @@ try {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }
+  // `npm run bench -- attachments`: a 10 MB upload + complete, and the bytes complete read (bench/attachments.ts).
+  if (process.argv.includes('attachments')) {
+    const { runAttachments } = await import('./attachments.js');
+    const { markdown, ok } = await runAttachments();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }

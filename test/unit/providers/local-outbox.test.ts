@@ -65,6 +65,17 @@ describe('Provider: local outbox', () => {
     expect(await new LocalOutboxSender('whatsapp').send(wa)).toMatchObject({ ok: true });
   });
 
+  it("records each WhatsApp file's name, type and size (never its key or bytes)", async () => {
+    await new LocalOutboxSender('whatsapp').send({
+      ...wa,
+      attachments: [{ id: 'a1', fileName: 'plan.pdf', contentType: 'application/pdf', size: 1234, key: 'files/practice-1/a1' }],
+    });
+    await new LocalOutboxSender('whatsapp').send(wa);
+    const [plain, withFile] = localOutboxEntries({ channel: 'whatsapp' });
+    expect(withFile!.attachments).toEqual([{ fileName: 'plan.pdf', contentType: 'application/pdf', size: 1234 }]);
+    expect(plain).not.toHaveProperty('attachments');
+  });
+
   it('refuses a message for another channel', async () => {
     expect(await new LocalOutboxSender('sms').send(wa)).toEqual({ ok: false, retryable: false, reason: 'wrong_channel' });
     expect(localOutboxEntries()).toHaveLength(0);
