@@ -44,7 +44,8 @@ export class DynamoQuarantineRepository implements QuarantineRepository {
   async list(practiceId: string, q: QuarantineQuery): Promise<Page<QuarantineRecord>> {
     const page = { limit: q.limit, cursor: q.cursor };
     // Newest first; `to` is inclusive (an instant, or a day's last millisecond).
-    const from = q.from ?? '';
+    // Key values may not be empty: the lowest bound is a year 0 instant.
+    const from = q.from ?? '0000';
     const to = `${q.to ?? '9999'}\uffff`;
     if (q.blockId) {
       const pk = keys.quarantineByBlock(practiceId, q.blockId, '', '').gsi1pk;

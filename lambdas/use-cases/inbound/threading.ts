@@ -14,6 +14,9 @@ import type { ConversationRecord, StateRecord } from '../conversations/ports.js'
 import type { InboundMessageEvent } from './events.js';
 import type { InboundDeps } from './ports.js';
 
+/** The claim, conversation, message and correspondence pointer leave this many items of a transaction for states. */
+export const MAX_JOINED_PARTICIPANTS = 95;
+
 export interface Thread {
   conversation: ConversationRecord;
   states: StateRecord[];
@@ -33,7 +36,8 @@ export function sentIdsOf(inReplyTo: readonly string[]): string[] {
 }
 
 export function joinable(c: ConversationRecord | null, e: Pick<InboundMessageEvent, 'channel'>, sender: Party): c is ConversationRecord {
-  if (!c || c.kind !== 'direct' || c.channel !== e.channel) return false;
+  // A conversation too large for one transaction (beyond MAX_INBOUND_STAFF staff) is not joined: a new one starts.
+  if (!c || c.kind !== 'direct' || c.channel !== e.channel || c.participants.length > MAX_JOINED_PARTICIPANTS) return false;
   const outside = c.participants.filter((p) => p.type !== 'staff');
   return outside.length === 1 && outside[0]?.type === sender.type && outside[0].id === sender.id;
 }
