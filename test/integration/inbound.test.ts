@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { call, eventually, expectProblem, newPractice, outbox } from './api-client.js';
-import { postTwilio, uniqueNumber } from './webhook-signing.js';
+import { fixtureJson, postSns, postTwilio, snsNotification, uniqueNumber } from './webhook-signing.js';
 
 async function practiceWithSms() {
   const p = await newPractice();
@@ -76,6 +76,7 @@ describe('quarantine', () => {
     expect(listed.items[0]).toMatchObject({ blockId: block.body.id, channel: 'sms', from, body: 'let me in', attachments: [] });
     expect(await p.inbox()).toHaveLength(0);
     expect((await call('GET', '/v1/contacts?category=inbound', { token: p.staff.token })).body.items).toHaveLength(0);
+    expect((await call('GET', '/v1/blocks/stats', { token: p.admin.token })).body.quarantined).toBe(1);
     const today = new Date().toISOString().slice(0, 10);
     expect((await call('GET', `/v1/quarantine?from=${today}&to=${today}`, { token: p.admin.token })).body.items).toHaveLength(1);
     expect((await call('GET', '/v1/quarantine?to=2020-01-01', { token: p.admin.token })).body.items).toHaveLength(0);
@@ -144,5 +145,63 @@ describe('delivery receipts', () => {
     expect((await status('undelivered')).status).toBe(200);
     expect((await status('sent')).status).toBe(200);
     expect(await deliveryStatus()).toBe('delivered');
+  });
+});
+
+describe('email: threading by In-Reply-To, bounces', () => {
+  async function emailScene() {
+    const p = await newPractice();
+    const staff = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
+    const inboundAddress = `in-${ulid().toLowerCase()}@clinic.example.com`;
+    expect((await call('PATCH', '/v1/settings/channels', { token: p.admin.token, body: { inboundEmailAddresses: [inboundAddress] } })).status).toBe(200);
+    const address = `pat-${ulid().toLowerCase()}@example.com`;
+    const patient = await p.patient({ email: address });
+    const started = await call('POST', '/v1/conversations', {
+      token: staff.token,
+      body: { channel: 'email', subject: 'Your results', participants: [{ type: 'patient', id: patient.id }], body: 'Your results are ready to view.' },
+    });
+    expect(started.status).toBe(201);
+    const [handed] = await eventually('handed to SES', () => outbox('email', address), (items) => items.length > 0);
+    return { ...p, staff, inboundAddress, address, patient, conversationId: started.body.conversation.id as string, sesId: handed!.providerMessageId };
+  }
+
+  it('an answer naming our SES Message-ID in In-Reply-To joins that conversation, unread for staff', async () => {
+    const s = await emailScene();
+    // A second email conversation with the same patient is the newest: In-Reply-To must win over it.
+    const newer = await call('POST', '/v1/conversations', {
+      token: s.staff.token,
+      body: { channel: 'email', subject: 'Another topic', participants: [{ type: 'patient', id: s.patient.id }], body: 'A different matter entirely.' },
+    });
+    expect(newer.status).toBe(201);
+    const message = JSON.parse(fixtureJson('sns-notification-ses-inbound.json').Message);
+    message.receipt.recipients = [s.inboundAddress];
+    message.mail.messageId = ulid().toLowerCase();
+    message.content = message.content
+      .replace('From: sender@example.com', `From: ${s.address}\r\nIn-Reply-To: <${s.sesId}@email.amazonses.com>`)
+      .replace('To: recipient@example.com', `To: ${s.inboundAddress}`);
+    expect((await postSns(snsNotification(message))).status).toBe(204);
+    const msgs = await eventually(
+      'the answer',
+      async () => (await call('GET', `/v1/conversations/${s.conversationId}/messages`, { token: s.staff.token })).body.items as any[],
+      (items) => items.length === 2,
+    );
+    expect(msgs[1]).toMatchObject({ direction: 'inbound', author: { type: 'patient', id: s.patient.id } });
+    expect((await call('GET', `/v1/conversations/${s.conversationId}`, { token: s.staff.token })).body.status).toBe('unread');
+    expect((await call('GET', `/v1/conversations/${newer.body.conversation.id}/messages`, { token: s.staff.token })).body.items).toHaveLength(1);
+  });
+
+  it('a permanent bounce marks the delivery bounced and suppresses the address; an admin lifts it (204)', async () => {
+    const s = await emailScene();
+    const bounce = fixtureJson('ses-event-bounce.json');
+    bounce.mail.messageId = s.sesId;
+    bounce.mail.tags = { ...bounce.mail.tags, practice: [s.practiceId] };
+    bounce.bounce.bouncedRecipients[0].emailAddress = s.address;
+    expect((await postSns(snsNotification(bounce))).status).toBe(204);
+    const list = await eventually('suppressed', async () => (await call('GET', '/v1/suppressions?channel=email', { token: s.staff.token })).body.items as any[], (items) => items.length > 0);
+    expect(list).toEqual([{ id: expect.any(String), channel: 'email', address: s.address, reason: 'bounce', at: expect.any(String) }]);
+    const deliveries = (await call('GET', `/v1/conversations/${s.conversationId}/messages`, { token: s.staff.token })).body.items[0].deliveries as any[];
+    expect(deliveries.find((d) => d.recipient.id === s.patient.id)?.status).toBe('bounced');
+    expect((await call('DELETE', `/v1/suppressions/${list[0].id}`, { token: s.admin.token })).status).toBe(204);
+    expect((await call('GET', '/v1/suppressions', { token: s.staff.token })).body.items).toHaveLength(0);
   });
 });
