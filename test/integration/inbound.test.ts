@@ -205,3 +205,26 @@ describe('email: threading by In-Reply-To, bounces', () => {
     expect((await call('GET', '/v1/suppressions', { token: s.staff.token })).body.items).toHaveLength(0);
   });
 });
+
+describe('broadcast counts follow receipts', () => {
+  it('a delivered status moves one recipient from sent to delivered; a repeat or a late failure moves nothing', async () => {
+    const p = await practiceWithSms();
+    const phones = [uniqueNumber(), uniqueNumber()];
+    const patients = await Promise.all(phones.map((phone) => p.patient({ phone })));
+    const res = await call('POST', '/v1/broadcasts', {
+      token: p.staff.token,
+      body: { channel: 'sms', body: 'Flu shots available this Saturday', audience: { patientIds: patients.map((x) => x.id) } },
+    });
+    expect(res.status).toBe(202);
+    const get = () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: p.staff.token });
+    await eventually('sent to both', get, (r) => r.body.status === 'done' && r.body.counts.sent === 2);
+    const [handed] = await outbox('sms', phones[0]!);
+    const status = (s: string) =>
+      postTwilio(new URLSearchParams({ MessageSid: handed!.providerMessageId, MessageStatus: s, From: p.sms, To: phones[0]!, AccountSid: 'AC1', ApiVersion: '2010-04-01' }).toString());
+    expect((await status('delivered')).status).toBe(200);
+    expect((await status('delivered')).status).toBe(200);
+    expect((await status('failed')).status).toBe(200);
+    const after = await eventually('counted', get, (r) => r.body.counts.delivered === 1);
+    expect(after.body.counts).toMatchObject({ queued: 0, sent: 1, delivered: 1, failed: 0 });
+  });
+});
