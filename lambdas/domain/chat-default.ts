@@ -42,14 +42,27 @@ export function practiceDefaultFor(
 ): ChatSettings {
   let value: ChatSettings = base;
   for (const c of [...changes].sort(byTime)) {
-    if (c.applyTo === 'all' || c.at <= createdAt) value = { directMessaging: c.directMessaging, communityChat: c.communityChat };
+    if (c.applyTo === 'all' || c.at <= createdAt) value = settingsOf(c, value);
   }
-  return { directMessaging: value.directMessaging, communityChat: value.communityChat };
+  return settingsOf(value, base);
 }
 
 /** The default a patient created now gets: the latest change, whatever its applyTo. */
 export function currentDefault(changes: readonly ChatDefaultChange[], base: ChatSettings = defaultChatSettings): ChatSettings {
   const sorted = [...changes].sort(byTime);
   const last = sorted[sorted.length - 1];
-  return last ? { directMessaging: last.directMessaging, communityChat: last.communityChat } : { ...base };
+  return last ? settingsOf(last, base) : settingsOf(base, {});
+}
+
+/**
+ * The settings a change (or default) holds. A change without emailNotifications (recorded before
+ * it existed) keeps the value in force before it (`before`); none at all means the built-in one.
+ */
+function settingsOf(c: ChatSettings, before: Partial<ChatSettings>): ChatSettings {
+  const emailNotifications = c.emailNotifications ?? before.emailNotifications;
+  return {
+    directMessaging: c.directMessaging,
+    communityChat: c.communityChat,
+    ...(emailNotifications !== undefined ? { emailNotifications } : {}),
+  };
 }

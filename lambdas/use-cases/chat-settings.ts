@@ -4,8 +4,8 @@
  * default that applies to them by creation time). Group chat settings are changed in contacts/groups.ts.
  */
 import { requireRole, requireStaff, type Caller } from '../domain/caller.js';
-import { practiceDefaultFor, type ApplyTo, type ChatDefaultChange } from '../domain/chat-default.js';
-import { defaultChatSettings, effectiveChat, type EffectiveChat, type PartialChatSettings } from '../domain/chat-settings.js';
+import { currentDefault, practiceDefaultFor, type ApplyTo, type ChatDefaultChange } from '../domain/chat-default.js';
+import { EMAIL_NOTIFICATIONS_BY_DEFAULT, defaultChatSettings, effectiveChat, type EffectiveChat, type PartialChatSettings } from '../domain/chat-settings.js';
 import type { GroupChatReader } from './contacts/ports.js';
 import type { Clock } from './clock.js';
 import type { DirectoryRepository, PatientRecord, PracticeSettingsRecord } from './directory-ports.js';
@@ -18,6 +18,7 @@ export interface ChatSettingsDeps {
 export interface PracticeChatView {
   directMessaging: boolean;
   communityChat: boolean;
+  emailNotifications: boolean;
   changes: ChatDefaultChange[];
   updatedAt: string | null;
 }
@@ -25,6 +26,7 @@ export interface PracticeChatView {
 const practiceChatView = (s: PracticeSettingsRecord): PracticeChatView => ({
   directMessaging: s.chatDefault.directMessaging,
   communityChat: s.chatDefault.communityChat,
+  emailNotifications: s.chatDefault.emailNotifications ?? EMAIL_NOTIFICATIONS_BY_DEFAULT,
   changes: s.chatChanges,
   updatedAt: s.chatChanges.length ? (s.chatChanges[s.chatChanges.length - 1] as ChatDefaultChange).at : null,
 });
@@ -37,12 +39,18 @@ export async function getPracticeChat(deps: ChatSettingsDeps, caller: Caller): P
 export async function updatePracticeChat(
   deps: ChatSettingsDeps,
   caller: Caller,
-  input: { directMessaging: boolean; communityChat: boolean; applyTo: ApplyTo },
+  input: { directMessaging: boolean; communityChat: boolean; emailNotifications?: boolean | undefined; applyTo: ApplyTo },
 ): Promise<PracticeChatView> {
   requireRole(caller, ['admin']);
+  // emailNotifications left out keeps the current default's value.
+  const emailNotifications =
+    input.emailNotifications ??
+    currentDefault((await deps.directory.getSettings(caller.practiceId)).chatChanges).emailNotifications ??
+    EMAIL_NOTIFICATIONS_BY_DEFAULT;
   const change: ChatDefaultChange = {
     directMessaging: input.directMessaging,
     communityChat: input.communityChat,
+    emailNotifications,
     applyTo: input.applyTo,
     at: deps.now().toISOString(),
   };
@@ -62,8 +70,8 @@ export const chatSettingsReader = (groups: GroupChatReader): ChatSettingsReader 
   async effectiveFor(practiceId, patients, settings) {
     const out = new Map<string, EffectiveChat>();
     if (patients.length === 0) return out;
-    // A patient's own setting covers both values: their groups are only read when they have none.
-    const without = patients.filter((p) => !p.chat).map((p) => p.id);
+    // Groups are read only for patients whose own setting does not cover every value.
+    const without = patients.filter((p) => !p.chat || p.chat.emailNotifications === undefined).map((p) => p.id);
     const groupChats = without.length ? await groups.groupChatOf(practiceId, without) : new Map<string, PartialChatSettings[]>();
     for (const p of patients) {
       const ofGroups: PartialChatSettings[] = groupChats.get(p.id) ?? [];

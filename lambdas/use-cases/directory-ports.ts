@@ -26,6 +26,8 @@ export interface StaffRecord {
   role: StaffRole;
   permissions: Permission[];
   status: StaffStatus;
+  /** Their own "you have a new message" emails for portal messages (PATCH /v1/me); absent: true. */
+  emailNotifications?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -118,7 +118,7 @@ const seenByCaller = (caller: Caller, s: StaffRecord): boolean => caller.kind ==
 /** Patients see who works at the practice, not staff contact details or permissions. */
 function staffAsSeenBy(caller: Caller, s: StaffRecord): StaffView {
   if (caller.kind === 'staff') return s;
-  const { permissions: _staffOnly, ...seen } = s;
+  const { permissions: _staffOnly, emailNotifications: _ownSetting, ...seen } = s;
   return { ...seen, email: null, phone: null };
 }
 
@@ -176,6 +176,16 @@ export async function updateStaff(
   const changed = changedFields(before, after, ['name', 'email', 'phone', 'permissions', 'status']);
   if (changed.length > 0) await deps.audit.record(auditEvent(caller, 'staff_changed', { type: 'staff', id }, deps.now(), changed));
   return after;
+}
+
+/** A staff member's own settings (PATCH /v1/me): whether portal messages email them a notification. */
+export async function updateMe(deps: DirectoryDeps, caller: Caller, input: { emailNotifications: boolean }): Promise<StaffView> {
+  requireStaff(caller);
+  const before = await deps.directory.getStaff(caller.practiceId, caller.id);
+  if (!before) throw notFound('Your staff record');
+  const after: StaffRecord = { ...before, emailNotifications: input.emailNotifications, updatedAt: strictlyLater(before.updatedAt, deps.now()) };
+  if (!(await deps.directory.replaceStaff(caller.practiceId, after, before.updatedAt))) throw concurrentUpdate();
+  return staffAsSeenBy(caller, after);
 }
 
 export async function getStaff(deps: DirectoryDeps, caller: Caller, id: string): Promise<StaffView> {

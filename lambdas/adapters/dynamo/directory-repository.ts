@@ -51,6 +51,7 @@ const staffFrom = (item: Item): StaffRecord => ({
   permissions: (item['permissions'] as StaffRecord['permissions'] | undefined) ?? [],
   // Records written before staff had a status are active.
   status: (item['status'] as StaffRecord['status'] | undefined) ?? 'active',
+  ...(typeof item['emailNotifications'] === 'boolean' ? { emailNotifications: item['emailNotifications'] } : {}),
   createdAt: item['createdAt'] as string,
   updatedAt: item['updatedAt'] as string,
 });
@@ -133,7 +134,11 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':type': 'Settings',
-          ':default': { directMessaging: change.directMessaging, communityChat: change.communityChat },
+          ':default': {
+            directMessaging: change.directMessaging,
+            communityChat: change.communityChat,
+            ...(change.emailNotifications !== undefined ? { emailNotifications: change.emailNotifications } : {}),
+          },
           ':at': change.at,
           ':one': [change],
           ...(change.applyTo === 'all' ? {} : { ':empty': [] }),

@@ -21,6 +21,7 @@ export const handler = httpFunction(
     updateStaff: withAddressChecks<typeof routes.updateStaff>(staffAddresses, ({ caller, params, body }, settings) =>
       uc.updateStaff(deps, caller, params.id, body, settings.defaultRegion),
     ),
+    updateMe: ({ caller, body }) => uc.updateMe(deps, caller, body),
     createPatient: withAddressChecks<typeof routes.createPatient>(patientAddresses, ({ caller, body }, settings) =>
       uc.createPatient(deps, caller, body, settings),
     ),

@@ -57,6 +57,16 @@ export const directoryRoutes = {
     success: { status: 200, schema: d.Staff },
     errors: ['concurrent_update'],
   }),
+  updateMe: route({
+    method: 'PATCH',
+    path: '/v1/me',
+    auth: 'jwt',
+    summary: "The caller's own settings (staff): emailNotifications for portal messages",
+    tag: 'directory',
+    body: d.UpdateMe,
+    success: { status: 200, schema: d.Staff },
+    errors: ['concurrent_update'],
+  }),
   createPatient: route({
     method: 'POST',
     path: '/v1/patients',

@@ -108,7 +108,7 @@ export const ContactHistoryItem = z
 export const ContactHistory = pageOf(ContactHistoryItem).openapi('ContactHistory');
 
 // ---- groups
-const PartialChat = z.object({ directMessaging: z.boolean().optional(), communityChat: z.boolean().optional() });
+const PartialChat = z.object({ directMessaging: z.boolean().optional(), communityChat: z.boolean().optional(), emailNotifications: z.boolean().optional() });
 
 export const Group = z
   .object({
@@ -143,14 +143,18 @@ export const UpdateGroupChat = z
   .strictObject({
     directMessaging: z.boolean().nullable().optional(),
     communityChat: z.boolean().nullable().optional(),
+    emailNotifications: z.boolean().nullable().optional(),
   })
-  .refine((v) => v.directMessaging !== undefined || v.communityChat !== undefined, { message: 'Give directMessaging, communityChat or both' })
+  .refine((v) => v.directMessaging !== undefined || v.communityChat !== undefined || v.emailNotifications !== undefined, {
+    message: 'Give at least one of directMessaging, communityChat, emailNotifications',
+  })
   .openapi('UpdateGroupChat', { description: 'null removes the group\'s own value (members fall back to the practice default)' });
 
 // ---- practice chat settings
 export const ChatDefaultChange = z.object({
   directMessaging: z.boolean(),
   communityChat: z.boolean(),
+  emailNotifications: z.boolean().optional(),
   applyTo: z.enum(['new', 'all']),
   at: Timestamp,
 });
@@ -158,6 +162,7 @@ export const PracticeChat = z
   .object({
     directMessaging: z.boolean().openapi({ description: 'What a patient created now gets when neither they nor their groups say otherwise' }),
     communityChat: z.boolean(),
+    emailNotifications: z.boolean().openapi({ description: 'Whether portal messages send a content-free "you have a new message" email (true when never set)' }),
     changes: z.array(ChatDefaultChange).openapi({ description: 'Changes since the last applyTo "all" one, oldest first: a patient gets the latest change made before they were created, or the latest "all" change' }),
     updatedAt: Timestamp.nullable(),
   })
@@ -167,6 +172,7 @@ export const UpdatePracticeChat = z
   .strictObject({
     directMessaging: z.boolean(),
     communityChat: z.boolean(),
+    emailNotifications: z.boolean().optional().openapi({ description: 'Left out: the current default is kept' }),
     applyTo: z.enum(['new', 'all']).openapi({ description: '"new": patients created from now on; "all": every patient without a setting of their own' }),
   })
   .openapi('UpdatePracticeChat');

@@ -16,7 +16,7 @@ export const PracticeSettings = z
     defaultRegion: z.string().openapi({ description: 'ISO 3166 alpha-2', example: 'US' }),
     timeZone: z.string().openapi({ example: 'America/New_York' }),
     chatDefault: z
-      .object({ directMessaging: z.boolean(), communityChat: z.boolean() })
+      .object({ directMessaging: z.boolean(), communityChat: z.boolean(), emailNotifications: z.boolean().optional() })
       .openapi({ description: 'The practice chat default, read-only here: change it with PATCH /v1/settings/chat' }),
     updatedAt: Timestamp.nullable(),
   })
@@ -40,10 +40,20 @@ export const Staff = z
     role: z.enum(staffRoles),
     permissions: z.array(Permission).optional().openapi({ description: 'Shown to staff only: absent when a patient reads the staff list or a staff member' }),
     status: StaffStatus,
+    emailNotifications: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Their own setting for the "you have a new message" emails of portal messages (PATCH /v1/me); absent: never set, so true. Shown to staff only' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('Staff');
+
+export const UpdateMe = z
+  .strictObject({
+    emailNotifications: z.boolean().openapi({ description: 'false: no "you have a new message" email for portal messages' }),
+  })
+  .openapi('UpdateMe');
 
 export const CreateStaff = z
   .strictObject({
@@ -69,7 +79,11 @@ export const ListStaffQuery = z.strictObject({ ...PageQuery });
 export const StaffPage = pageOf(Staff).openapi('StaffPage');
 
 // ---- patients
-const ChatSettings = z.strictObject({ directMessaging: z.boolean(), communityChat: z.boolean() });
+const ChatSettings = z.strictObject({
+  directMessaging: z.boolean(),
+  communityChat: z.boolean(),
+  emailNotifications: z.boolean().optional().openapi({ description: 'Left out: from the groups, else the practice default' }),
+});
 const EffectiveValue = z.object({ value: z.boolean(), source: z.enum(['patient', 'group', 'practice']) });
 
 export const BlockedContact = z
@@ -86,7 +100,7 @@ export const Patient = z
     status: z.enum(['active', 'inactive']),
     chat: ChatSettings.nullable().openapi({ description: "The patient's own setting; null when none" }),
     effectiveChat: z
-      .object({ directMessaging: EffectiveValue, communityChat: EffectiveValue })
+      .object({ directMessaging: EffectiveValue, communityChat: EffectiveValue, emailNotifications: EffectiveValue })
       .openapi({ description: 'The values in force and where each comes from (patient, group or practice)' }),
     blockedContacts: z
       .array(BlockedContact)

@@ -1,7 +1,7 @@
 /** Groups of patients and contacts, and a group's chat settings. */
 import { ulid } from 'ulid';
 import { requirePermission, type Caller } from '../../domain/caller.js';
-import type { PartialChatSettings } from '../../domain/chat-settings.js';
+import { chatSettingNames, type PartialChatSettings } from '../../domain/chat-settings.js';
 import { concurrentUpdate, notFound, validationFailed } from '../../domain/errors.js';
 import { strictlyLater } from '../clock.js';
 import type { Page, PageRequest } from '../page.js';
@@ -96,12 +96,12 @@ export async function setGroupChat(
   deps: ContactDeps,
   caller: Caller,
   groupId: string,
-  input: { directMessaging?: boolean | null | undefined; communityChat?: boolean | null | undefined },
+  input: { directMessaging?: boolean | null | undefined; communityChat?: boolean | null | undefined; emailNotifications?: boolean | null | undefined },
 ): Promise<GroupView> {
   requirePermission(caller, 'manage_contacts');
   const before = await loadGroup(deps, caller, groupId);
   const chat: PartialChatSettings = { ...(before.chat ?? {}) };
-  for (const key of ['directMessaging', 'communityChat'] as const) {
+  for (const key of chatSettingNames) {
     const v = input[key];
     if (v === null) delete chat[key];
     else if (v !== undefined) chat[key] = v;

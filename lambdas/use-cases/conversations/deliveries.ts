@@ -1,8 +1,10 @@
 /**
  * What a new message must deliver, and the attachments it may carry. One delivery per external
  * recipient: the patient's address on the conversation's channel, or for portal messages the
- * in-portal delivery plus a no-content notification email. Blocked addresses are stored as
- * `blocked` and answered with a warning; nothing will be sent to them.
+ * in-portal delivery plus a no-content notification email. Staff recipients of a portal message
+ * get the same notification email. Nobody whose effective `emailNotifications` is false gets
+ * one (patients: chat settings; staff: their own, PATCH /v1/me). Blocked addresses are stored
+ * as `blocked` and answered with a warning; nothing will be sent to them.
  */
 import type { Caller } from '../../domain/caller.js';
 import { channelAddress, type Channel, type PatientFacts } from '../../domain/conversation-policy.js';
@@ -16,6 +18,8 @@ export async function planDeliveries(
   channel: Channel,
   author: PartyRef,
   recipients: readonly PatientFacts[],
+  /** Staff participants (the author is skipped): notified of portal messages by email. */
+  staffIds: readonly string[] = [],
 ): Promise<{ deliveries: DeliveryRecord[]; warnings: Warning[] }> {
   const planned: (DeliveryRecord & { blockKey?: string })[] = [];
   for (const p of recipients) {
@@ -24,7 +28,7 @@ export async function planDeliveries(
     if (channel === 'call') continue;
     if (channel === 'portal') {
       planned.push({ recipient, channel: 'portal', address: null, status: 'delivered', purpose: 'message' });
-      if (p.email) {
+      if (p.email && p.emailNotifications !== false) {
         planned.push({ recipient, channel: 'email', address: p.email, status: 'queued', purpose: 'notification', blockKey: `email:${p.email}` });
       }
       continue;
@@ -34,6 +38,7 @@ export async function planDeliveries(
     const type = channel === 'email' ? 'email' : 'phone';
     planned.push({ recipient, channel, address, status: 'queued', purpose: 'message', blockKey: `${type}:${address}` });
   }
+  if (channel === 'portal') planned.push(...(await staffNotifications(deps, practiceId, author, staffIds)));
   const lookups = planned
     .filter((d) => d.blockKey)
     .map((d) => ({ type: (d.channel === 'email' ? 'email' : 'phone') as 'email' | 'phone', value: d.address as string }));
@@ -47,6 +52,28 @@ export async function planDeliveries(
     return d;
   });
   return { deliveries, warnings };
+}
+
+/** The notification emails of staff recipients: active, with an email, not turned off. One BatchGetItem. */
+async function staffNotifications(
+  deps: ConversationDeps,
+  practiceId: string,
+  author: PartyRef,
+  staffIds: readonly string[],
+): Promise<(DeliveryRecord & { blockKey: string })[]> {
+  const ids = staffIds.filter((id) => !(author.type === 'staff' && author.id === id));
+  if (ids.length === 0) return [];
+  const staff = await deps.directory.getStaffMany(practiceId, ids);
+  return staff
+    .filter((s) => s.status === 'active' && s.email && s.emailNotifications !== false)
+    .map((s) => ({
+      recipient: { type: 'staff', id: s.id },
+      channel: 'email',
+      address: s.email as string,
+      status: 'queued',
+      purpose: 'notification',
+      blockKey: `email:${s.email as string}`,
+    }));
 }
 
 /**

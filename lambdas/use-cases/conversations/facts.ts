@@ -32,6 +32,7 @@ function toFacts(p: PatientRecord, chat: EffectiveChat): PatientFacts {
     status: p.status,
     directMessaging: chat.directMessaging.value,
     communityChat: chat.communityChat.value,
+    emailNotifications: chat.emailNotifications.value,
     email: p.email,
     phone: p.phone,
     whatsapp: p.whatsapp,
