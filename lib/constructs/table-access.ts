@@ -9,9 +9,13 @@ import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 
 /**
  * HTTP functions (names of lambdas/http/routes/index.ts) that handle attachments and so may use
- * the attachments bucket. None does yet: the function that serves attachments adds its name here.
+ * the attachments bucket: the `attachments` function (presigned upload and download, the check,
+ * delete). The delivery queue's consumer reads files it sends ({@link grantAttachmentRead}).
  */
-export const ATTACHMENT_FUNCTIONS: readonly string[] = [];
+export const ATTACHMENT_FUNCTIONS: readonly string[] = ['attachments'];
+
+/** Every attachment object is under this prefix (lib/constructs/attachments-bucket.ts FILES_PREFIX). */
+export const ATTACHMENT_OBJECTS = 'files/*';
 
 /**
  * Whether a function serves any route that reads or writes a practice's data: false when every
@@ -57,21 +61,38 @@ export function grantTableAccess(handler: HandlerFunction, table: ITable, key: I
 }
 
 /**
- * Object read/write/delete in the attachments bucket (no ACL, policy or configuration action),
- * and ListBucket so that a missing object reads as 404 rather than 403.
+ * Objects under `files/` of the attachments bucket: read (the check's ranged GET, presigned
+ * downloads), write (presigned uploads, with their tag), tag (kept after the check), delete (a
+ * rejected file); no ACL, policy or configuration action. ListBucket on that prefix only, so a
+ * missing object reads as 404 rather than 403.
  */
 export function grantAttachmentAccess(handler: HandlerFunction, bucket: IBucket): void {
   handler.addToPolicy(
     new PolicyStatement({
       sid: 'AttachmentObjects',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-      resources: [bucket.arnForObjects('*')],
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
+      resources: [bucket.arnForObjects(ATTACHMENT_OBJECTS)],
     }),
-    new PolicyStatement({ sid: 'AttachmentBucketList', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    new PolicyStatement({
+      sid: 'AttachmentBucketList',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [ATTACHMENT_OBJECTS] } },
+    }),
   );
   acknowledgeWildcardResource(
     handler.role,
-    bucket.arnForObjects('*'),
-    "Attachments are objects of one dedicated bucket whose keys are generated per upload, so object permissions must cover the bucket's keys; the actions are limited to get, put, delete and abort-upload (no ACL, policy or configuration changes).",
+    bucket.arnForObjects(ATTACHMENT_OBJECTS),
+    "Attachments are objects under files/ of one dedicated bucket whose keys are generated per upload, so object permissions must cover the prefix; the actions are limited to get, put, tag, delete and abort-upload (no ACL, policy or configuration changes).",
+  );
+}
+
+/** The delivery consumer reads the files a message carries (email MIME parts, WhatsApp media): GetObject under `files/` only. */
+export function grantAttachmentRead(handler: HandlerFunction, bucket: IBucket): void {
+  handler.addToPolicy(new PolicyStatement({ sid: 'AttachmentRead', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(ATTACHMENT_OBJECTS)] }));
+  acknowledgeWildcardResource(
+    handler.role,
+    bucket.arnForObjects(ATTACHMENT_OBJECTS),
+    'The sender reads the attachments a message carries; their keys are generated per upload under files/, so the read covers the prefix (GetObject only).',
   );
 }

@@ -39,6 +39,8 @@ export interface StageConfig {
   readonly whatsappPhoneNumberId: string;
   /** Maximum concurrency of the delivery queue's consumer: match the provider's rate (default 5). */
   readonly deliveryConcurrency?: number;
+  /** GuardDuty Malware Protection for S3 on the attachments bucket (context `malwareProtection`, off by default): files are ready only once scanned clean. */
+  readonly malwareProtection: boolean;
 }
 
 const PRODUCTION_STAGES = new Set(['prod', 'production']);
@@ -187,6 +189,7 @@ export function readStageConfig(node: Node): StageConfig {
     smsOriginationNumber,
     whatsappPhoneNumberId,
     deliveryConcurrency: int(node, 'deliveryConcurrency', 2, 1000),
+    malwareProtection: bool(node, 'malwareProtection') ?? false,
   };
 }
 

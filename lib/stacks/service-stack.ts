@@ -16,7 +16,7 @@ import { StreamConsumerFunction } from '../constructs/stream-consumer.js';
 import { DeliverySweeper } from '../constructs/delivery-sweeper.js';
 import { DeliveryQueue } from '../constructs/delivery-queue.js';
 import { DeliveryDashboard } from '../constructs/delivery-dashboard.js';
-import { ATTACHMENT_FUNCTIONS, grantAttachmentAccess, grantTableAccess, servesTenantData } from '../constructs/table-access.js';
+import { ATTACHMENT_FUNCTIONS, grantAttachmentAccess, grantAttachmentRead, grantTableAccess, servesTenantData } from '../constructs/table-access.js';
 import type { ApiRoute } from '../constructs/messaging-api.js';
 import { functionEntries, routes as routeTable } from '../routes.js';
 import { type StreamConsumer, streamConsumers as consumerTable } from '../stream-consumers.js';
@@ -110,7 +110,13 @@ export class ServiceStack extends Stack {
       throw new Error('The table has no stream: the stream consumers (lib/stream-consumers.ts) need one');
     }
     const consumers = props.streamConsumers ?? consumerTable;
-    const senderEnvironment = { TABLE_NAME: props.table.tableName, PROVIDER_MODE: 'aws', SES_FROM_ADDRESS: config.sesFromAddress };
+    const senderEnvironment = {
+      TABLE_NAME: props.table.tableName,
+      PROVIDER_MODE: 'aws',
+      SES_FROM_ADDRESS: config.sesFromAddress,
+      // The files an email or WhatsApp message carries are read from here.
+      ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName,
+    };
     const sending = {
       email: { fromAddress: config.sesFromAddress, configurationSet: this.emailConfigurationSet },
       sms: { originationNumber: config.smsOriginationNumber },
@@ -129,6 +135,7 @@ export class ServiceStack extends Stack {
     for (const consumer of consumers) {
       const id = `${pascal(consumer.name)}StreamConsumer`;
       if (this.node.tryFindChild(id)) throw new Error(`Two stream consumers are named "${consumer.name}"`);
+    grantAttachmentRead(this.deliveryQueue.handler, props.attachmentsBucket);
       this.streamConsumers.set(
         consumer.name,
         new StreamConsumerFunction(this, id, {
@@ -254,3 +261,4 @@ function pascal(name: string): string {
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
 }
+      if (props.config.malwareProtection) handler.function.addEnvironment('MALWARE_SCAN', 'on');

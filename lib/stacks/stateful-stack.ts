@@ -49,6 +49,9 @@ export class StatefulStack extends Stack {
     this.attachmentsBucket = new AttachmentsBucket(this, 'Attachments', {
       encryptionKey: this.key,
       accessLogRetentionDays: config.logRetention,
+      // Browser uploads (presigned POST) and downloads come from the same web apps as API calls.
+      corsOrigins: config.corsOrigins,
+      malwareProtection: config.malwareProtection,
     }).bucket;
 
     const users = new PracticeUserPool(this, 'Users', {

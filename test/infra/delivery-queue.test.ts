@@ -116,6 +116,13 @@ describe('delivery queue infrastructure', () => {
     }
   });
 
+  it('the consumer reads the files a message carries: GetObject under files/ of the attachments bucket, nothing else of S3', () => {
+    const s3 = statementsOf(consumerId).filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.Sid, actions(s)])).toEqual([['AttachmentRead', ['s3:GetObject']]]);
+    expect(JSON.stringify(s3[0]!.Resource)).toMatch(/\/files\/\*"/);
+    expect(resources[consumerId]!.Properties.Environment.Variables).toHaveProperty('ATTACHMENTS_BUCKET');
+  });
+
   it("an alarm on the dead-letter queue's first message, and on the consumer's errors", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     const dead = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(dlqId));

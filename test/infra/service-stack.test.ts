@@ -338,15 +338,22 @@ describe('service stack', () => {
       }
     });
 
-    it('handlers of tenant data use the data key; no HTTP function may touch the attachments bucket', () => {
-      // Issue 9 item 6: no HTTP function handles attachments yet, so none gets S3 (the
-      // attachments function will be named in ATTACHMENT_FUNCTIONS).
+    it('handlers of tenant data use the data key; only the attachments function (and the inbound webhooks) may touch the attachments bucket, under files/ only', () => {
       for (const [group, id] of policyIdByGroup) {
         const granted = statements(resources[id]!).flatMap(actions);
         if (group !== 'meta') expect(granted, group).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']));
-        expect(granted.filter((a) => a.startsWith('s3:')), group).toEqual([]);
+        const s3 = granted.filter((a) => a.startsWith('s3:')).sort();
+        if (group === 'attachments') {
+          expect(s3).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+          const objects = statements(resources[id]!).find((st) => st.Sid === 'AttachmentObjects');
+          expect(JSON.stringify(objects.Resource)).toMatch(/\/files\/\*"/);
+          const list = statements(resources[id]!).find((st) => st.Sid === 'AttachmentBucketList');
+          expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['files/*'] } });
+        } else if (group !== 'webhooks') {
+          // The inbound webhooks store received files as attachments: their grants are tested with the inbound infrastructure.
+          expect(s3, group).toEqual([]);
+        }
       }
-      expect(JSON.stringify(allPolicies())).not.toMatch(/AttachmentObjects|AttachmentBucketList|s3:/);
     });
 
     it('the meta function (health, OpenAPI document) has no table, key or bucket access', () => {
@@ -383,7 +390,7 @@ describe('service stack', () => {
         const policy = t[stack.getLogicalId(handler.role.policy.node.defaultChild as CfnManagedPolicy)]!;
         const granted = statements(policy).flatMap(actions).filter((a) => a.startsWith('s3:'));
         if (group === 'conversations') {
-          expect(granted.sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+          expect(granted.sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
         } else {
           expect(granted, group).toEqual([]);
         }

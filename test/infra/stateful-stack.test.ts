@@ -167,15 +167,43 @@ describe('stateful stack', () => {
       });
     });
 
-    it('expires never-attached uploads after a day and cleans up multipart uploads and old versions', () => {
+    it('expires never-completed uploads (tagged upload=pending under files/) after a day and cleans up multipart uploads and old versions', () => {
       const rules = bucket.Properties.LifecycleConfiguration.Rules as any[];
-      expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' }));
+      expect(rules).toContainEqual(
+        expect.objectContaining({ Prefix: 'files/', TagFilters: [{ Key: 'upload', Value: 'pending' }], ExpirationInDays: 1, Status: 'Enabled' }),
+      );
       expect(rules).toContainEqual(
         expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
       );
       expect(rules).toContainEqual(expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
-      // Only the uploads/ prefix expires: attached objects are kept.
-      expect(rules.filter((r) => r.ExpirationInDays !== undefined).every((r) => r.Prefix === 'uploads/')).toBe(true);
+      // Only pending uploads expire: completed (and attached) objects are kept.
+      expect(rules.filter((r) => r.ExpirationInDays !== undefined).every((r) => r.TagFilters?.[0]?.Value === 'pending')).toBe(true);
+    });
+
+    it('has no CORS and no malware scan unless the stage asks for them', () => {
+      expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+      expect(Object.keys(template.findResources('AWS::GuardDuty::MalwareProtectionPlan'))).toHaveLength(0);
+    });
+
+    it('with corsOrigins and malwareProtection: the origins may POST uploads and GET downloads; GuardDuty scans and tags files/', () => {
+      const { stateful, service } = buildApp(newApp({ stage: 'scan', corsOrigins: 'https://app.clinic.example', malwareProtection: true }));
+      const t = Template.fromStack(stateful);
+      const [scanned] = Object.values(t.findResources('AWS::S3::Bucket', { Properties: { CorsConfiguration: Match.anyValue() } })) as Resource[];
+      expect(scanned!.Properties.CorsConfiguration.CorsRules).toEqual([
+        expect.objectContaining({ AllowedMethods: ['POST', 'GET'], AllowedOrigins: ['https://app.clinic.example'] }),
+      ]);
+      t.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
+        ProtectedResource: { S3Bucket: Match.objectLike({ ObjectPrefixes: ['files/'] }) },
+        Actions: { Tagging: { Status: 'ENABLED' } },
+      });
+      t.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' } })] },
+      });
+      // The attachments function then waits for the scan verdict.
+      Template.fromStack(service).hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'HTTP function "attachments"',
+        Environment: { Variables: Match.objectLike({ MALWARE_SCAN: 'on' }) },
+      });
     });
   });
 
