@@ -1977,7 +1977,7 @@ export interface components {
         BroadcastPreview: {
             recipients: number;
             excluded: components["schemas"]["BroadcastExcluded"];
-            /** @description The first 100 left out, in audience order ("Chat is unavailable for <name>" when chat_disabled) */
+            /** @description Up to 100 of those left out, the first found (named people before group members); shown as "Chat is unavailable for <name>" when chat_disabled */
             unavailable: {
                 /** @enum {string} */
                 type: "patient" | "contact";

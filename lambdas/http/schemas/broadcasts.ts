@@ -75,6 +75,6 @@ export const BroadcastPreview = z
           reason: z.enum(['chat_disabled', 'blocked', 'no_address', 'opted_out', 'archived']),
         }),
       )
-      .openapi({ description: 'The first 100 left out, in audience order ("Chat is unavailable for <name>" when chat_disabled)' }),
+      .openapi({ description: 'Up to 100 of those left out, the first found (named people before group members); shown as "Chat is unavailable for <name>" when chat_disabled' }),
   })
   .openapi('BroadcastPreview');
