@@ -31,8 +31,12 @@ async function accept(deps: InboundDeps, practiceId: string, f: InboundMessageEv
   return deps.ingestFile({ practiceId, fileName: f.fileName, contentType: f.contentType, bytes });
 }
 
-/** Text cut at `max` characters (not inside a surrogate pair). */
-export function limitedText(text: string, max = MAX_INBOUND_TEXT): string {
+/** Control characters other than newline and tab, and bidirectional overrides and isolates (never shown to staff). */
+const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text without unsafe characters, cut at `max` characters (not inside a surrogate pair). */
+export function limitedText(raw: string, max = MAX_INBOUND_TEXT): string {
+  const text = raw.replace(UNSAFE, '');
   if (text.length <= max) return text;
   const cut = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
   return `${text.slice(0, cut)}\n[message shortened]`;

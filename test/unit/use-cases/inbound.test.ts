@@ -183,6 +183,16 @@ describe('SMS keywords', () => {
   });
 });
 
+describe('inbound text', () => {
+  it('control characters and bidirectional overrides are removed; an over-long body is shortened', async () => {
+    const w = world();
+    await inboundSink(w.deps()).message(sms({ text: 'a\u0000b\u202Ec\nd\te' }));
+    expect(w.plans[0]!.message.body).toBe('abc\nd\te');
+    await inboundSink(w.deps()).message(sms({ text: 'x'.repeat(60_000) }));
+    expect(w.plans[1]!.message.body).toBe(`${'x'.repeat(50_000)}\n[message shortened]`);
+  });
+});
+
 describe('inbound files', () => {
   it('dropped files (no intake, too large, refused) are noted in the body, never named', async () => {
     const w = world();
