@@ -49,9 +49,9 @@ export function practiceDefaultFor(
 
 /** The default a patient created now gets: the latest change, whatever its applyTo. */
 export function currentDefault(changes: readonly ChatDefaultChange[], base: ChatSettings = defaultChatSettings): ChatSettings {
-  const sorted = [...changes].sort(byTime);
-  const last = sorted[sorted.length - 1];
-  return last ? settingsOf(last, base) : settingsOf(base, {});
+  let value = settingsOf(base, {});
+  for (const c of [...changes].sort(byTime)) value = settingsOf(c, value);
+  return value;
 }
 
 /**
