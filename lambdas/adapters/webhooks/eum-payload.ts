@@ -1,5 +1,5 @@
 /** AWS End User Messaging two-way SMS: the JSON its SNS topic carries (`originationNumber` → `destinationNumber`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { e164, nothingParsed, type ParsedWebhook } from './drafts.js';
 
 const EumInbound = z.object({

@@ -3,7 +3,7 @@
  * raw MIME inline with `encoding` UTF8, BASE64 or absent, or in S3 when the receipt action was
  * S3) and delivery receipts (`eventType` or `notificationType`: Delivery, Bounce, Complaint).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryReceiptEvent } from '../../use-cases/inbound/events.js';
 import { nothingParsed, type ParsedWebhook } from './drafts.js';
 import { parseInboundMime } from './mime-message.js';

@@ -13,7 +13,7 @@
  *   locally).
  */
 import { X509Certificate, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SNS_HOST = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
 

@@ -3,7 +3,7 @@
  * bytes are fetched through the Graph API media endpoint) and statuses (sent, delivered, read,
  * failed), routed by `metadata.phone_number_id`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFile } from '../../use-cases/inbound/events.js';
 import { e164, fromEpochSeconds, type ParsedWebhook } from './drafts.js';
 
