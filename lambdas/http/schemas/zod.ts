@@ -15,13 +15,10 @@ import { ZodType } from 'zod';
 declare const __LAMBDA_BUNDLE__: boolean | undefined;
 
 if (typeof __LAMBDA_BUNDLE__ !== 'undefined' && __LAMBDA_BUNDLE__) {
-  Object.defineProperty(ZodType.prototype, 'openapi', {
-    value: function openapi(this: ZodType) {
-      return this;
-    },
-    configurable: true,
-    writable: true,
-  });
+  // An enumerable property of the prototype: zod copies those onto every schema it creates.
+  (ZodType.prototype as unknown as { openapi: () => unknown }).openapi = function openapi(this: ZodType) {
+    return this;
+  };
 } else {
   const { extendZodWithOpenApi } = await import('@asteasolutions/zod-to-openapi');
   extendZodWithOpenApi({ ZodType } as Parameters<typeof extendZodWithOpenApi>[0]);
