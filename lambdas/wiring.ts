@@ -26,10 +26,8 @@ import { DynamoGroupRepository } from './adapters/dynamo/group-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
 import { DynamoAudienceDirectory } from './adapters/dynamo/audience-directory.js';
 import type { BroadcastDeps } from './use-cases/broadcasts.js';
-import { attachmentCatalog, type DownloadDeps } from './use-cases/attachments/index.js';
-import { DynamoAttachmentRepository, dynamoCarrierReader } from './adapters/dynamo/attachment-repository.js';
-import { S3FileStore } from './adapters/s3/file-store.js';
-import { s3Client } from './adapters/s3/client.js';
+import { attachmentCatalog } from './use-cases/attachments/catalog.js';
+import { DynamoAttachmentRepository } from './adapters/dynamo/attachment-repository.js';
 import type { DraftDeps } from './use-cases/drafts/index.js';
 import type { BulkDeps } from './use-cases/conversations/bulk.js';
 import { conversationBulkReads } from './adapters/dynamo/conversation-bulk-reads.js';
@@ -48,18 +46,10 @@ const reminders: BlockReminderReader = blockReminders(blockRepository);
 
 const blocks: BlockList = blockList(blockRepository);
 
-/** Attachments: records in the table, files in the attachments bucket (s3rver locally). */
-const attachmentRepository = new DynamoAttachmentRepository();
-const fileStore = new S3FileStore(s3Client(), config.ATTACHMENTS_BUCKET);
+/** Attachment records (the files themselves: attachment-wiring.ts, for the attachments function only). */
+export const attachmentRepository = new DynamoAttachmentRepository();
 /** Sends attach only the caller's own ready files, and mark the messages that carry them. */
 const attachments: AttachmentCatalog = attachmentCatalog(attachmentRepository);
-export const attachmentDeps: DownloadDeps = {
-  attachments: attachmentRepository,
-  files: fileStore,
-  carriers: dynamoCarrierReader,
-  now: systemClock,
-  malwareScan: config.MALWARE_SCAN === 'on',
-};
 
 /** Audit events (deletions, staff changes): append-only, kept for the life of the table. */
 const audit = new DynamoAuditTrail();

@@ -2,7 +2,8 @@
 import * as uc from '../../use-cases/attachments/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { attachmentRoutes } from '../../http/routes/attachments.js';
-import { attachmentDeps as deps, httpOptions } from '../../wiring.js';
+import { attachmentDeps as deps } from '../../attachment-wiring.js';
+import { httpOptions } from '../../wiring.js';
 
 export const handler = httpFunction(
   attachmentRoutes,
