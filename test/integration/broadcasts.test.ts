@@ -29,7 +29,7 @@ describe('Broadcasts', () => {
     const done = await eventually('the broadcast to finish', () => call('GET', `/v1/broadcasts/${res.body.id}`, { token: staff.token }), (r) => r.body.status === 'done');
     expect(done.body).toMatchObject({ recipients: 2, excluded: { blocked: 1, chatDisabled: 1, noAddress: 1, optedOut: 0, archived: 0 } });
     expect(done.body.counts).toMatchObject({ queued: 0, sent: 2, failed: 0 });
-    expect(await outbox('sms', phones[0]!)).toHaveLength(1);
+    expect((await outbox('sms', phones[0]!)).map((m) => m.body)).toEqual(['Flu shots available this Saturday']);
     expect(await outbox('sms', phones[1]!)).toHaveLength(1);
     expect(await outbox('sms', phones[2]!)).toHaveLength(0);
     expect(await outbox('sms', phones[3]!)).toHaveLength(0);
