@@ -279,6 +279,8 @@ export async function runBroadcasts(): Promise<{ markdown: string; ok: boolean }
       r.floor = await measureFloor(runtime.endpoints.dynamodb, runtime.tableName, practiceId, n);
       progress(`floor for ${n}: ${num(r.floor.ms / 1000, 1)} s`);
       results.push(r);
+      // Each row as soon as it is measured (a long run can be stopped and keep what it has).
+      progress(`row:\n${broadcastTable([r])}`);
       if (r.cut) break;
     }
     const markdown = [
