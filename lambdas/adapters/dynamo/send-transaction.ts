@@ -102,9 +102,18 @@ function messageWrites(practiceId: string, plan: SendPlan, deliveryCount: number
   const { deliveries, ...message } = m;
   return [
     { Put: { TableName: tableName, Item: { ...keys.message(practiceId, c.id, m.id), type: 'Message', ...message, deliveryCount } } },
-    ...deliveries.map((d, i) => ({ Put: { TableName: tableName, Item: deliveryItem(practiceId, c.id, m, i, d) } })),
+    ...deliveries.map((d, i) => ({ Put: { TableName: tableName, Item: { ...deliveryItem(practiceId, c.id, m, i, d), ...carriedText(m, d) } } })),
   ];
 }
+
+/** The most text a delivery carries (the item stays well under 1 KB). */
+const CARRIED_TEXT_MAX_BYTES = 400;
+
+/** A short SMS or WhatsApp text without files rides on its delivery: the dispatcher sends it without reading the message. */
+const carriedText = (m: SendPlan['message'], d: SendPlan['message']['deliveries'][number]): { text?: string } =>
+  (d.channel === 'sms' || d.channel === 'whatsapp') && m.attachments.length === 0 && Buffer.byteLength(m.body, 'utf8') <= CARRIED_TEXT_MAX_BYTES
+    ? { text: m.body }
+    : {};
 
 const correspondenceWrites = (practiceId: string, { conversation: c, message: m, correspondenceOf }: SendPlan): TransactItem[] =>
   correspondenceOf.map((patientId) => ({
