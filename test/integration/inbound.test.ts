@@ -48,6 +48,19 @@ describe('inbound SMS', () => {
     expect((await call('GET', '/v1/contacts?category=inbound', { token: p.staff.token })).body.items).toHaveLength(1);
   });
 
+  it('eight concurrent deliveries of one webhook store one message', async () => {
+    const p = await practiceWithSms();
+    const from = uniqueNumber();
+    const sid = `SM${ulid().toLowerCase()}`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => p.text(from, 'Same message, retried', sid)));
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const [conversation] = await eventually('the conversation', () => p.inbox(), (items) => items.length > 0);
+    expect(await p.inbox()).toHaveLength(1);
+    const messages = await call('GET', `/v1/conversations/${conversation.id}/messages`, { token: p.staff.token });
+    expect(messages.body.items).toHaveLength(1);
+    expect((await call('GET', '/v1/contacts?category=inbound', { token: p.staff.token })).body.items).toHaveLength(1);
+  });
+
   it('from a known patient: their conversation, in their correspondence', async () => {
     const p = await practiceWithSms();
     const phone = uniqueNumber();

@@ -6,13 +6,13 @@
  * pointers. Threading reads: a sent delivery by its provider message id (gsi3), and a party's
  * newest conversation on a channel (its inbox, then its archive, on gsi1).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Channel } from '../../domain/conversation-policy.js';
 import { WriteConflict, type PartyRef } from '../../use-cases/conversations/ports.js';
 import { AlreadyStored, type InboundPlan, type InboundStore } from '../../use-cases/inbound/ports.js';
 import type { InboundProvider } from '../../use-cases/inbound/events.js';
-import { dynamo, tableName } from './client.js';
+import { dynamo, isConditionFailure, tableName } from './client.js';
 import { conversationItem, statePut, stateSendUpdate } from './conversation-items.js';
 import type { TransactItem } from './conditional-writes.js';
 import { transact } from './conditional-writes.js';
@@ -97,6 +97,23 @@ export class DynamoInboundStore implements InboundStore {
     ];
     if (items.length > 100) throw new Error(`inbound plan of ${items.length} items exceeds one transaction`);
     await claimedTransact(items);
+  }
+
+  async claimInboundContact(practiceId: string, type: 'email' | 'phone', address: string, contactId: string): Promise<string> {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.inboundContact(practiceId, type, address), type: 'InboundContactClaim', contactId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return contactId;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.inboundContact(practiceId, type, address), ConsistentRead: true }));
+      return out.Item?.['contactId'] as string;
+    }
   }
 
   async conversationOfSent(practiceId: string, providerMessageIds: readonly string[]): Promise<string | null> {

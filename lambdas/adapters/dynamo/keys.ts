@@ -167,6 +167,8 @@ export const keys = {
     pk: `${P(practiceId)}#INMSG#${provider}#${providerMessageId}`,
     sk: 'INMSG',
   }),
+  /** The one contact an unknown inbound address becomes: claimed before it is created, so concurrent messages make one contact. */
+  inboundContact: (practiceId: string, type: 'email' | 'phone', value: string) => ({ pk: `${P(practiceId)}#INCONTACT#${type}#${value}`, sk: 'INCONTACT' }),
   /** A quarantined inbound message (blocked sender) in the practice's quarantine partition, by time; gsi1: by block. */
   quarantinePk: (practiceId: string) => `${P(practiceId)}#QUARANTINE`,
   quarantine: (practiceId: string, receivedAt: string, id: string) => ({ pk: `${P(practiceId)}#QUARANTINE`, sk: `Q#${receivedAt}#${id}` }),
@@ -214,15 +216,6 @@ export const keys = {
 
   /** An attachment (upload, check, where it is attached): GetItem by id, BatchGetItem to attach many. */
   attachment: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#ATT#${id}`, sk: 'ATT' }),
-
-  /** The practice's channel settings (SMS numbers, WhatsApp phone-number ids, inbound addresses): GetItem. */
-  channelSettings: (practiceId: string) => ({ pk: `${P(practiceId)}#SETTINGS`, sk: 'CHANNELS' }),
-  /**
-   * System key, deliberately NOT practice-first: the claim of one destination (an SMS number, a
-   * WhatsApp phone-number id, an inbound address) by the one practice holding it. A webhook looks
-   * it up by destination before any practice is known (one GetItem); the item names its practice.
-   */
-  channelClaim: (kind: 'sms' | 'whatsapp' | 'email', value: string) => ({ pk: `CHANNEL#${kind}#${value}`, sk: 'CLAIM' }),
 
   /** The practice's channel settings (SMS numbers, WhatsApp phone-number ids, inbound addresses): GetItem. */
   channelSettings: (practiceId: string) => ({ pk: `${P(practiceId)}#SETTINGS`, sk: 'CHANNELS' }),

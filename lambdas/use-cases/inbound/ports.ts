@@ -102,6 +102,8 @@ export interface InboundStore {
   store(practiceId: string, plan: InboundPlan): Promise<void>;
   /** The conversation one of our sent deliveries (by provider message id) belongs to. */
   conversationOfSent(practiceId: string, providerMessageIds: readonly string[]): Promise<string | null>;
+  /** Claims `contactId` as the contact of an unknown address; answers the contact id that holds the claim (this one or an earlier one). */
+  claimInboundContact(practiceId: string, type: AddressType, address: string, contactId: string): Promise<string>;
   /** The party's newest conversation on the channel (open or archived), or null. */
   latestConversation(practiceId: string, party: PartyRef, channel: Channel): Promise<string | null>;
 }
@@ -160,7 +162,7 @@ export interface InboundDeps {
   store: InboundStore;
   conversations: Pick<ConversationRepository, 'get' | 'states'>;
   directory: Pick<DirectoryRepository, 'addressOwners' | 'listStaff'>;
-  contacts: Pick<ContactRepository, 'createContact'>;
+  contacts: Pick<ContactRepository, 'createContact' | 'getContact'>;
   blocks: Pick<BlockRepository, 'activeAmong' | 'countQuarantined'>;
   quarantine: QuarantineRepository;
   suppressions: SuppressionRepository;

@@ -1,8 +1,8 @@
 /**
  * Who sent an inbound message: the patient with that address, else a contact with it, else a
  * new contact of category `inbound` (through the contacts repository, so it is searchable, listed
- * and blockable like any other). Two messages from one unknown address at the same instant may
- * each create a contact; from then on the oldest (smallest id) is the one used.
+ * and blockable like any other). Concurrent messages from one unknown address make one contact:
+ * its id is claimed per address first (`claimInboundContact`), then the contact is written.
  */
 import { ulid } from 'ulid';
 import type { Party } from '../../domain/conversation-policy.js';
@@ -23,8 +23,10 @@ export async function senderParty(deps: InboundDeps, practiceId: string, type: A
 
 async function createInboundContact(deps: InboundDeps, practiceId: string, type: AddressType, address: string): Promise<Party> {
   const at = deps.now().toISOString();
+  // One contact per address, however many messages from it arrive at once: the first claim names it.
+  const id = await deps.store.claimInboundContact(practiceId, type, address, ulid(Date.parse(at)));
   const contact: ContactRecord = {
-    id: ulid(Date.parse(at)),
+    id,
     // Named by its address until staff rename it.
     name: address,
     email: type === 'email' ? address : null,
@@ -40,6 +42,12 @@ async function createInboundContact(deps: InboundDeps, practiceId: string, type:
     updatedAt: at,
     blockHistoryIds: [],
   };
-  await deps.contacts.createContact(practiceId, contact);
-  return { type: 'contact', id: contact.id, name: contact.name, role: 'patient' };
+  try {
+    await deps.contacts.createContact(practiceId, contact);
+  } catch (error) {
+    // Written by a concurrent message from the same address (or by this message's earlier attempt)?
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!(await deps.contacts.getContact(practiceId, id))) throw error;
+  }
+  return { type: 'contact', id, name: address, role: 'patient' };
 }

@@ -31,6 +31,7 @@ export class InboundWorld {
   readonly quarantined: QuarantineRecord[] = [];
   readonly suppressions = new Map<string, SuppressionRecord>();
   readonly contacts: ContactRecord[] = [];
+  readonly contactClaims = new Map<string, string>();
   readonly owners: (AddressOwner & { type: 'email' | 'phone'; value: string })[] = [];
   readonly staff: StaffRecord[] = [];
   readonly blocks: { blockId: string; type: 'email' | 'phone'; value: string }[] = [];
@@ -86,6 +87,11 @@ export class InboundWorld {
           }
           w.plans.push(plan);
         },
+        async claimInboundContact(_p, type, address, contactId) {
+          const key = `${type}:${address}`;
+          if (!w.contactClaims.has(key)) w.contactClaims.set(key, contactId);
+          return w.contactClaims.get(key)!;
+        },
         conversationOfSent: async (_p, ids) => ids.map((id) => w.sentIn.get(id)).find((c) => c !== undefined) ?? null,
         async latestConversation(_p, party, channel) {
           const mine = [...w.states.values()]
@@ -103,7 +109,10 @@ export class InboundWorld {
         listStaff: async (_p, page) => ({ items: w.staff.slice(0, page.limit), nextCursor: null }),
       },
       contacts: {
+        getContact: async (_p, id) => w.contacts.find((c) => c.id === id) ?? null,
         async createContact(_p, c) {
+          await Promise.resolve();
+          if (w.contacts.some((x) => x.id === c.id)) throw new Error('contact exists');
           w.contacts.push(c);
           for (const [type, value] of [['email', c.email], ['phone', c.primaryPhone]] as const) {
             if (value) w.owners.push({ ownerType: 'contact', ownerId: c.id, name: c.name, type, value });

@@ -54,6 +54,15 @@ describe('where an inbound message goes', () => {
     expect(plan.correspondenceOf).toEqual([]);
   });
 
+  it('concurrent messages from one unknown address make one contact', async () => {
+    const w = world();
+    const sink = inboundSink(w.deps());
+    await Promise.all(Array.from({ length: 5 }, (_, i) => sink.message(sms({ from: '+12025550177', text: `message ${i}` }))));
+    expect(w.contacts).toHaveLength(1);
+    expect(new Set(w.plans.map((p) => p.message.author.id))).toEqual(new Set([w.contacts[0]!.id]));
+    expect(w.plans).toHaveLength(5);
+  });
+
   it("a known patient's message joins their latest conversation on that channel and revives archived states as unread", async () => {
     const w = world();
     w.addPatient('pat-1', 'phone', '+12025550101');
