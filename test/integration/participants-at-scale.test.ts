@@ -174,6 +174,28 @@ describe('Participants at scale', () => {
     expectProblem(await start(patient.token, portal([{ type: 'role', role: 'janitor' }])), 400, 'validation_failed');
   }, 120_000);
 
+  it('deliveries beyond one transaction follow through the stream: 60 patients on portal, each gets the message, a notification email and a correspondence pointer', async () => {
+    const p = await newPractice();
+    const receptionist = await p.staff('receptionist');
+    const patients = await inParallel(Array.from({ length: 60 }, (_, i) => i), 8, (i) => p.patient({ email: `scale-${i}-${Date.now()}@example.com` }));
+    const { conversation, message } = await started(receptionist.token, portal(patients.map(pt)));
+    expect(message.deliveries).toHaveLength(120);
+    await fannedOut(p.practiceId, conversation.id, Date.now());
+
+    const [stored] = await messages(receptionist.token, conversation.id);
+    expect(stored.deliveries).toHaveLength(120);
+    const last = patients.at(-1) as (typeof patients)[number];
+    expect(stored.deliveries.filter((d: any) => d.recipient.id === last.id).map((d: any) => d.purpose).sort()).toEqual(['message', 'notification']);
+    // The patient sees their own deliveries only, and the message is in their correspondence.
+    const [seen] = await messages(last.token, conversation.id);
+    expect(seen.deliveries.map((d: any) => d.recipient.id)).toEqual([last.id, last.id]);
+    const correspondence = await succeeded('correspondence', call('GET', `/v1/patients/${last.id}/correspondence`, { token: receptionist.token }), 200);
+    expect(correspondence.items.map((m: { id: string }) => m.id)).toContain(message.id);
+    // The notification email written by the stream is sent like any other.
+    await eventually('notification sent', () => messages(receptionist.token, conversation.id), ([m]) =>
+      m.deliveries.filter((d: any) => d.recipient.id === last.id && d.purpose === 'notification').every((d: any) => d.status !== 'queued'), 120_000);
+  }, 600_000);
+
   it('deleting a large conversation leaves no participant state, message or chunk behind', async () => {
     const p = await newPractice();
     const receptionist = await p.staff('receptionist');
