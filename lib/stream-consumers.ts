@@ -40,8 +40,9 @@ export const streamConsumers: readonly StreamConsumer[] = [
     name: 'participant-fanout',
     entry: 'lambdas/handlers/stream/participant-fanout.ts',
     filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['ParticipantChunk'] } } } }],
-    // A chunk is up to 50 parties (a few transactions of up to 99 writes each).
-    batchSize: 4,
+    // A chunk is up to 50 parties (a few transactions of up to 99 writes each); the batch's chunks
+    // run in parallel, so a 500-person send's 10 chunks are one invocation.
+    batchSize: 10,
   },
   {
     name: 'dispatcher',
