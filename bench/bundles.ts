@@ -1,29 +1,41 @@
 /**
- * Each Lambda bundle's size, built the way lib/constructs/handler-function.ts has CDK build it:
- * esbuild, ESM, node22, minified, everything bundled (AWS SDK included), the same
- * createRequire banner. Built into a temporary folder that is removed afterwards; the size is
- * the .mjs file (the separate source map CDK also writes is not counted).
+ * Each Lambda bundle's size next to the floor: a bare handler that bundles one DynamoDB client
+ * and does one GetItem (bench/bare-handler.ts), built in the same run with the same options.
+ * Every bundle is built exactly as CDK builds it (lib/lambda-bundling.ts: esbuild, ESM, node22,
+ * minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`).
+ * The bundles stay in a temporary folder for the cold-start runs; `remove()` deletes it.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { functionEntries } from '../lib/routes.js';
-import { streamConsumers } from '../lib/stream-consumers.js';
+import { LAMBDA_BUNDLING } from '../lib/lambda-bundling.js';
 
 const root = resolve(import.meta.dirname, '..');
-const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const BARE = 'bare (one DynamoDB client, one GetItem)';
 
 export interface BundleSize {
   name: string;
-  kind: 'http' | 'stream';
+  /** http, stream, queue, scheduled, sns, cognito, or `floor` for the bare handler. */
+  kind: string;
   entry: string;
+  /** The built module (index.mjs), for the cold-start runs. */
+  file: string;
   bytes: number;
-  /** The three largest contributors (npm package or "own code"), bytes in the output. */
+  /** The largest contributors (npm package or "own code"), bytes in the output. */
   largest: { what: string; bytes: number }[];
+  /** Whether zod-to-openapi, the SQS client or every zod locale made it into the bundle. */
+  contains: { zodToOpenApi: boolean; sqsClient: boolean; allOfZod: boolean };
 }
 
-function contributors(meta: Metafile): { what: string; bytes: number }[] {
+export interface Bundles {
+  dir: string;
+  bare: BundleSize;
+  functions: BundleSize[];
+  remove: () => void;
+}
+
+function contributors(meta: Metafile, top = 5): { what: string; bytes: number }[] {
   const by = new Map<string, number>();
   for (const output of Object.values(meta.outputs)) {
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -35,37 +47,66 @@ function contributors(meta: Metafile): { what: string; bytes: number }[] {
   return [...by.entries()]
     .map(([what, bytes]) => ({ what, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 3);
+    .slice(0, top);
 }
 
-export async function measureBundles(): Promise<BundleSize[]> {
-  const out = mkdtempSync(join(tmpdir(), 'practice-messaging-bundles-'));
-  try {
-    const entries = [
-      ...Object.entries(functionEntries).map(([name, entry]) => ({ name, entry, kind: 'http' as const })),
-      ...streamConsumers.map((c) => ({ name: c.name, entry: c.entry, kind: 'stream' as const })),
-    ];
-    const sizes: BundleSize[] = [];
-    for (const e of entries) {
-      const outfile = join(out, `${e.kind}-${e.name}`, 'index.mjs');
-      const result = await build({
-        entryPoints: [join(root, e.entry)],
-        outfile,
-        bundle: true,
-        minify: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: { js: BANNER },
-        sourcemap: true,
-        metafile: true,
-        logLevel: 'silent',
-      });
-      sizes.push({ name: e.name, kind: e.kind, entry: e.entry, bytes: statSync(outfile).size, largest: contributors(result.metafile) });
+/** Every module under lambdas/handlers/<kind>/ that exports `handler`: each is one function's entry. */
+export function lambdaEntries(): { name: string; kind: string; entry: string }[] {
+  const base = join(root, 'lambdas/handlers');
+  const out: { name: string; kind: string; entry: string }[] = [];
+  for (const kind of readdirSync(base).sort()) {
+    if (!statSync(join(base, kind)).isDirectory()) continue;
+    for (const file of readdirSync(join(base, kind)).sort()) {
+      if (!file.endsWith('.ts')) continue;
+      const source = readFileSync(join(base, kind, file), 'utf8');
+      if (!/export (const|async function|function) handler\b/.test(source)) continue;
+      out.push({ name: file.replace(/\.ts$/, ''), kind, entry: `lambdas/handlers/${kind}/${file}` });
     }
-    return sizes;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function bundle(dir: string, e: { name: string; kind: string; entry: string }): Promise<BundleSize> {
+  const outfile = join(dir, `${e.kind}-${e.name}`, 'index.mjs');
+  const result = await build({
+    entryPoints: [join(root, e.entry)],
+    outfile,
+    bundle: true,
+    minify: LAMBDA_BUNDLING.minify,
+    platform: LAMBDA_BUNDLING.platform,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    define: { ...LAMBDA_BUNDLING.define },
+    banner: { js: LAMBDA_BUNDLING.banner },
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  // Modules with bytes in the output (the metafile's inputs also list what was shaken out).
+  const inputs = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p));
+  return {
+    ...e,
+    file: outfile,
+    bytes: statSync(outfile).size,
+    largest: contributors(result.metafile),
+    contains: {
+      zodToOpenApi: inputs.some((p) => p.includes('node_modules/@asteasolutions/zod-to-openapi/')),
+      sqsClient: inputs.some((p) => p.includes('node_modules/@aws-sdk/client-sqs/')),
+      allOfZod: inputs.some((p) => p.includes('node_modules/zod/v4/locales/he.js')),
+    },
+  };
+}
+
+export async function measureBundles(): Promise<Bundles> {
+  const dir = mkdtempSync(join(tmpdir(), 'practice-messaging-bundles-'));
+  try {
+    const bare = await bundle(dir, { name: BARE, kind: 'floor', entry: 'bench/bare-handler.ts' });
+    const functions: BundleSize[] = [];
+    for (const e of lambdaEntries()) functions.push(await bundle(dir, e));
+    return { dir, bare, functions, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
 }

@@ -10,9 +10,11 @@ import { ulid } from 'ulid';
 import { startLocal, type LocalRuntime } from '../lib/local/runtime.js';
 import { apiClient, expectStatus } from './api.js';
 import { measureBroadcast, type BroadcastResult } from './broadcast.js';
-import { measureBundles, type BundleSize } from './bundles.js';
+import { measureBundles, type Bundles } from './bundles.js';
+import { measureColdStarts, type ColdStart } from './cold-start.js';
+import { measureInbox, type InboxResult } from './inbox.js';
 import { describeMachine } from './machine.js';
-import { measureReplies, measureStarts, type Harness, type PathResult } from './send-path.js';
+import { measureFloor, measureReplies, measureStarts, type FloorResult, type Harness, type PathResult } from './send-path.js';
 import { breakdown, num, table, total } from './stats.js';
 
 const intEnv = (name: string, fallback: number) => {
@@ -27,6 +29,16 @@ const BROADCASTS = (process.env['BENCH_BROADCASTS'] ?? '1000,10000')
   .filter(Boolean)
   .map((s) => Number(s));
 const DEADLINE_MS = intEnv('BENCH_DEADLINE_MINUTES', 10) * 60_000;
+const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 5);
+const INBOX_SIZES = (process.env['BENCH_INBOX'] ?? '100,10000,100000')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => Number(s));
+const INBOX_REQUESTS = intEnv('BENCH_INBOX_REQUESTS', 50);
+/** `npm run bench -- send-path bundles inbox`: only those parts (default: every part, broadcasts included). */
+const PARTS = ['send-path', 'bundles', 'inbox'] as const;
+const chosen = PARTS.filter((p) => process.argv.includes(p));
+const runs = (part: (typeof PARTS)[number] | 'broadcasts') => (chosen.length === 0 ? true : part !== 'broadcasts' && chosen.includes(part));
 const WARMUP_REPLIES = 10;
 const WARMUP_STARTS = 5;
 
@@ -37,8 +49,11 @@ async function main(): Promise<string> {
   const date = new Date().toISOString();
   progress(`machine: ${machine.cpuModel}, ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
-  progress('bundling the Lambda entries with esbuild');
-  const bundles = await measureBundles();
+  let bundles: Bundles | undefined;
+  if (runs('bundles')) {
+    progress('bundling every Lambda entry and the bare floor handler with esbuild');
+    bundles = await measureBundles();
+  }
 
   progress('starting the local runtime (DynamoDB Local, S3, SES emulators, stream poller, HTTP API)');
   let runtime: LocalRuntime | undefined;
@@ -46,6 +61,7 @@ async function main(): Promise<string> {
     const r = runtime;
     runtime = undefined;
     if (r) await r.stop();
+    bundles?.remove();
   };
   const onSignal = (signal: string) => {
     progress(`${signal}: stopping the local runtime`);
@@ -87,7 +103,7 @@ async function main(): Promise<string> {
     const staffToken = await runtime.issuer.sign({ practiceId, sub: staffRes.body.id, role: 'receptionist' });
 
     // (a) the send path
-    const needed = 1 + STARTS + WARMUP_STARTS;
+    const needed = runs('send-path') ? 1 + STARTS + WARMUP_STARTS : 0;
     progress(`creating ${needed} patients through the API for the send path`);
     const patientIds: string[] = [];
     for (let i = 0; i < needed; i++) {
@@ -99,20 +115,63 @@ async function main(): Promise<string> {
       patientIds.push(res.body.id);
     }
     const paths: PathResult[] = [];
-    if (REPLIES > 0) {
+    let floor: FloorResult | undefined;
+    if (runs('send-path') && REPLIES > 0) {
       progress(`send path: ${REPLIES} replies (after ${WARMUP_REPLIES} warm-up)`);
       paths.push(await measureReplies(h, { staffToken, patientIds }, REPLIES, WARMUP_REPLIES));
     }
-    if (STARTS > 0) {
+    if (runs('send-path') && STARTS > 0) {
       progress(`send path: ${STARTS} conversation starts (after ${WARMUP_STARTS} warm-up)`);
       paths.push(await measureStarts(h, { staffToken, patientIds }, STARTS, WARMUP_STARTS));
+    }
+
+    if (runs('send-path')) {
+      progress(`send path floor: ${REPLIES || 100} bare sequences (GetItem, BatchGetItem, TransactWriteItems)`);
+      floor = await measureFloor(
+        { dynamoEndpoint: runtime.endpoints.dynamodb, tableName: runtime.tableName, practiceId, staffKey: keys.staff(practiceId, staffRes.body.id) },
+        REPLIES || 100,
+        WARMUP_REPLIES,
+      );
+    }
+
+    // cold starts: every bundle in a fresh Node process against this DynamoDB Local
+    let cold: { bare: ColdStart; functions: ColdStart[] } | undefined;
+    if (bundles && COLD_RUNS > 0) {
+      const { routes } = await import('../lib/routes.js');
+      const getRoutes: Record<string, { routeKey: string; path: string; auth: string }> = {};
+      for (const r of [...routes].sort((a, b) => a.path.split('{').length - b.path.split('{').length)) {
+        if (r.method === 'GET' && !getRoutes[r.fn] && (r.auth === 'jwt' || r.fn === 'meta')) getRoutes[r.fn] = { routeKey: `GET ${r.path}`, path: r.path, auth: r.auth };
+      }
+      cold = await measureColdStarts(bundles, { practiceId, staffId: staffRes.body.id, role: 'receptionist', getRoutes }, COLD_RUNS, progress);
+    }
+
+    // inbox latency as the inbox grows
+    let inbox: InboxResult[] = [];
+    if (runs('inbox') && INBOX_SIZES.length > 0) {
+      const items = await import('../lambdas/adapters/dynamo/conversation-items.js');
+      const issuer = runtime.issuer;
+      inbox = await measureInbox(
+        call,
+        {
+          practiceId,
+          adminToken,
+          dynamoEndpoint: runtime.endpoints.dynamodb,
+          tableName: runtime.tableName,
+          sign: (c) => issuer.sign(c as never),
+          stateItem: items.stateItem as never,
+          conversationItem: items.conversationItem as never,
+        },
+        INBOX_SIZES,
+        INBOX_REQUESTS,
+        progress,
+      );
     }
 
     // (b) broadcasts
     const repo = new DynamoDirectoryRepository();
     const results: BroadcastResult[] = [];
     let offset = 0;
-    for (const n of BROADCASTS) {
+    for (const n of runs('broadcasts') ? BROADCASTS : []) {
       progress(`broadcast: creating ${n} patients through DynamoDirectoryRepository.createPatient (24 in parallel)`);
       const r = await measureBroadcast(
         h,
@@ -136,7 +195,7 @@ async function main(): Promise<string> {
 
     progress('stopping the local runtime');
     await stopRuntime();
-    return report(machine, date, paths, results, bundles);
+    return report(machine, date, paths, results, bundles, { floor, cold, inbox });
   } finally {
     await stopRuntime();
   }
@@ -147,7 +206,8 @@ function report(
   date: string,
   paths: PathResult[],
   broadcasts: BroadcastResult[],
-  bundles: BundleSize[],
+  bundles: Bundles | undefined,
+  extra: { floor: FloorResult | undefined; cold: { bare: ColdStart; functions: ColdStart[] } | undefined; inbox: InboxResult[] },
 ): string {
   const out: string[] = [];
   out.push(`## Benchmark run ${date.slice(0, 10)}`, '');
@@ -232,27 +292,103 @@ function report(
     '',
   );
 
-  out.push('### (c) Lambda bundle sizes', '');
-  out.push(
+  if (extra.floor) out.push(...floorSection(paths, extra.floor));
+  if (bundles) out.push(...bundleSection(bundles));
+  if (extra.cold) out.push(...coldSection(extra.cold));
+  if (extra.inbox.length > 0) out.push(...inboxSection(extra.inbox));
+  return out.join('\n');
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? `${num(a / b, 2)}×` : 'n/a');
+
+function floorSection(paths: PathResult[], floor: FloorResult): string[] {
+  return [
+    '### (a2) Send path next to its floor (same run, same DynamoDB Local)',
+    '',
     table(
-      ['Function', 'Kind', 'Entry', 'Bytes', 'KiB', 'largest parts (KiB)'],
-      bundles.map((b) => [
-        b.name,
-        b.kind,
-        `\`${b.entry}\``,
-        String(b.bytes),
-        num(b.bytes / 1024, 1),
-        b.largest.map((l) => `${l.what} ${num(l.bytes / 1024, 0)}`).join(', '),
+      ['Operation', 'p50 ms', 'p99 ms', 'DynamoDB calls (API)', 'latency ratio (p50 ÷ floor p50)', 'call ratio (API calls ÷ floor calls)', 'calls incl. dispatcher'],
+      [
+        [floor.name, num(floor.p50, 1), num(floor.p99, 1), String(floor.calls), '1×', '1×', '—'],
+        ...paths.map((p) => [
+          p.name,
+          num(p.p50, 1),
+          num(p.p99, 1),
+          num(total(p.api.calls) / p.requests),
+          ratio(p.p50, floor.p50),
+          ratio(total(p.api.calls) / p.requests, floor.calls),
+          `${num((total(p.api.calls) + total(p.dispatch.calls)) / p.requests)} (dispatcher ${num(total(p.dispatch.calls) / p.requests)})`,
+        ]),
+      ],
+    ),
+    '',
+    `The floor is the minimum DynamoDB work of a reply, issued directly by the benchmark on its own client (no HTTP, no handler, no validation, no JWT), one sequence at a time after ${WARMUP_REPLIES} warm-up: a GetItem (the caller), a BatchGetItem (conversation and block check) and one TransactWriteItems of 5 items (message, conversation activity, two participant states, delivery). ` +
+      'Our figures are measured by an HTTP client through the local server, so the latency ratio also holds the HTTP round trip and the handler (middy, validation, the JSON answer).',
+    '',
+  ];
+}
+
+function bundleSection(b: Bundles): string[] {
+  const limit = 1.5 * b.bare.bytes;
+  return [
+    '### (c) Lambda bundle sizes next to the bare handler',
+    '',
+    table(
+      ['Function', 'Kind', 'Entry', 'KiB', '÷ bare', '≤ 1.5× bare', 'largest parts (KiB)', 'zod-to-openapi / SQS client / all of zod'],
+      [b.bare, ...b.functions].map((f) => [
+        f.name,
+        f.kind,
+        `\`${f.entry}\``,
+        num(f.bytes / 1024, 1),
+        ratio(f.bytes, b.bare.bytes),
+        f === b.bare ? '—' : f.bytes <= limit ? 'yes' : `no (+${num((f.bytes - limit) / 1024, 0)} KiB)`,
+        f.largest.map((l) => `${l.what} ${num(l.bytes / 1024, 0)}`).join(', '),
+        [f.contains.zodToOpenApi, f.contains.sqsClient, f.contains.allOfZod].map((x) => (x ? 'yes' : 'no')).join(' / '),
       ]),
     ),
     '',
-  );
-  out.push(
-    'esbuild as lib/constructs/handler-function.ts configures CDK\'s NodejsFunction: bundle, minify, platform node, format esm, target node22, ' +
-      'main fields module,main, the createRequire banner, nothing external (AWS SDK bundled). Bytes of the .mjs file; the source map is not counted.',
+    'Every entry under lambdas/handlers/ that exports `handler`, and the bare floor handler (bench/bare-handler.ts: the DynamoDB document client and one GetItem), built in the same run with the options CDK uses (lib/lambda-bundling.ts: ESM, node22, minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`). Bytes of the .mjs file; the source map is not counted.',
     '',
-  );
-  return out.join('\n');
+  ];
+}
+
+function coldSection(c: { bare: ColdStart; functions: ColdStart[] }): string[] {
+  return [
+    '### (d) Cold start: import and first invocation in a fresh Node process',
+    '',
+    table(
+      ['Function', 'Kind', 'KiB', 'import ms (p50)', 'first invocation ms (p50)', 'import + first ms (p50)', '÷ bare', 'first invocation threw'],
+      [c.bare, ...c.functions].map((f) => [
+        f.name,
+        f.kind,
+        num(f.bytes / 1024, 1),
+        num(f.importMs, 1),
+        num(f.invokeMs, 1),
+        num(f.totalMs, 1),
+        ratio(f.totalMs, c.bare.totalMs),
+        f.failed ?? '',
+      ]),
+    ),
+    '',
+    `Each bundle of (c) is imported and invoked once in a new \`node\` process (${COLD_RUNS} rounds over every bundle, interleaved; medians), with the environment of the local runtime (the same DynamoDB Local). ` +
+      'Events: an HTTP function gets a GET route of its own with the bench receptionist\'s claims (the caller is read from the table, then the route runs; a path id that does not exist answers 404), a stream, queue or SNS consumer an empty batch, the sweeper one sweep, the bare handler one GetItem. ' +
+      'Times are taken inside the child (from before `import()` to the end of the first invocation): Node\'s own start-up, the same for all, is left out. On Lambda the init phase also downloads and unpacks the code, which grows with the bundle too.',
+    '',
+  ];
+}
+
+function inboxSection(rows: InboxResult[]): string[] {
+  const first = rows[0]!;
+  return [
+    '### (e) Inbox latency as the inbox grows (GET /v1/conversations, first page)',
+    '',
+    table(
+      ['Conversations of the caller', 'Requests', 'rows on the page', 'p50 ms', 'p99 ms', `p50 ÷ p50 at ${first.conversations}`, 'seeding'],
+      rows.map((r) => [String(r.conversations), String(r.requests), String(r.rows), num(r.p50, 1), num(r.p99, 1), ratio(r.p50, first.p50), `${num(r.seedMs / 1000, 1)} s`]),
+    ),
+    '',
+    'One member of staff per size; their participant states seeded with BatchWriteItem from the app\'s own item builders (`stateItem`, `conversationItem`), conversation items for the newest 50 (the first page reads no others). Latency by the HTTP client, one request at a time after 5 warm-up requests.',
+    '',
+  ];
 }
 
 /** Capacity per unit with its breakdown; a command that was called but reported 0 units shows as 0. */
@@ -267,6 +403,13 @@ try {
   if (process.argv.includes('faults')) {
     const { runFaults } = await import('./faults.js');
     const { markdown, ok } = await runFaults();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
+  // `npm run bench -- attachments`: a 10 MB upload + complete, and the bytes complete read (bench/attachments.ts).
+  if (process.argv.includes('attachments')) {
+    const { runAttachments } = await import('./attachments.js');
+    const { markdown, ok } = await runAttachments();
     process.stdout.write(`${markdown}\n`);
     process.exit(ok ? 0 : 1);
   }
@@ -298,10 +441,3 @@ try {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }
-  // `npm run bench -- attachments`: a 10 MB upload + complete, and the bytes complete read (bench/attachments.ts).
-  if (process.argv.includes('attachments')) {
-    const { runAttachments } = await import('./attachments.js');
-    const { markdown, ok } = await runAttachments();
-    process.stdout.write(`${markdown}\n`);
-    process.exit(ok ? 0 : 1);
-  }

@@ -118,3 +118,86 @@ export async function measureStarts(h: Harness, s: SendPathSetup, requests: numb
   await settle(h);
   return measure(h, `conversation start (POST /v1/conversations), SMS`, requests, startOne);
 }
+
+/**
+ * The floor of a send: the minimum DynamoDB calls for the same operation, issued directly (no
+ * HTTP, no handler) on a separate client against the same DynamoDB Local, one sequence at a
+ * time: a GetItem (the caller), a BatchGetItem (the conversation and the block check of the
+ * recipient's address) and one TransactWriteItems (the message, the conversation's activity,
+ * the two participant states and the delivery). Items live in the practice's own partition.
+ */
+export interface FloorSetup {
+  dynamoEndpoint: string;
+  tableName: string;
+  practiceId: string;
+  staffKey: { pk: string; sk: string };
+}
+
+export interface FloorResult {
+  name: string;
+  requests: number;
+  calls: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+export async function measureFloor(s: FloorSetup, requests: number, warmup: number): Promise<FloorResult> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: s.dynamoEndpoint }));
+  const P = `P#${s.practiceId}`;
+  const conversation = { pk: `${P}#FLOOR#CONV`, sk: 'META' };
+  const block = { pk: `${P}#FLOOR#BLOCK`, sk: 'ADDR#+12135550100' };
+  try {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: s.tableName, Item: { ...conversation, type: 'FloorConversation', lastMessageAt: '2026-01-01T00:00:00.000Z', participants: 2 } } },
+          { Put: { TableName: s.tableName, Item: { pk: conversation.pk, sk: 'PART#staff#a', type: 'FloorState', status: 'read' } } },
+          { Put: { TableName: s.tableName, Item: { pk: conversation.pk, sk: 'PART#patient#b', type: 'FloorState', status: 'read' } } },
+        ],
+      }),
+    );
+    const one = async (i: number): Promise<number> => {
+      const started = performance.now();
+      const at = new Date(Date.parse('2026-01-01T00:00:00.000Z') + 1000 + i * 1000 + 500_000_000).toISOString();
+      await client.send(new GetCommand({ TableName: s.tableName, Key: s.staffKey }));
+      await client.send(new BatchGetCommand({ RequestItems: { [s.tableName]: { Keys: [conversation, block] } } }));
+      const id = `floor-${String(i + 1_000_000)}`;
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: s.tableName, Item: { pk: conversation.pk, sk: `MSG#${at}#${id}`, type: 'FloorMessage', id, body: `Reminder ${i}: please arrive ten minutes early.`, createdAt: at } } },
+            {
+              Update: {
+                TableName: s.tableName,
+                Key: conversation,
+                UpdateExpression: 'SET lastMessageAt = :at',
+                ConditionExpression: 'participants = :n',
+                ExpressionAttributeValues: { ':at': at, ':n': 2 },
+              },
+            },
+            { Update: { TableName: s.tableName, Key: { pk: conversation.pk, sk: 'PART#staff#a' }, UpdateExpression: 'SET #s = :s, gsi1sk = :at', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'replied', ':at': at } } },
+            { Update: { TableName: s.tableName, Key: { pk: conversation.pk, sk: 'PART#patient#b' }, UpdateExpression: 'SET #s = :s, gsi1sk = :at', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'unread', ':at': at } } },
+            { Put: { TableName: s.tableName, Item: { pk: conversation.pk, sk: `DLV#${id}#0`, type: 'FloorDelivery', channel: 'sms', status: 'queued', address: '+12135550100' } } },
+          ],
+        }),
+      );
+      return performance.now() - started;
+    };
+    for (let i = 0; i < warmup; i++) await one(-1 - i);
+    const latencies: number[] = [];
+    for (let i = 0; i < requests; i++) latencies.push(await one(i));
+    return {
+      name: 'floor: GetItem + BatchGetItem + TransactWriteItems (5 items), direct',
+      requests,
+      calls: 3,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+    };
+  } finally {
+    client.destroy();
+  }
+}

@@ -2,7 +2,7 @@
  * Configuration, read once at module load and validated. On AWS the stack sets these; the
  * local runtime sets them (with emulator endpoints) before it imports any handler.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1),

@@ -123,60 +123,16 @@ export const httpOptions: HttpFunctionOptions = {
 
 // Stream consumers ---------------------------------------------------------------------------
 // (section owned with the stream handlers; its imports are kept here, beside what uses them)
-import type { DispatchDeps } from './use-cases/dispatch.js';
+// The delivery pipeline (dispatcher, delivery queue consumer, sweeper: metrics, senders, the
+// queue) is composed in lambdas/delivery-wiring.ts, so HTTP functions bundle no provider or SQS client.
 import type { VisibilityDeps } from './use-cases/block-visibility.js';
-import { DynamoDeliveryStore } from './adapters/dynamo/delivery-repository.js';
-import { createSenders } from './adapters/providers/index.js';
 import { config } from './config.js';
-import { countingDeliveryMetrics, emfDeliveryMetrics } from './adapters/delivery-metrics.js';
-import { METRICS_SERVICE } from './adapters/delivery-metric-names.js';
-import { withLocalDispatchFaults } from './adapters/providers/local-outbox.js';
-import type { DeliveryQueue } from './use-cases/delivery-queue.js';
-import type { SweepDeps } from './use-cases/sweep.js';
-import { SqsDeliveryQueue } from './adapters/sqs/sqs-delivery-queue.js';
-import { localDeliveryQueue } from './adapters/sqs/local-delivery-queue.js';
+import type { FanOutDeps } from './use-cases/conversations/participants-fanout.js';
+import { DynamoParticipantFanOutStore } from './adapters/dynamo/participant-fanout-store.js';
 
-const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics(METRICS_SERVICE) : countingDeliveryMetrics();
-/** Publishes the delivery metrics stored by this invocation (EMF); a no-op locally. */
-export const flushDeliveryMetrics = (): void => deliveryMetrics.flush();
-const deliveryStore = new DynamoDeliveryStore();
+/** A large conversation's participant chunks off the stream (states, deliveries, pointers beyond one transaction). */
+export const participantFanOutDeps: FanOutDeps = { fanOut: new DynamoParticipantFanOutStore() };
 
 /** hideExisting off the stream: the conversations and directory the HTTP use cases use. */
 export const visibilityDeps: VisibilityDeps = { conversations: correspondence, directory: conversationDeps.directory };
 
-/** The dispatcher: the delivery store, one sender per channel, and broadcast counting. */
-export const dispatchDeps: DispatchDeps = {
-  // Locally, POST /dev/faults can make the dispatcher crash before the hand-over.
-  store: config.PROVIDER_MODE === 'local' ? withLocalDispatchFaults(deliveryStore) : deliveryStore,
-  metrics: deliveryMetrics,
-  senders: createSenders({
-    mode: config.PROVIDER_MODE,
-    region: config.AWS_REGION,
-    ...(config.SES_ENDPOINT ? { sesEndpoint: config.SES_ENDPOINT } : {}),
-    sesFromAddress: config.SES_FROM_ADDRESS,
-    ...(config.SES_CONFIGURATION_SET ? { sesConfigurationSet: config.SES_CONFIGURATION_SET } : {}),
-    ...(config.SMS_ORIGINATION_NUMBER ? { smsOriginationNumber: config.SMS_ORIGINATION_NUMBER } : {}),
-    ...(config.WHATSAPP_PHONE_NUMBER_ID ? { whatsappPhoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID } : {}),
-    ...(config.WHATSAPP_TOKEN_SECRET_ID ? { whatsappTokenSecretId: config.WHATSAPP_TOKEN_SECRET_ID } : {}),
-  }),
-  now: systemClock,
-  maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
-  leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
-  maxThrottleDelayMs: config.DELIVERY_MAX_THROTTLE_DELAY_SECONDS * 1000,
-  broadcastSettled: (practiceId, broadcastId, status) =>
-    broadcastDeps.broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
-};
-
-/** The delivery queue (SQS on AWS, the local runtime's in-process queue locally). */
-export const deliveryQueue: DeliveryQueue =
-  config.PROVIDER_MODE === 'local' ? localDeliveryQueue : new SqsDeliveryQueue(config.DELIVERY_QUEUE_URL ?? '');
-
-/** The sweeper: the delivery store, and the queue it puts overdue queued deliveries back on (it sends nothing itself). */
-export const sweepDeps: SweepDeps = {
-  store: dispatchDeps.store,
-  metrics: deliveryMetrics,
-  now: systemClock,
-  leaseMs: dispatchDeps.leaseMs,
-  queue: deliveryQueue,
-  ...(dispatchDeps.broadcastSettled ? { broadcastSettled: dispatchDeps.broadcastSettled } : {}),
-};

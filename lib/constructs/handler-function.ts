@@ -22,6 +22,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
+import { LAMBDA_BUNDLING } from '../lambda-bundling.js';
 
 /** Repository root: lib/constructs/ is two levels below it. Entries and the lock file are resolved from here. */
 export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -138,14 +139,14 @@ export class HandlerFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
+        minify: LAMBDA_BUNDLING.minify,
         sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
+        target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         // A Lambda bundle serves the OpenAPI document generated at build time (docs/openapi.json):
         // `.openapi()` metadata is dropped and zod-to-openapi is not bundled (lambdas/http/schemas/zod.ts).
-        define: { __LAMBDA_BUNDLE__: 'true' },
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        define: { ...LAMBDA_BUNDLING.define },
+        banner: LAMBDA_BUNDLING.banner,
         // Bundle everything, AWS SDK v3 included: the bundle then carries the SDK version the
         // code was tested with instead of whatever the runtime ships.
         externalModules: [],

@@ -39,7 +39,7 @@ describe('function bundles', () => {
   });
 
   it('bundles every function (each HTTP function, each stream consumer, the delivery sweeper and the Cognito trigger)', () => {
-    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1 + 1 + 1); // + the delivery queue's consumer
+    expect(bundles.size).toBe(Object.keys(functionEntries).length + streamConsumers.length + 1 + 1 + 1 + 1); // + the delivery queue's consumer, + End User Messaging's SMS subscriber
   });
 
   it('emits an ES module with the createRequire banner and a source map', () => {
@@ -61,6 +61,56 @@ describe('function bundles', () => {
       const external = specifiers.filter((s) => !s.startsWith('node:') && !builtins.has(s));
       expect(external, fn).toEqual([]);
     }
+  });
+
+  it('ships no OpenAPI generator, no zod locale and, outside the delivery pipeline, no SQS or provider client (lean bundles)', () => {
+    const deliveryPipeline = /Dispatcher|DeliveryQueue|Sweeper/i;
+    let checked = 0;
+    for (const [fn, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      // zod-to-openapi: the document is generated at build time (docs/openapi.json), `.openapi()` is a no-op in a bundle.
+      expect(code.includes('please specify the OpenAPI type manually'), `${fn}: zod-to-openapi`).toBe(false);
+      // `import { z } from 'zod'` pulls in the whole namespace, every locale with it; `import * as z` keeps what is used.
+      expect(code.includes('אובייקט'), `${fn}: all of zod (its locales)`).toBe(false);
+      if (!deliveryPipeline.test(fn)) {
+        expect(code.includes('"AmazonSQS"'), `${fn}: the SQS client`).toBe(false);
+        expect(code.includes('SimpleEmailService_v2'), `${fn}: the SES client`).toBe(false);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(Object.keys(functionEntries).length - 1);
+  });
+
+  it('every bundle but the delivery pipeline stays within 1.5× of the SDK it needs (no more than 1.6 MB)', () => {
+    // The benchmark (npm run bench -- bundles) compares each bundle with the bare one-GetItem handler;
+    // this only guards against a regression back to the whole of zod or every client in every function.
+    for (const [fn, dir] of bundles) {
+      expect(readFileSync(join(dir, 'index.mjs')).length, fn).toBeLessThan(1_600_000);
+    }
+  });
+
+  it('every bundled function loads on Node (schemas built with the bundle\'s no-op .openapi()), and meta serves the generated document', async () => {
+    process.env['TABLE_NAME'] ??= 'bundling-test';
+    let loaded = 0;
+    for (const [fn, dir] of bundles) {
+      const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+      expect(typeof mod.handler, fn).toBe('function');
+      loaded++;
+    }
+    expect(loaded).toBe(bundles.size);
+    const [, metaDir] = [...bundles].find(([fn]) => /Meta/i.test(fn))!;
+    const meta = (await import(pathToFileURL(join(metaDir, 'index.mjs')).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const get = (path: string) =>
+      meta.handler(
+        { version: '2.0', routeKey: `GET ${path}`, rawPath: path, rawQueryString: '', headers: {}, requestContext: { requestId: 'r', http: { method: 'GET', path } }, isBase64Encoded: false },
+        { awsRequestId: 'r', functionName: 'meta', getRemainingTimeInMillis: () => 1000 },
+      );
+    expect((await get('/health')).statusCode).toBe(200);
+    const doc = await get('/v1/openapi.json');
+    expect(doc.statusCode).toBe(200);
+    expect(JSON.parse(doc.body)).toEqual(JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')));
   });
 
   it('the bundled Cognito trigger loads on Node and adds the tenant claims', async () => {

@@ -11,7 +11,7 @@ import { decodeDeliveryRef } from '../../adapters/sqs/delivery-message.js';
 import { logger } from '../../logger.js';
 import { dispatchDelivery, RetryLater, type DispatchDeps } from '../../use-cases/dispatch.js';
 import { afterErrorDelaySeconds, type DeliveryQueue, queueDelaySeconds } from '../../use-cases/delivery-queue.js';
-import { deliveryQueue, dispatchDeps, flushDeliveryMetrics } from '../../wiring.js';
+import { deliveryQueue, dispatchDeps, flushDeliveryMetrics } from '../../delivery-wiring.js';
 
 export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

@@ -5,7 +5,7 @@
  */
 import { logger } from '../../logger.js';
 import { sweepDeliveries, type SweepDeps } from '../../use-cases/sweep.js';
-import { flushDeliveryMetrics, sweepDeps } from '../../wiring.js';
+import { flushDeliveryMetrics, sweepDeps } from '../../delivery-wiring.js';
 
 export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined) => async () => {
   try {

@@ -8,7 +8,7 @@ import { InMemoryDeliveryStore, scriptedSenders } from '../use-cases/dispatch-fa
 import { lambdaContext } from '../stream/stream-event.js';
 
 // The composition root is not loaded: the consumer gets fakes.
-vi.mock('../../../lambdas/wiring.js', () => ({ deliveryQueue: {}, dispatchDeps: {}, flushDeliveryMetrics: () => undefined }));
+vi.mock('../../../lambdas/delivery-wiring.js', () => ({ deliveryQueue: {}, dispatchDeps: {}, flushDeliveryMetrics: () => undefined }));
 const { deliveryConsumer } = await import('../../../lambdas/handlers/queue/delivery-consumer.js');
 
 const messageId = '01JNQ8R60000000000000000AA';
