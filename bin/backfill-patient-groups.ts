@@ -1,0 +1,71 @@
+/**
+ * npx tsx bin/backfill-patient-groups.ts --table <table name> [--endpoint <url>] [--dry-run]
+ *
+ * Once per table, when broadcasts that read a patient's groups from the `GROUPS` item beside the
+ * patient (P#<p>#PATIENT#<id> / GROUPS) are first deployed: memberships made before then have only
+ * the reverse link (P#<p>#PATIENT#<id> / GROUP#<gid>). This reads every reverse link of a patient
+ * (a Scan: an operator's one-off, never a request path) and adds its group to the patient's
+ * `GROUPS` item (`ADD groupIds`: running it again changes nothing). Prints counts only (no PHI).
+ * Uses the default AWS credentials and region.
+ */
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+export interface BackfillOptions {
+  table: string;
+  endpoint?: string;
+  dryRun: boolean;
+}
+
+export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const table = value('--table');
+  if (!table) throw new Error('Usage: bin/backfill-patient-groups.ts --table <table name> [--endpoint <url>] [--dry-run]');
+  const endpoint = value('--endpoint');
+  return { table, ...(endpoint ? { endpoint } : {}), dryRun: argv.includes('--dry-run') };
+}
+
+export async function backfillPatientGroups(doc: DynamoDBDocumentClient, o: BackfillOptions): Promise<{ links: number; written: number }> {
+  let links = 0;
+  let written = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({
+        TableName: o.table,
+        FilterExpression: '#type = :link AND memberType = :patient',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':link': 'GroupLink', ':patient': 'patient' },
+        ProjectionExpression: 'pk, groupId',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const link of page.Items ?? []) {
+      links++;
+      if (o.dryRun) continue;
+      await doc.send(
+        new UpdateCommand({
+          TableName: o.table,
+          Key: { pk: link['pk'], sk: 'GROUPS' },
+          UpdateExpression: 'ADD groupIds :g',
+          ExpressionAttributeValues: { ':g': new Set([link['groupId'] as string]) },
+        }),
+      );
+      written++;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { links, written };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const o = parseBackfillArgs(process.argv.slice(2));
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(o.endpoint ? { endpoint: o.endpoint } : {}));
+  const { links, written } = await backfillPatientGroups(doc, o);
+  process.stdout.write(`${links} patient group links found, ${written} written${o.dryRun ? ' (dry run)' : ''}\n`);
+  doc.destroy();
+}
