@@ -241,3 +241,55 @@ describe('broadcast counts follow receipts', () => {
     expect(after.body.counts).toMatchObject({ queued: 0, sent: 1, delivered: 1, failed: 0 });
   });
 });
+
+describe('inbound files', () => {
+  it('an email attachment becomes an attachment of the message (downloadable by staff); a refused one is noted', async () => {
+    const p = await newPractice();
+    const staff = await p.staff('receptionist', ['send_messages']);
+    const inboundAddress = `in-${ulid().toLowerCase()}@clinic.example.com`;
+    expect((await call('PATCH', '/v1/settings/channels', { token: p.admin.token, body: { inboundEmailAddresses: [inboundAddress] } })).status).toBe(200);
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    const mime = [
+      `From: sender-${ulid().toLowerCase()}@example.com`,
+      `To: ${inboundAddress}`,
+      'Subject: My insurance card',
+      'MIME-Version: 1.0',
+      `Message-ID: <${ulid()}@example.com>`,
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'Here is my insurance card.',
+      '--b1',
+      'Content-Type: image/png; name="card.png"',
+      'Content-Disposition: attachment; filename="card.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      png,
+      '--b1',
+      'Content-Type: application/x-msdownload; name="run.exe"',
+      'Content-Disposition: attachment; filename="run.exe"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const message = JSON.parse(fixtureJson('sns-notification-ses-inbound.json').Message);
+    message.receipt.recipients = [inboundAddress];
+    message.mail.messageId = ulid().toLowerCase();
+    message.content = mime;
+    expect((await postSns(snsNotification(message))).status).toBe(204);
+    const inbox = async () => (await call('GET', '/v1/conversations', { token: staff.token })).body.items as any[];
+    const [conversation] = await eventually('the conversation', inbox, (items) => items.length === 1);
+    const [m] = (await call('GET', `/v1/conversations/${conversation.id}/messages`, { token: staff.token })).body.items as any[];
+    expect(m.attachments).toEqual([{ id: expect.any(String), fileName: 'card.png', contentType: 'image/png', size: Buffer.from(png, 'base64').byteLength }]);
+    expect(m.body).toMatch(/^Here is my insurance card\.\s*\n\n\[1 attachment could not be accepted/);
+    expect(m.body).not.toContain('run.exe');
+    const download = await call('GET', `/v1/attachments/${m.attachments[0].id}`, { token: staff.token });
+    expect(download.status).toBe(200);
+    const other = await newPractice();
+    expect((await call('GET', `/v1/attachments/${m.attachments[0].id}`, { token: other.admin.token })).status).toBe(404);
+  });
+});
