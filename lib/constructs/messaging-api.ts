@@ -15,8 +15,12 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { routeKey, type Route } from '../routes.js';
+
+/** Per-route throttle of each provider webhook route (requests per second, burst). */
+export const WEBHOOK_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** What the API needs of a route record: where it is, who may call it, which function serves it. */
 export type ApiRoute = Pick<Route, 'method' | 'path' | 'auth'> & { readonly fn: string };
@@ -137,6 +141,7 @@ export class MessagingApi extends Construct {
       return integration;
     };
 
+    const webhookRouteKeys: string[] = [];
     for (const route of props.routes) {
       if (route.path.startsWith('/dev/') || route.path === '/dev') {
         throw new Error(`Route ${routeKey(route)}: /dev routes exist only in the local runtime`);
@@ -149,6 +154,7 @@ export class MessagingApi extends Construct {
       });
       if (!created) throw new Error(`Route ${routeKey(route)} was not created`);
       this.routes.set(routeKey(route), created);
+      if (route.auth === 'webhook') webhookRouteKeys.push(routeKey(route));
       if (route.auth !== 'jwt') {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -159,6 +165,20 @@ export class MessagingApi extends Construct {
         });
       }
     }
+    this.throttleWebhooks(webhookRouteKeys);
+  }
+
+  /**
+   * Webhook routes have no authorizer: each gets its own stage throttle (a flood of forged
+   * requests, each answered 401 after a signature check, cannot use up the API's budget).
+   */
+  private throttleWebhooks(routeKeys: readonly string[]): void {
+    if (routeKeys.length === 0) return;
+    const cfn = this.stage.node.defaultChild as CfnStage;
+    // RouteSettings is a JSON map in CloudFormation: its values keep CloudFormation's own casing.
+    cfn.routeSettings = Object.fromEntries(
+      routeKeys.map((key) => [key, { ThrottlingBurstLimit: WEBHOOK_THROTTLE.burstLimit, ThrottlingRateLimit: WEBHOOK_THROTTLE.rateLimit }]),
+    );
   }
 
   /** The invoke URL of the `$default` stage. */

@@ -21,6 +21,7 @@ import type { ApiRoute } from '../constructs/messaging-api.js';
 import { functionEntries, routes as routeTable } from '../routes.js';
 import { type StreamConsumer, streamConsumers as consumerTable } from '../stream-consumers.js';
 import type { StageConfig } from './config.js';
+import { WebhookInbound } from '../constructs/webhook-inbound.js';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: StageConfig;
@@ -61,6 +62,8 @@ export class ServiceStack extends Stack {
   /** The delivery queue and its consumer (the one function that sends to providers). */
   readonly deliveryQueue: DeliveryQueue;
   readonly deliveryDashboard: DeliveryDashboard;
+  /** Webhook secrets, inbound topics and the inbound mail bucket (present when the route table has the webhooks function). */
+  readonly inbound?: WebhookInbound;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -175,6 +178,38 @@ export class ServiceStack extends Stack {
       throttleRateLimit: config.throttleRateLimit,
       corsOrigins: config.corsOrigins,
     });
+
+    // Inbound: webhook secrets, the SES and End User Messaging topics, the inbound mail bucket (docs/webhooks.md).
+    const webhooks = this.handlers.get('webhooks');
+    if (webhooks) {
+      this.inbound = new WebhookInbound(this, 'Inbound', {
+        stage: config.stage,
+        logKey: props.key,
+        logRetention: config.logRetention,
+        retainLogs: config.isProduction,
+        accessLogRetentionDays: config.logRetention,
+        webhooks,
+        apiUrl: this.api.url,
+        configurationSet: this.emailConfigurationSet,
+        whatsappTokenSecret: props.whatsappTokenSecret,
+        environment: { TABLE_NAME: props.table.tableName, ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName },
+        // Inbound files become attachments (files/<practice>/...) from either function.
+        grantData: (fn) => {
+          this.grantDataAccess('webhooks', fn, props);
+          grantAttachmentAccess(fn, props.attachmentsBucket);
+        },
+        ...(config.reservedConcurrency !== undefined ? { reservedConcurrency: config.reservedConcurrency } : {}),
+      });
+      grantAttachmentAccess(webhooks, props.attachmentsBucket);
+      new CfnOutput(this, 'SesInboundTopicArn', { value: this.inbound.sesInboundTopic.topicArn, description: 'SNS topic of SES inbound mail (receipt rule S3 action notification)' });
+      new CfnOutput(this, 'SesEventsTopicArn', { value: this.inbound.sesEventsTopic.topicArn, description: 'SNS topic of SES delivery, bounce and complaint events' });
+      new CfnOutput(this, 'SmsInboundTopicArn', { value: this.inbound.smsInboundTopic.topicArn, description: 'SNS topic to set as the two-way SMS destination of End User Messaging numbers' });
+      new CfnOutput(this, 'InboundMailBucketName', { value: this.inbound.inboundBucket.bucketName, description: 'Bucket the SES receipt rule writes raw inbound mail to (prefix inbound/)' });
+      new CfnOutput(this, 'TwilioAuthTokenSecretArn', { value: this.inbound.twilioSecret.secretArn, description: 'Secret to put the Twilio auth token in' });
+      new CfnOutput(this, 'WhatsAppWebhookSecretArn', { value: this.inbound.whatsappWebhookSecret.secretArn, description: 'Secret holding the WhatsApp appSecret (put it) and verifyToken (generated; give it to Meta)' });
+      new CfnOutput(this, 'TwilioWebhookUrl', { value: `${this.api.url}webhooks/sms/twilio`, description: 'Twilio messaging webhook and status callback URL' });
+      new CfnOutput(this, 'WhatsAppWebhookUrl', { value: `${this.api.url}webhooks/whatsapp`, description: 'Meta WhatsApp callback URL' });
+    }
 
     const watched = new Map<string, IFunction>(
       [...this.handlers].map(([group, handler]) => [`${pascal(group)}Handler`, handler.function]),
