@@ -94,6 +94,10 @@ describe('quarantine', () => {
     expect((await call('GET', `/v1/quarantine?from=${today}&to=${today}`, { token: p.admin.token })).body.items).toHaveLength(1);
     expect((await call('GET', '/v1/quarantine?to=2020-01-01', { token: p.admin.token })).body.items).toHaveLength(0);
     expectProblem(await call('GET', '/v1/quarantine', { token: p.staff.token }), 403, 'forbidden');
+    expectProblem(await call('GET', '/v1/quarantine?from=2026-02-30', { token: p.admin.token }), 400, 'validation_failed');
+    expectProblem(await call('GET', '/v1/quarantine?from=2026-03-02&to=2026-03-01', { token: p.admin.token }), 400, 'validation_failed');
+    expectProblem(await call('GET', `/v1/quarantine?blockId=${'x'.repeat(200)}`, { token: p.admin.token }), 400, 'validation_failed');
+    expectProblem(await call('GET', '/v1/suppressions?channel=fax', { token: p.admin.token }), 400, 'validation_failed');
     const other = await newPractice();
     expect((await call('GET', `/v1/quarantine?blockId=${block.body.id}`, { token: other.admin.token })).body.items).toHaveLength(0);
   });
