@@ -119,7 +119,7 @@ describe('Idempotency: a committed create keeps its answer', () => {
     const patient = await directoryUc.createPatient(wiring.directoryDeps, caller, { name: 'Di Note', status: 'active' }, settings);
     await wiring.directoryDeps.directory.createStaff(practiceId, {
       id: caller.id,
-      name: caller.name,
+      name: 'Admin',
       email: null,
       phone: null,
       role: 'admin',
