@@ -406,6 +406,13 @@ try {
     process.stdout.write(`${markdown}\n`);
     process.exit(ok ? 0 : 1);
   }
+  // `npm run bench -- inbound`: signed inbound SMS per second through the Twilio route, DynamoDB calls per message (bench/inbound.ts).
+  if (process.argv.includes('inbound')) {
+    const { runInbound } = await import('./inbound.js');
+    const { markdown, ok } = await runInbound();
+    process.stdout.write(`${markdown}\n`);
+    process.exit(ok ? 0 : 1);
+  }
   // `npm run bench -- attachments`: a 10 MB upload + complete, and the bytes complete read (bench/attachments.ts).
   if (process.argv.includes('attachments')) {
     const { runAttachments } = await import('./attachments.js');
