@@ -86,6 +86,7 @@ describe('Chat settings: groups', () => {
     expect(await effective(p, patient)).toEqual({
       directMessaging: { value: false, source: 'group' },
       communityChat: { value: true, source: 'practice' },
+      emailNotifications: { value: true, source: 'practice' },
     });
     const refused = await startDirect(receptionist.token, patient);
     expectProblem(refused, 422, 'chat_disabled');
@@ -112,6 +113,7 @@ describe('Chat settings: groups', () => {
     expect(await effective(p, patient)).toEqual({
       directMessaging: { value: true, source: 'group' },
       communityChat: { value: false, source: 'group' },
+      emailNotifications: { value: true, source: 'practice' },
     });
   });
 
@@ -147,7 +149,7 @@ describe('Chat settings: the practice default', () => {
     const p = await newPractice();
     const receptionist = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
     const initial = await call('GET', '/v1/settings/chat', { token: receptionist.token });
-    expect(initial.body).toEqual({ directMessaging: true, communityChat: true, changes: [], updatedAt: null });
+    expect(initial.body).toEqual({ directMessaging: true, communityChat: true, emailNotifications: true, changes: [], updatedAt: null });
     const body = { directMessaging: false, communityChat: true, applyTo: 'all' };
     expectProblem(await call('PATCH', '/v1/settings/chat', { token: receptionist.token, body }), 403, 'forbidden');
     const patient = await p.patient();
@@ -186,11 +188,13 @@ describe('Chat settings: the practice default', () => {
     await after(ownSetting.body.createdAt);
     await call('PATCH', '/v1/settings/chat', { token: p.admin.token, body: { directMessaging: true, communityChat: false, applyTo: 'new' } });
     const all = await call('PATCH', '/v1/settings/chat', { token: p.admin.token, body: { directMessaging: false, communityChat: false, applyTo: 'all' } });
-    expect(all.body.changes).toEqual([{ directMessaging: false, communityChat: false, applyTo: 'all', at: expect.any(String) }]);
+    // emailNotifications left out: the change records the value in force (on).
+    expect(all.body.changes).toEqual([{ directMessaging: false, communityChat: false, emailNotifications: true, applyTo: 'all', at: expect.any(String) }]);
 
     expect(await effective(p, plain)).toEqual({
       directMessaging: { value: false, source: 'practice' },
       communityChat: { value: false, source: 'practice' },
+      emailNotifications: { value: true, source: 'practice' },
     });
     expect((await effective(p, ownSetting)).directMessaging).toEqual({ value: true, source: 'patient' });
     expectProblem(await startDirect(receptionist.token, plain), 422, 'chat_disabled');
