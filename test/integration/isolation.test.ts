@@ -63,6 +63,7 @@ function bodyFor(route: Route, ids: Scene['ids']): unknown {
     'POST /v1/contacts/block': { contactIds: [ids.contacts] },
     'POST /v1/contacts': { name: 'Someone', groupIds: [ids.groups] },
     'POST /v1/broadcasts': { channel: 'portal', subject: 'News', body: BODY, audience: { patientIds: [ids.patients] } },
+    'POST /v1/broadcasts/preview': { channel: 'sms', audience: { patientIds: [ids.patients], groupIds: [ids.groups] } },
   };
   return bodies[routeName(route)];
 }
