@@ -152,16 +152,17 @@ describe('Starting a conversation: participants', () => {
     expectProblem(await start(receptionist.token, portal([st(receptionist)])), 400, 'validation_failed');
   });
 
-  it('allows 15 participants including the caller, not 16', async () => {
+  it('allows more than one transaction of participants (API.md v1.1: at least 500; was 15), not more than 500 named', async () => {
     const p = await newPractice();
     const receptionist = await p.staff('receptionist');
     const others: Actor[] = [];
     for (let i = 0; i < 15; i++) others.push(await p.staff('biller'));
-    const fifteen = await start(receptionist.token, portal(others.slice(0, 14).map(st)));
-    expect(fifteen.status).toBe(201);
-    expect(fifteen.body.conversation.participants).toHaveLength(15);
     const sixteen = await start(receptionist.token, portal(others.map(st)));
-    expectProblem(sixteen, 400, 'validation_failed');
+    expect(sixteen.status).toBe(201);
+    expect(sixteen.body.conversation.participants).toHaveLength(16);
+    // 500 people including the caller at most (test/integration/participants-at-scale.test.ts starts one of 500).
+    const tooMany = Array.from({ length: 501 }, (_, i) => ({ type: 'staff', id: `01STAFF${String(i).padStart(19, '0')}` }));
+    expectProblem(await start(receptionist.token, portal(tooMany)), 400, 'validation_failed');
   });
 
   it('answers 404 for a participant who is not in the practice', async () => {
