@@ -12,6 +12,7 @@ import { DynamoMessageRepository } from './adapters/dynamo/message-repository.js
 import { DynamoCorrespondenceRepository } from './adapters/dynamo/correspondence-repository.js';
 import { DynamoNoteRepository } from './adapters/dynamo/note-repository.js';
 import { DynamoDirectoryRepository } from './adapters/dynamo/directory-repository.js';
+import { requestCachedDirectory } from './adapters/dynamo/request-cached-directory.js';
 import { DynamoAuditTrail } from './adapters/dynamo/audit-trail.js';
 import type { CallerDirectory } from './http/auth.js';
 import type { HttpFunctionOptions } from './http/http-function.js';
@@ -33,7 +34,8 @@ import type { BulkDeps } from './use-cases/conversations/bulk.js';
 import { conversationBulkReads } from './adapters/dynamo/conversation-bulk-reads.js';
 import { DynamoDraftRepository } from './adapters/dynamo/draft-repository.js';
 
-const directory = new DynamoDirectoryRepository();
+/** Staff and patient records read once per request (the auth step's read serves the use case too). */
+const directory = requestCachedDirectory(new DynamoDirectoryRepository());
 const contactRepository = new DynamoContactRepository();
 const groupRepository = new DynamoGroupRepository();
 /** Effective chat (own, else groups, else the practice default by creation time), for patient records and send rules. */

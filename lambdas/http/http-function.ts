@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import type { Caller } from '../domain/caller.js';
 import { DomainError, routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
 import { logger } from '../logger.js';
+import { inRequestScope } from '../request-scope.js';
 import { resolveCaller, type CallerDirectory } from './auth.js';
 import type { Idempotent } from './idempotency.js';
 import { problemErrors } from './problem.js';
@@ -155,7 +156,9 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
   }
 
-  const serve = async (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => {
+  // Each event in its own request scope: reads cached for one request (lambdas/request-scope.ts) end with it.
+  const serve = (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => inRequestScope(() => serveInScope(event, context));
+  const serveInScope = async (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => {
     const entry = byKey.get(event.routeKey);
     if (!entry) throw routeNotFound();
     const { spec, impl } = entry;
