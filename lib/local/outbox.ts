@@ -9,6 +9,8 @@ export interface OutboxEntry {
   body: string;
   providerMessageId: string;
   at: string;
+  /** SMS / WhatsApp: the practice's number or phone-number id it went out from, when not the default. */
+  from?: string;
   /** The files it carried (email MIME parts, WhatsApp media): name, type and size. */
   attachments?: { fileName: string; contentType: string; size: number }[];
 }
@@ -40,9 +42,10 @@ export async function readOutbox(sesEndpoint: string, filter: { channel?: string
         : {}),
     })),
   );
-  const local: OutboxEntry[] = localOutboxEntries().map(({ channel, to, body, providerMessageId, at, attachments }) => ({
+  const local: OutboxEntry[] = localOutboxEntries().map(({ channel, to, from, body, providerMessageId, at, attachments }) => ({
     channel,
     to,
+    ...(from ? { from } : {}),
     body,
     providerMessageId,
     at,
