@@ -135,10 +135,10 @@ export class ServiceStack extends Stack {
       sending,
       concurrency: config.deliveryConcurrency,
     });
+    grantAttachmentRead(this.deliveryQueue.handler, props.attachmentsBucket);
     for (const consumer of consumers) {
       const id = `${pascal(consumer.name)}StreamConsumer`;
       if (this.node.tryFindChild(id)) throw new Error(`Two stream consumers are named "${consumer.name}"`);
-    grantAttachmentRead(this.deliveryQueue.handler, props.attachmentsBucket);
       this.streamConsumers.set(
         consumer.name,
         new StreamConsumerFunction(this, id, {
@@ -285,6 +285,7 @@ export class ServiceStack extends Stack {
     grantTableAccess(handler, props.table, props.key);
     if ((props.attachmentFunctions ?? ATTACHMENT_FUNCTIONS).includes(group)) {
       grantAttachmentAccess(handler, props.attachmentsBucket);
+      if (props.config.malwareProtection) handler.function.addEnvironment('MALWARE_SCAN', 'on');
     }
   }
 }
@@ -296,4 +297,3 @@ function pascal(name: string): string {
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
 }
-      if (props.config.malwareProtection) handler.function.addEnvironment('MALWARE_SCAN', 'on');
