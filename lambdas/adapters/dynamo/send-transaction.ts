@@ -11,7 +11,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { conflict } from '../../domain/errors.js';
 import { pendingAnswer, type PendingAnswer } from '../../http/idempotency.js';
-import { PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
+import { DraftGone, PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
 import { splitPlan, type SplitPlan } from '../../use-cases/conversations/participants-fanout.js';
 import { dynamo, tableName } from './client.js';
 import { conversationItem, deliveryItem, statePut, stateSendUpdate } from './conversation-items.js';
@@ -64,7 +64,26 @@ const lateItems = (practiceId: string, { plan, deliveryCount, chunks }: SplitPla
   ...messageWrites(practiceId, plan, deliveryCount),
   ...correspondenceWrites(practiceId, plan),
   ...chunkWrites(practiceId, chunks),
+  ...draftWrites(practiceId, plan),
 ];
+
+/** The draft a send is made from, deleted with it; a draft already gone cancels the send (sent at most once). */
+const draftWrites = (practiceId: string, { fromDraft }: SendPlan): TransactItem[] =>
+  fromDraft
+    ? [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.draft(practiceId, fromDraft.author.type, fromDraft.author.id, fromDraft.id),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ]
+    : [];
+
+/** The cancellation was the draft's: it was sent or deleted meanwhile. */
+const draftWasGone = (items: TransactItem[], error: TransactionCanceledException): boolean =>
+  items.some((item, i) => item.Delete !== undefined && error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed');
 
 /** Participant chunks of a large send: each is fanned out off the stream. */
 const chunkWrites = (practiceId: string, chunks: SplitPlan['chunks']): TransactItem[] =>
@@ -169,7 +188,7 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 /** Writes the plan atomically; `PairTaken` when an exclusive pair exists, `WriteConflict` when raced. */
 export async function sendPlan(practiceId: string, whole: SendPlan): Promise<void> {
-  const split = splitPlan(whole, MAX_TRANSACTION_ITEMS);
+  const split = splitPlan(whole, MAX_TRANSACTION_ITEMS - (whole.fromDraft ? 1 : 0));
   const { plan } = split;
   const items: TransactItem[] = [
     conversationWrite(practiceId, plan),
@@ -189,11 +208,13 @@ export async function sendPlan(practiceId: string, whole: SendPlan): Promise<voi
     });
   }
   items.push(...chunkWrites(practiceId, split.chunks));
+  items.push(...draftWrites(practiceId, plan));
   const answer = plan.answer === undefined ? null : pendingAnswer(plan.answer);
   try {
     await write(items, answer);
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
+    if (draftWasGone(items, error)) throw new DraftGone();
     const reasons = error.CancellationReasons ?? [];
     for (let i = 0; i < plan.pairs.length; i++) {
       if (reasons[pairIndex + i]?.Code === 'ConditionalCheckFailed') {
@@ -207,6 +228,7 @@ export async function sendPlan(practiceId: string, whole: SendPlan): Promise<voi
         await write(lateItems(practiceId, split), answer);
         return;
       } catch (late) {
+        if (late instanceof TransactionCanceledException && draftWasGone(lateItems(practiceId, split), late)) throw new DraftGone();
         throw late instanceof TransactionCanceledException ? raced(late) : late;
       }
     }

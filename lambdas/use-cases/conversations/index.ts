@@ -15,6 +15,7 @@ export { patientFacts } from './facts.js';
 export { newMessage, statesAfter, type NewMessage } from './new-message.js';
 export { messageView, type ConversationView, type MessageView } from './views.js';
 export {
+  DraftGone,
   PairTaken,
   WriteConflict,
   type AttachmentCatalog,
@@ -26,6 +27,7 @@ export {
   type CorrespondenceRepository,
   type DeliveryRecord,
   type DeliveryStatus,
+  type DraftRef,
   type InboxEntry,
   type InboxQuery,
   type MessageRecord,

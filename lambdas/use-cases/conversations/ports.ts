@@ -103,6 +103,21 @@ export interface SendPlan {
    * (nobody joined meanwhile), not only while its activity is older than this message.
    */
   readParticipants?: number;
+  /** The draft this send is made from: deleted in the same transaction, so a draft is sent at most once. */
+  fromDraft?: DraftRef;
+}
+
+/** A draft as a send names it: its author and id. */
+export interface DraftRef {
+  author: PartyRef;
+  id: string;
+}
+
+/** The draft a send was made from was sent (or deleted) meanwhile: nothing was written. */
+export class DraftGone extends Error {
+  constructor() {
+    super('draft gone');
+  }
 }
 
 export interface InboxQuery extends PageRequest {

@@ -8,7 +8,7 @@ import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, conversationFacts, isParty, loadConversation, selfParty } from './facts.js';
 import { newMessage } from './new-message.js';
 import { replyStates } from './participants.js';
-import type { ConversationDeps } from './ports.js';
+import type { ConversationDeps, DraftRef } from './ports.js';
 import { messageView, visibleTo } from './views.js';
 
 export interface ReplyInput {
@@ -26,7 +26,8 @@ export interface ReplyInput {
  * Collisions inside DynamoDB are sent again; anything else re-reads and decides again with
  * jitter; past the bound (~4 s of waiting), 429 conversation_busy.
  */
-export async function reply(deps: ConversationDeps, caller: Caller, id: string, input: ReplyInput) {
+/** `fromDraft`: the draft this reply sends (deleted with the write; see SendPlan). */
+export async function reply(deps: ConversationDeps, caller: Caller, id: string, input: ReplyInput, fromDraft?: DraftRef) {
   const attachmentIds = input.attachmentIds ?? [];
   return retryOnConflict(async () => {
     const c = await loadConversation(deps, caller, id);
@@ -58,6 +59,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
       pairs: [],
       answer,
       readParticipants: c.participants.length,
+      ...(fromDraft ? { fromDraft } : {}),
     });
     return answer;
   }, busyConversation);

@@ -19,7 +19,7 @@ import { assertAttachments, planDeliveries } from './deliveries.js';
 import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
 import { newMessage } from './new-message.js';
 import { expandRoles, startStates, type NamedParticipant, type PersonRef } from './participants.js';
-import { PairTaken, type ConversationDeps, type ConversationRecord } from './ports.js';
+import { PairTaken, type ConversationDeps, type ConversationRecord, type DraftRef } from './ports.js';
 import { conversationView, messageView, visibleTo } from './views.js';
 
 export interface StartInput {
@@ -50,7 +50,8 @@ function othersOf(caller: Caller, named: readonly PersonRef[]): PersonRef[] {
   return others;
 }
 
-export async function startConversation(deps: ConversationDeps, caller: Caller, input: StartInput) {
+/** `fromDraft`: the draft this start sends (deleted with the write; see SendPlan). */
+export async function startConversation(deps: ConversationDeps, caller: Caller, input: StartInput, fromDraft?: DraftRef) {
   const kind = input.kind ?? 'direct';
   const attachmentIds = input.attachmentIds ?? [];
   requireSendPermission(caller);
@@ -114,7 +115,16 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
   };
   await deps.attachments.markAttached(caller.practiceId, attachmentIds, conversation.id, message.id);
   try {
-    await deps.conversations.send(caller.practiceId, { conversation, isNew: true, message, states, correspondenceOf: patientIds, pairs, answer });
+    await deps.conversations.send(caller.practiceId, {
+      conversation,
+      isNew: true,
+      message,
+      states,
+      correspondenceOf: patientIds,
+      pairs,
+      answer,
+      ...(fromDraft ? { fromDraft } : {}),
+    });
   } catch (error) {
     if (error instanceof PairTaken) {
       const existing = await deps.conversations.pairConversation(caller.practiceId, error.providerId, error.patientId);

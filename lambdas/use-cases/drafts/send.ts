@@ -1,16 +1,14 @@
 /**
  * Sending a draft: as a new conversation (the start use case) or, with `conversationId`, as a
  * reply (the reply use case), so every rule of those routes applies at send time. The draft is
- * deleted once the send has committed; a refused send keeps it.
- *
- * A retry with the same Idempotency-Key gets the first answer (it is written in the send's own
- * transaction). After a successful send the draft is gone, so sending it again is 404, never a
- * second message. The one window left: a crash after the send committed and before the draft
- * was deleted leaves the draft in place (see docs/data-model.md, Drafts).
+ * deleted in the send's own transaction (a refused send keeps it): a draft is sent at most once,
+ * whatever crashes and however many sends of it race — the second finds it gone and is 404.
+ * A retry with the same Idempotency-Key gets the first answer (written in that transaction too).
  */
 import type { Caller } from '../../domain/caller.js';
-import { validationFailed, type FieldError } from '../../domain/errors.js';
+import { notFound, validationFailed, type FieldError } from '../../domain/errors.js';
 import { reply, startConversation, type ReplyInput, type StartInput } from '../conversations/index.js';
+import { DraftGone, type DraftRef } from '../conversations/ports.js';
 import { selfParty } from '../conversations/facts.js';
 import { ownDraft } from './drafts.js';
 import type { DraftDeps, DraftRecord } from './ports.js';
@@ -30,10 +28,19 @@ export async function sendDraft(deps: DraftDeps, caller: Caller, id: string) {
   const draft = await ownDraft(deps, caller, id);
   const missing = missingFields(draft);
   if (missing.length > 0) throw validationFailed(missing, 'The draft is not complete enough to send.');
-  let answer;
+  const fromDraft = { author: selfParty(caller), id: draft.id };
+  try {
+    return await sendAs(deps, caller, draft, fromDraft);
+  } catch (error) {
+    if (error instanceof DraftGone) throw notFound('Draft');
+    throw error;
+  }
+}
+
+async function sendAs(deps: DraftDeps, caller: Caller, draft: DraftRecord, fromDraft: DraftRef) {
   if (draft.conversationId) {
     const input = { body: draft.body as string, ...(draft.attachmentIds ? { attachmentIds: draft.attachmentIds } : {}), ...formatOf(draft) };
-    answer = await reply(deps, caller, draft.conversationId, input satisfies ReplyInput);
+    return reply(deps, caller, draft.conversationId, input satisfies ReplyInput, fromDraft);
   } else {
     const input = {
       channel: draft.channel as StartInput['channel'],
@@ -43,8 +50,6 @@ export async function sendDraft(deps: DraftDeps, caller: Caller, id: string) {
       ...(draft.attachmentIds ? { attachmentIds: draft.attachmentIds } : {}),
       ...formatOf(draft),
     };
-    answer = await startConversation(deps, caller, input satisfies StartInput);
+    return startConversation(deps, caller, input satisfies StartInput, fromDraft);
   }
-  await deps.drafts.delete(caller.practiceId, selfParty(caller), draft.id);
-  return answer;
 }

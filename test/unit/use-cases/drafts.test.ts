@@ -63,6 +63,8 @@ beforeEach(() => {
   f.directory.addStaff('receptionist', 'receptionist-2');
   drafts = new InMemoryDrafts();
   deps = { ...f.deps, drafts };
+  // The send deletes its draft in its own write, as the send transaction does.
+  f.conversations.consumeDraft = (ref) => drafts.byKey.delete(`${ref.author.type}:${ref.author.id}|${ref.id}`);
 });
 
 describe('Drafts (use cases on in-memory ports)', () => {
@@ -90,6 +92,16 @@ describe('Drafts (use cases on in-memory ports)', () => {
     expect(drafts.byKey.size).toBe(0);
     expect((await refusal(sendDraft(deps, receptionist, d.id))).kind).toBe('not_found');
     expect(f.conversations.sent).toHaveLength(1);
+  });
+
+  it('is sent at most once: the draft is deleted in the send’s own write, so a second send racing the first finds it gone (404) and writes nothing', async () => {
+    const d = await createDraft(deps, receptionist, { channel: 'portal', subject: 'Results', participants: [{ type: 'patient', id: 'pat' }], body: BODY });
+    const both = await Promise.allSettled([sendDraft(deps, receptionist, d.id), sendDraft(deps, receptionist, d.id)]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = both.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect((refused?.reason as { kind?: string }).kind, String(refused?.reason?.stack ?? refused?.reason)).toBe('not_found');
+    expect(f.conversations.sent).toHaveLength(1);
+    expect(f.conversations.sent[0]!.fromDraft).toEqual({ author: { type: 'staff', id: receptionist.id }, id: d.id });
   });
 
   it('sends as a reply when it names a conversation', async () => {

@@ -8,7 +8,9 @@ import type { DomainError } from '../../../lambdas/domain/errors.js';
 import type { ChatSettings } from '../../../lambdas/domain/chat-settings.js';
 import { defaultChatSettings } from '../../../lambdas/domain/chat-settings.js';
 import {
+  DraftGone,
   PairTaken,
+  type DraftRef,
   WriteConflict,
   type ConversationDeps,
   type ConversationRecord,
@@ -58,8 +60,12 @@ export class InMemoryConversations implements ConversationRepository {
     return this.stateRecords.get(stateKey(id, party)) ?? null;
   }
 
+  /** Deletes the draft a send is made from, in the send's own write; false when it is gone (set by the drafts tests). */
+  consumeDraft?: (ref: DraftRef) => boolean;
+
   async send(_practiceId: string, plan: SendPlan): Promise<void> {
     this.loseRace();
+    if (plan.fromDraft && this.consumeDraft && !this.consumeDraft(plan.fromDraft)) throw new DraftGone();
     const c = plan.conversation;
     const before = this.conversations.get(c.id);
     if (plan.isNew ? before : !before || before.lastMessageAt >= c.lastMessageAt) throw new WriteConflict();
