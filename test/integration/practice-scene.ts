@@ -4,9 +4,10 @@
  * take from it, and a sealed cursor of every list that has a second page. Used by the tests
  * that send every route hostile input (hostile-input, isolation).
  */
-import { type Actor, call, newPractice } from './api-client.js';
+import { type Actor, call, eventually, newPractice } from './api-client.js';
 import { BODY, portal, pt, replied, started } from './conversation-helpers.js';
 import { blocked, contact, group, succeeded } from './fixtures.js';
+import { postTwilio, uniqueNumber } from './webhook-signing.js';
 import { pathParamNames } from '../../lambdas/http/route-record.js';
 import { routes, type Route } from '../../lib/routes.js';
 
@@ -26,6 +27,8 @@ export interface Scene {
     groups: string;
     broadcasts: string;
     drafts: string;
+    attachments: string;
+    suppressions: string;
   };
   /** A sealed `nextCursor` of each list route (by route key) that has a second page, for the admin. */
   cursors: Map<string, string>;
@@ -52,6 +55,8 @@ export function resourceOf(path: string, param: string): keyof Scene['ids'] {
     groups: 'groups',
     broadcasts: 'broadcasts',
     drafts: 'drafts',
+    attachments: 'attachments',
+    suppressions: 'suppressions',
   };
   const kind = known[collection];
   if (!kind) throw new Error(`${path}: no resource for {${param}}`);
@@ -90,6 +95,23 @@ export async function practiceScene(): Promise<Scene> {
   const draft = await succeeded('draft', call('POST', '/v1/drafts', { token: p.admin.token, body: portal([pt(patient)]) }), 201);
   await succeeded('draft', call('POST', '/v1/drafts', { token: p.admin.token, body: { subject: 'Second draft' } }), 201);
 
+  // An upload of the receptionist's (pending: never uploaded), and a number that texted STOP.
+  const attachment = await succeeded(
+    'attachment',
+    call('POST', '/v1/attachments', { token: staff.token, body: { fileName: 'scan.pdf', contentType: 'application/pdf', size: 1024 } }),
+    201,
+  );
+  const sms = uniqueNumber();
+  await succeeded('channels', call('PATCH', '/v1/settings/channels', { token: p.admin.token, body: { smsNumbers: [sms] } }), 200);
+  const sid = `SM${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const stop = new URLSearchParams({ MessageSid: sid, SmsSid: sid, AccountSid: 'AC1', From: uniqueNumber(), To: sms, Body: 'STOP', NumMedia: '0' });
+  await postTwilio(stop.toString());
+  const suppressions = await eventually(
+    'the opt-out',
+    async () => (await call('GET', '/v1/suppressions', { token: p.admin.token })).body?.items ?? [],
+    (items: { id: string }[]) => items.length > 0,
+  );
+
   const scene: Scene = {
     practiceId: p.practiceId,
     admin: p.admin,
@@ -105,6 +127,8 @@ export async function practiceScene(): Promise<Scene> {
       groups: g.id,
       broadcasts: broadcast.id,
       drafts: draft.id,
+      attachments: attachment.id,
+      suppressions: (suppressions[0] as { id: string }).id,
     },
     cursors: new Map(),
   };
