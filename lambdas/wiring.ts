@@ -68,6 +68,7 @@ export const conversationDeps: ConversationDeps = {
   attachments,
   reminders,
   chat,
+  contacts: contactRepository,
   audit,
   now: systemClock,
 };

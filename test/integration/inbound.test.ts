@@ -48,6 +48,18 @@ describe('inbound SMS', () => {
     expect((await call('GET', '/v1/contacts?category=inbound', { token: p.staff.token })).body.items).toHaveLength(1);
   });
 
+  it('staff answer an unknown sender: the reply goes to the contact by SMS, from the practice number', async () => {
+    const p = await practiceWithSms();
+    const from = uniqueNumber();
+    await p.text(from, 'Can I book a cleaning next week?');
+    const [conversation] = await eventually('the conversation', () => p.inbox(), (items) => items.length === 1);
+    const sent = await call('POST', `/v1/conversations/${conversation.id}/messages`, { token: p.staff.token, body: { body: 'Yes, Tuesday at 10 works.' } });
+    expect(sent.status).toBe(201);
+    expect(sent.body.deliveries).toEqual([expect.objectContaining({ recipient: expect.objectContaining({ type: 'contact' }), channel: 'sms', address: from })]);
+    const [sms] = await eventually('the SMS to the contact', () => outbox('sms', from), (items) => items.length === 1);
+    expect(sms).toMatchObject({ to: from, body: 'Yes, Tuesday at 10 works.', from: p.sms });
+  });
+
   it('eight concurrent deliveries of one webhook store one message', async () => {
     const p = await practiceWithSms();
     const from = uniqueNumber();

@@ -4,13 +4,16 @@
  * in-portal delivery plus a no-content notification email. Staff recipients of a portal message
  * get the same notification email. Nobody whose effective `emailNotifications` is false gets
  * one (patients: chat settings; staff: their own, PATCH /v1/me). Blocked addresses are stored
- * as `blocked` and answered with a warning; nothing will be sent to them.
+ * as `blocked` and answered with a warning; nothing will be sent to them. A contact in the
+ * conversation (an inbound sender) gets the message on its channel at their address, like a patient.
  */
 import type { Caller } from '../../domain/caller.js';
 import { channelAddress, type Channel, type PatientFacts } from '../../domain/conversation-policy.js';
 import { assertChannelCarries } from '../../domain/attachment-rules.js';
 import { DomainError } from '../../domain/errors.js';
-import type { AttachedFile, ConversationDeps, DeliveryRecord, PartyRef, Warning } from './ports.js';
+import type { AttachedFile, ContactAddressReader, ConversationDeps, DeliveryRecord, PartyRef, Warning } from './ports.js';
+
+type ContactAddresses = Awaited<ReturnType<ContactAddressReader['getContacts']>>[number];
 
 export async function planDeliveries(
   deps: ConversationDeps,
@@ -20,8 +23,17 @@ export async function planDeliveries(
   recipients: readonly PatientFacts[],
   /** Staff participants (the author is skipped): notified of portal messages by email. */
   staffIds: readonly string[] = [],
+  /** Contacts in the conversation (never on portal: a contact has no portal). */
+  contacts: readonly ContactAddresses[] = [],
 ): Promise<{ deliveries: DeliveryRecord[]; warnings: Warning[] }> {
   const planned: (DeliveryRecord & { blockKey?: string })[] = [];
+  for (const c of contacts) {
+    if (author.type === 'contact' && author.id === c.id) continue;
+    const address = channelAddress(channel, { email: c.email, phone: c.primaryPhone, whatsapp: null });
+    if (!address) continue;
+    const type = channel === 'email' ? 'email' : 'phone';
+    planned.push({ recipient: { type: 'contact', id: c.id }, channel, address, status: 'queued', purpose: 'message', blockKey: `${type}:${address}` });
+  }
   for (const p of recipients) {
     if (author.type === 'patient' && author.id === p.id) continue;
     const recipient: PartyRef = { type: 'patient', id: p.id };

@@ -237,9 +237,16 @@ export interface ConversationDeps {
   reminders: BlockReminderReader;
   /** Effective chat with the patients' groups; without it, groups are not consulted. */
   chat?: ChatSettingsReader;
+  /** The addresses of contacts in a conversation (an inbound sender answered by staff); without it, contacts get no delivery. */
+  contacts?: ContactAddressReader;
   /** Who deleted a conversation (a message's deletion is audited by its own transaction). */
   audit: AuditTrail;
   now: Clock;
+}
+
+/** A contact's addresses, as a reply to them needs (one BatchGetItem). */
+export interface ContactAddressReader {
+  getContacts(practiceId: string, ids: readonly string[]): Promise<{ id: string; email: string | null; primaryPhone: string | null }[]>;
 }
 
 /** A recipient the message will not reach: their address is blocked. */

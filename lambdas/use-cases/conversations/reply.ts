@@ -45,7 +45,9 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const direction = directionOf(caller, participants);
     // The author is never a recipient: planDeliveries skips them.
     const staffIds = participants.filter((p) => p.type === 'staff').map((p) => p.id);
-    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts, staffIds);
+    const contactIds = participants.filter((p) => p.type === 'contact').map((p) => p.id);
+    const contacts = contactIds.length > 0 && deps.contacts ? await deps.contacts.getContacts(caller.practiceId, contactIds) : [];
+    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts, staffIds, contacts);
     const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachments: files, deliveries });
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.attachments.markAttached(caller.practiceId, attachmentIds, c.id, message.id);
