@@ -1,12 +1,12 @@
 /**
  * An inbound email's MIME, parsed with postal-mime: the sender, subject, the text part (or the
- * HTML turned to text with sanitize-html when there is no text part), the Message-IDs it answers
+ * HTML turned to text by the rich-text rule when there is no text part), the Message-IDs it answers
  * (`In-Reply-To`, `References`) and its files, whose bytes are already in hand.
  */
 import PostalMime from 'postal-mime';
-import sanitizeHtml from 'sanitize-html';
 import type { InboundFile } from '../../use-cases/inbound/events.js';
 import { normalizeEmail } from '../../domain/contact-address.js';
+import { textOfHtml } from '../../domain/rich-text.js';
 
 export interface InboundMime {
   from: string | null;
@@ -16,18 +16,8 @@ export interface InboundMime {
   files: InboundFile[];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
-
-/** HTML to plain text: no tags kept, block ends become line breaks, entities decoded. */
-export function htmlToText(html: string): string {
-  const withBreaks = html.replace(/<\s*(br|\/p|\/div|\/li|\/tr|\/h[1-6])\b[^>]*>/gi, '$&\n');
-  const stripped = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['style', 'script', 'textarea', 'option', 'head', 'title'] });
-  return stripped
-    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? '')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
+/** HTML to plain text (the rich-text rule's parser walk: script and style contents never become text, blocks become lines, entities decoded). */
+export const htmlToText = (html: string): string => textOfHtml(html).trim();
 
 /** `<a@b> <c@d>` → `['a@b', 'c@d']`. */
 export function messageIds(...headers: (string | undefined)[]): string[] {

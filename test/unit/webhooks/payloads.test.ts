@@ -72,7 +72,7 @@ describe('SES inbound email (SNS action)', () => {
     expect(asked).toEqual(['in/k']);
     const m = out.messages[0]!.message;
     expect(m.from).toBe('patient@example.com');
-    expect(m.text).toBe('Hi & thanks\nSee you');
+    expect(m.text).toBe('Hi & thanks\n\nSee you');
     expect(m.inReplyTo).toEqual(['0100abc@email.amazonses.com', 'first@x']);
     expect(m.files).toHaveLength(1);
     expect(m.files[0]).toMatchObject({ fileName: 'x.pdf', contentType: 'application/pdf', size: 8 });
