@@ -1482,7 +1482,7 @@ export interface components {
             subject?: string;
             /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
             participants?: components["schemas"]["Participant"][];
-            /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
+            /** @description Up to 50,000 characters (an html draft's markup; a text body sends only up to 10,000); the length rules of the channel apply at send time */
             body?: string;
             /**
              * @description Stored as given; html is sanitised when the draft is sent
@@ -1507,7 +1507,7 @@ export interface components {
             subject?: string | null;
             /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
             participants?: components["schemas"]["Participant"][] | null;
-            /** @description Up to 10,000 characters; the length rules of the channel apply at send time */
+            /** @description Up to 50,000 characters (an html draft's markup; a text body sends only up to 10,000); the length rules of the channel apply at send time */
             body?: string | null;
             /**
              * @description Stored as given; html is sanitised when the draft is sent

@@ -11,9 +11,12 @@ const draftFields = {
   channel: ComposeChannel,
   subject: z.string().max(300),
   participants: StartConversation.shape.participants,
-  body: z.string().max(10_000).openapi({ description: 'Up to 10,000 characters; the length rules of the channel apply at send time' }),
+  body: z
+    .string()
+    .max(50_000) // MAX_HTML_INPUT of domain/rich-text.ts (not imported: it brings sanitize-html to every function)
+    .openapi({ description: 'Up to 50,000 characters (an html draft\'s markup; a text body sends only up to 10,000); the length rules of the channel apply at send time' }),
   bodyFormat: z.enum(['text', 'html']).openapi({ description: 'Stored as given; html is sanitised when the draft is sent' }),
-  attachmentIds: z.array(Id).max(20),
+  attachmentIds: z.array(Id).max(100),
 };
 
 export const CreateDraft = z
