@@ -48,7 +48,7 @@ describe('Drafts: save, list, read, change, discard', () => {
   it('shapes are checked on save: unknown fields, a wrong channel or participant, an over-long body are 400', async () => {
     const p = await newPractice();
     const receptionist = await p.staff('receptionist');
-    const res = await save(receptionist.token, { channel: 'fax', participants: [{ type: 'alien', id: 'x' }], body: 'x'.repeat(10_001), colour: 'red' });
+    const res = await save(receptionist.token, { channel: 'fax', participants: [{ type: 'alien', id: 'x' }], body: 'x'.repeat(50_001), colour: 'red' });
     expectProblem(res, 400, 'validation_failed');
     expect(errorPaths(res)).toEqual(expect.arrayContaining(['channel', 'body']));
     expect(errorPaths(res).some((path) => path.startsWith('participants'))).toBe(true);

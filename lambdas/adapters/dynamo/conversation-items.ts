@@ -15,7 +15,9 @@ import type {
   PartyRef,
   StateRecord,
 } from '../../use-cases/conversations/ports.js';
-import { batchGetAll, tableName } from './client.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, dynamo, tableName } from './client.js';
+import type { TransactItem } from './conditional-writes.js';
 import { keys } from './keys.js';
 import { queuedLease } from './delivery-lease.js';
 import { queryAll } from './query.js';
@@ -130,6 +132,40 @@ export function stateSendUpdate(practiceId: string, c: ConversationRecord, s: St
 }
 
 /** The slim state item: the inbox keys follow from its status, archive and star; the filters' attributes from the conversation. */
+/** A participant's state in a send's transaction: over the archive and star read when the send says so, else over the version read. */
+export const stateWrite = (practiceId: string, c: ConversationRecord, s: StateRecord): TransactItem =>
+  s.readAs && s.version !== undefined ? { Update: stateSendUpdate(practiceId, c, { ...s, readAs: s.readAs }) } : { Put: statePut(practiceId, c, s) };
+
+/** A patient's correspondence pointer to a message (their every-channel history). */
+export const correspondenceWrite = (practiceId: string, conversationId: string, m: Pick<MessageRecord, 'id' | 'channel' | 'createdAt'>, patientId: string): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...keys.correspondence(practiceId, patientId, m.id),
+      type: 'Correspondence',
+      conversationId,
+      messageId: m.id,
+      channel: m.channel,
+      createdAt: m.createdAt,
+    },
+  },
+});
+
+/** The sent deliveries with this provider message id (gsi3, in the practice's key space): receipts and email threading find them. */
+export async function sentDeliveryItems(practiceId: string, providerMessageId: string, limit?: number): Promise<Item[]> {
+  const g = keys.providerMessage(practiceId, providerMessageId);
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk = :sk',
+      ExpressionAttributeValues: { ':pk': g.gsi3pk, ':sk': g.gsi3sk },
+      ...(limit ? { Limit: limit } : {}),
+    }),
+  );
+  return out.Items ?? [];
+}
+
 export function stateItem(practiceId: string, c: ConversationRecord, s: StateRecord): Item {
   const { readAs: _readAs, ...state } = s;
   const { type, id } = s.party;

@@ -13,7 +13,7 @@ import { WriteConflict, type PartyRef } from '../../use-cases/conversations/port
 import { AlreadyStored, type InboundPlan, type InboundStore } from '../../use-cases/inbound/ports.js';
 import type { InboundProvider } from '../../use-cases/inbound/events.js';
 import { dynamo, isConditionFailure, tableName } from './client.js';
-import { conversationItem, statePut, stateSendUpdate } from './conversation-items.js';
+import { conversationItem, correspondenceWrite, sentDeliveryItems, stateWrite } from './conversation-items.js';
 import type { TransactItem } from './conditional-writes.js';
 import { transact } from './conditional-writes.js';
 import { keys } from './keys.js';
@@ -76,24 +76,8 @@ export class DynamoInboundStore implements InboundStore {
           Item: { ...keys.message(practiceId, c.id, m.id), type: 'Message', ...m, direction: 'inbound', deliveryCount: 0 },
         },
       },
-      ...plan.states.map((s): TransactItem =>
-        s.readAs && s.version !== undefined
-          ? { Update: stateSendUpdate(practiceId, c, { ...s, readAs: s.readAs }) }
-          : { Put: statePut(practiceId, c, s) },
-      ),
-      ...plan.correspondenceOf.map((patientId): TransactItem => ({
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.correspondence(practiceId, patientId, m.id),
-            type: 'Correspondence',
-            conversationId: c.id,
-            messageId: m.id,
-            channel: m.channel,
-            createdAt: m.createdAt,
-          },
-        },
-      })),
+      ...plan.states.map((s) => stateWrite(practiceId, c, s)),
+      ...plan.correspondenceOf.map((patientId) => correspondenceWrite(practiceId, c.id, m, patientId)),
     ];
     if (items.length > 100) throw new Error(`inbound plan of ${items.length} items exceeds one transaction`);
     await claimedTransact(items);
@@ -118,17 +102,7 @@ export class DynamoInboundStore implements InboundStore {
 
   async conversationOfSent(practiceId: string, providerMessageIds: readonly string[]): Promise<string | null> {
     for (const id of providerMessageIds) {
-      const g = keys.providerMessage(practiceId, id);
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk = :sk',
-          ExpressionAttributeValues: { ':pk': g.gsi3pk, ':sk': g.gsi3sk },
-          Limit: 1,
-        }),
-      );
-      const conversationId = out.Items?.[0]?.['conversationId'];
+      const conversationId = (await sentDeliveryItems(practiceId, id, 1))[0]?.['conversationId'];
       if (typeof conversationId === 'string') return conversationId;
     }
     return null;

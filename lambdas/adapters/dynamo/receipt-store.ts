@@ -4,9 +4,10 @@
  * dispatcher marked `sent` has none: rank 1), and the broadcast's counts shifted by one small
  * UpdateItem.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReceiptStatus, ReceiptStore, SentDelivery } from '../../use-cases/inbound/ports.js';
 import { dynamo, isConditionFailure, tableName } from './client.js';
+import { sentDeliveryItems } from './conversation-items.js';
 import { keys } from './keys.js';
 
 /** Statuses a receipt may move: what the dispatcher ends a handed-over delivery with, and what receipts set. */
@@ -15,16 +16,7 @@ const SENT_RANK = 1;
 
 export class DynamoReceiptStore implements ReceiptStore {
   async find(practiceId: string, providerMessageId: string): Promise<SentDelivery[]> {
-    const g = keys.providerMessage(practiceId, providerMessageId);
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk = :sk',
-        ExpressionAttributeValues: { ':pk': g.gsi3pk, ':sk': g.gsi3sk },
-      }),
-    );
-    return (out.Items ?? []).map((item) => ({
+    return (await sentDeliveryItems(practiceId, providerMessageId)).map((item) => ({
       practiceId,
       conversationId: item['conversationId'] as string,
       sk: item['sk'] as string,

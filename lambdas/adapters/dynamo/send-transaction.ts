@@ -14,7 +14,7 @@ import { pendingAnswer, type PendingAnswer } from '../../http/idempotency.js';
 import { DraftGone, PairTaken, WriteConflict, type SendPlan } from '../../use-cases/conversations/ports.js';
 import { splitPlan, type SplitPlan } from '../../use-cases/conversations/participants-fanout.js';
 import { dynamo, tableName } from './client.js';
-import { conversationItem, deliveryItem, statePut, stateSendUpdate } from './conversation-items.js';
+import { conversationItem, correspondenceWrite, deliveryItem, stateWrite } from './conversation-items.js';
 import { answerWrite } from './idempotency-store.js';
 import { keys } from './keys.js';
 
@@ -109,11 +109,6 @@ function newerMessageWon(plan: SendPlan, found: Record<string, unknown> | undefi
   );
 }
 
-/** Each participant's state: over the archive and star read when the send says so, else over the version read. */
-const stateWrite = (practiceId: string, plan: SendPlan, s: SendPlan['states'][number]): TransactItem =>
-  s.readAs && s.version !== undefined
-    ? { Update: stateSendUpdate(practiceId, plan.conversation, { ...s, readAs: s.readAs }) }
-    : { Put: statePut(practiceId, plan.conversation, s) };
 
 /** The message (with its total delivery count) and the deliveries this transaction holds (the first ones). */
 function messageWrites(practiceId: string, plan: SendPlan, deliveryCount: number): TransactItem[] {
@@ -135,19 +130,7 @@ const carriedText = (m: SendPlan['message'], d: SendPlan['message']['deliveries'
     : {};
 
 const correspondenceWrites = (practiceId: string, { conversation: c, message: m, correspondenceOf }: SendPlan): TransactItem[] =>
-  correspondenceOf.map((patientId) => ({
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...keys.correspondence(practiceId, patientId, m.id),
-        type: 'Correspondence',
-        conversationId: c.id,
-        messageId: m.id,
-        channel: m.channel,
-        createdAt: m.createdAt,
-      },
-    },
-  }));
+  correspondenceOf.map((patientId) => correspondenceWrite(practiceId, c.id, m, patientId));
 
 const pairWrites = (practiceId: string, plan: SendPlan): TransactItem[] =>
   plan.pairs.map((pair) => ({
@@ -193,7 +176,7 @@ export async function sendPlan(practiceId: string, whole: SendPlan): Promise<voi
   const items: TransactItem[] = [
     conversationWrite(practiceId, plan),
     ...messageWrites(practiceId, plan, split.deliveryCount),
-    ...plan.states.map((s) => stateWrite(practiceId, plan, s)),
+    ...plan.states.map((s) => stateWrite(practiceId, plan.conversation, s)),
     ...correspondenceWrites(practiceId, plan),
   ];
   const pairIndex = items.length;
