@@ -225,6 +225,11 @@ export class ServiceStack extends Stack {
     watched.set('DeliverySweeper', this.sweeper.function);
     watched.set('DeliveryQueueConsumer', this.deliveryQueue.function);
     deadLetterQueues.set('DeliveryQueue', this.deliveryQueue.deadLetterQueue);
+    if (this.inbound) {
+      // Inbound SMS (End User Messaging) fails silently otherwise: its errors and throttles, and SNS notifications never delivered.
+      watched.set('InboundSmsHandler', this.inbound.smsInbound.function);
+      deadLetterQueues.set('InboundNotifications', this.inbound.deadLetters);
+    }
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       stage: config.stage,
       topicKey: props.key,

@@ -12,7 +12,12 @@ import { newApp, production } from './new-app.js';
  * attribute on them. Audit items (block records and their history events, contact block
  * history) must never appear here: HIPAA asks for six years, and TTL deletes within days.
  */
-const EXPIRING_ITEM_WRITERS = ['lambdas/adapters/dynamo/idempotency-store.ts'];
+const EXPIRING_ITEM_WRITERS = [
+  'lambdas/adapters/dynamo/idempotency-store.ts',
+  // Attachment records (not audit items: a message stores its files' name, type, size and key itself) carry a TTL
+  // while pending and when rejected, like the lifecycle rule on never-completed uploads; settling ready removes it.
+  'lambdas/adapters/dynamo/attachment-repository.ts',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -51,10 +51,24 @@ describe('the secret list cursors are sealed with', () => {
         expect(env.CURSOR_SECRET_ID, group).toBeUndefined();
         continue;
       }
-      expect(reads.map((s) => [s.Action].flat()), group).toEqual([['secretsmanager:GetSecretValue']]);
-      expect(JSON.stringify(reads[0]!.Resource), group).toContain(secretId);
+      const cursor = reads.filter((s) => JSON.stringify(s.Resource).includes(secretId));
+      const others = reads.filter((s) => !cursor.includes(s));
+      if (group === 'webhooks') {
+        // Beside the cursor secret, exactly the webhook function's own: the Twilio auth token and the WhatsApp webhook
+        // secret (signatures, lib/constructs/webhook-inbound.ts) and the WhatsApp access token (inbound media downloads).
+        const inbound = built.service.inbound!;
+        const expected = [inbound.twilioSecret.secretArn, inbound.whatsappWebhookSecret.secretArn, built.stateful.whatsappTokenSecret.secretArn];
+        expect(others.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r)).sort(), group).toEqual(
+          expected.map((arn) => resolved(arn)).sort(),
+        );
+        expect(others.flatMap((s) => [s.Action].flat()).filter((a) => !['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'].includes(a)), group).toEqual([]);
+      } else {
+        expect(others, group).toEqual([]);
+      }
+      expect(cursor.map((s) => [s.Action].flat()), group).toEqual([['secretsmanager:GetSecretValue']]);
+      expect(JSON.stringify(cursor[0]!.Resource), group).toContain(secretId);
       expect(JSON.stringify(env.CURSOR_SECRET_ID), group).toContain(secretId);
-      expect(resolved(env.CURSOR_SECRET_ID)).toBe(JSON.stringify(reads[0]!.Resource).replace(/^\[|\]$/g, ''));
+      expect(resolved(env.CURSOR_SECRET_ID)).toBe(JSON.stringify(cursor[0]!.Resource).replace(/^\[|\]$/g, ''));
     }
   });
 });

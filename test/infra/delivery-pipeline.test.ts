@@ -8,6 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PracticeMessagingApp } from '../../lib/stacks/app.js';
 import { STREAM_ITERATOR_AGE_ALARM } from '../../lib/constructs/operational-alarms.js';
@@ -78,7 +79,10 @@ describe('delivery pipeline infrastructure', () => {
 
   it('an alarm on every dead-letter queue\'s first message', () => {
     const found = alarmOn('ApproximateNumberOfMessagesVisible');
-    expect(found).toHaveLength(built.service.streamConsumers.size + 1); // + the delivery queue's
+    // + the delivery queue's and the inbound SNS subscriptions' (lib/constructs/webhook-inbound.ts)
+    expect(found).toHaveLength(built.service.streamConsumers.size + 2);
+    const inboundDeadLetters = built.service.getLogicalId(built.service.inbound!.deadLetters.node.defaultChild as CfnQueue);
+    expect(found.filter((a) => JSON.stringify(a.Properties.Dimensions).includes(inboundDeadLetters))).toHaveLength(1);
     for (const a of found) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 

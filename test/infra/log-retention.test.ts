@@ -50,13 +50,32 @@ describe('log retention per stage (issue 9 item 8)', () => {
     }
   });
 
-  it("the attachments bucket's server access logs expire after the same logRetentionDays", () => {
-    const expirations = stacksOf({ stage: 'qa', logRetentionDays: '731' })
-      .flatMap((resources) => ofType(resources, 'AWS::S3::Bucket'))
-      .flatMap(([, bucket]) => (bucket.Properties.LifecycleConfiguration?.Rules ?? []) as { Id: string; ExpirationInDays?: number }[])
-      .filter((rule) => rule.Id === 'expire-access-logs')
-      .map((rule) => rule.ExpirationInDays);
-    expect(expirations).toEqual([731]);
+  it("the server access logs of the attachments bucket and of the inbound mail bucket expire after the same logRetentionDays", () => {
+    // Per stack: the attachments bucket's access logs (stateful), the inbound mail bucket's (service, lib/constructs/webhook-inbound.ts).
+    for (const [context, days] of [
+      [{ stage: 'qa', logRetentionDays: '731' }, 731],
+      [{ ...production, logRetentionDays: '2192' }, 2192],
+    ] as const) {
+      const expirations = stacksOf(context).map((resources) =>
+        ofType(resources, 'AWS::S3::Bucket')
+          .flatMap(([, bucket]) => (bucket.Properties.LifecycleConfiguration?.Rules ?? []) as { Id: string; ExpirationInDays?: number }[])
+          .filter((rule) => rule.Id === 'expire-access-logs')
+          .map((rule) => rule.ExpirationInDays),
+      );
+      expect(expirations).toEqual([[days], [days]]);
+      // Every bucket given server access logs logs to a bucket with that rule (the attachments and inbound mail buckets).
+      let logged = 0;
+      for (const resources of stacksOf(context)) {
+        for (const [id, bucket] of ofType(resources, 'AWS::S3::Bucket')) {
+          const target = bucket.Properties.LoggingConfiguration?.DestinationBucketName?.Ref as string | undefined;
+          if (!target) continue;
+          const rules = (resources[target]!.Properties.LifecycleConfiguration?.Rules ?? []) as { Id: string; ExpirationInDays?: number }[];
+          expect(rules.find((r) => r.Id === 'expire-access-logs')?.ExpirationInDays, id).toBe(days);
+          logged += 1;
+        }
+      }
+      expect(logged).toBe(2);
+    }
   });
 
   it('defaults to 30 days, and 365 days (kept on delete) for production', () => {

@@ -3,6 +3,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/stacks/app.js';
 import { readStageConfig } from '../../lib/stacks/config.js';
@@ -25,7 +27,9 @@ type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?
 const groups = Object.keys(functionEntries) as FunctionName[];
 /** Functions of the service stack: one per HTTP function and one per stream consumer. */
 // HTTP functions, stream consumers and the delivery sweeper.
-const serviceFunctionCount = groups.length + streamConsumers.length + 1 + 1; // + the delivery sweeper and the delivery queue's consumer
+// + the delivery sweeper, the delivery queue's consumer and the End User Messaging SMS-inbound function
+// (lib/constructs/webhook-inbound.ts: an SNS subscriber created with the `webhooks` HTTP function).
+const serviceFunctionCount = groups.length + streamConsumers.length + 1 + 1 + (groups.includes('webhooks') ? 1 : 0);
 
 describe('service stack', () => {
   let template: Template;
@@ -34,6 +38,8 @@ describe('service stack', () => {
   let policyIdByGroup: Map<string, string>;
   let authorizerId: string;
   let statefulTemplate: Template;
+  let smsInboundId: string;
+  let alarmTopicId: string;
 
   const routeResource = (route: Pick<Route, 'method' | 'path'>): Resource => {
     const found = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey(route) } }));
@@ -59,6 +65,8 @@ describe('service stack', () => {
       ]),
     );
     authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
+    smsInboundId = built.service.getLogicalId(built.service.inbound!.smsInbound.function.node.defaultChild as CfnFunction);
+    alarmTopicId = built.service.getLogicalId(built.service.alarms.topic.node.defaultChild as CfnTopic);
   });
 
   describe('HTTP API', () => {
@@ -207,7 +215,9 @@ describe('service stack', () => {
         streamConsumers: [],
       });
       const t = Template.fromStack(stack);
-      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1 + 1 + 1); // + the delivery sweeper and the delivery queue's consumer
+      // + 'extra', the delivery sweeper, the delivery queue's consumer and the SMS-inbound function (the table has `webhooks`)
+      t.resourceCountIs('AWS::Lambda::Function', groups.length + 1 + 1 + 1 + 1);
+      expect(stack.inbound?.smsInbound).toBeDefined();
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /v1/not-yet-routed', AuthorizationType: 'JWT' });
       // A webhook has no JWT authorizer: its handler verifies the provider's signature.
       t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/not-yet-routed', AuthorizationType: 'NONE' });
@@ -218,6 +228,7 @@ describe('service stack', () => {
     it('creates one function per HTTP function name (and one per stream consumer)', () => {
       template.resourceCountIs('AWS::Lambda::Function', serviceFunctionCount);
       expect([...functionIdByGroup.keys()].sort()).toEqual([...groups].sort());
+      expect(resources[smsInboundId]).toMatchObject({ Type: 'AWS::Lambda::Function', Properties: { Description: 'End User Messaging two-way SMS (SNS subscription)' } });
     });
 
     it('functions run Node.js 22 on arm64 with active tracing', () => {
@@ -284,7 +295,10 @@ describe('service stack', () => {
       for (const [id, fn] of Object.entries(fns)) {
         // Stream consumers are bounded by shards x parallelization factor instead; the sweeper runs one at a time.
         const sweeper = id === service.getLogicalId(service.sweeper.function.node.defaultChild as CfnFunction);
-        expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(http.has(id) ? 5 : sweeper ? 1 : undefined);
+        // The SMS-inbound function takes inbound SMS as the webhooks function takes Twilio's, so it gets the same cap
+        // (SNS invokes it asynchronously: a throttled notification is retried by Lambda, not lost).
+        const smsInbound = id === service.getLogicalId(service.inbound!.smsInbound.function.node.defaultChild as CfnFunction);
+        expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(http.has(id) || smsInbound ? 5 : sweeper ? 1 : undefined);
       }
     });
   });
@@ -391,6 +405,19 @@ describe('service stack', () => {
         const granted = statements(policy).flatMap(actions).filter((a) => a.startsWith('s3:'));
         if (group === 'conversations') {
           expect(granted.sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+        } else if (group === 'webhooks') {
+          // Not through attachmentFunctions: the inbound webhooks always store received files (email parts, WhatsApp
+          // media) as attachments under files/, and read raw inbound mail under inbound/ of the inbound mail bucket.
+          const s3 = statements(policy).filter((st) => actions(st).some((a) => a.startsWith('s3:')));
+          expect(Object.fromEntries(s3.map((st) => [st.Sid, actions(st).sort()])), group).toEqual({
+            AttachmentObjects: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
+            AttachmentBucketList: ['s3:ListBucket'],
+            InboundMailRead: ['s3:GetObject'],
+          });
+          const resolved = (sid: string) => JSON.stringify(stack.resolve(s3.find((st) => st.Sid === sid).Resource));
+          expect(resolved('AttachmentObjects')).toMatch(/\/files\/\*"/);
+          expect(resolved('InboundMailRead')).toMatch(/\/inbound\/\*"/);
+          expect(resolved('InboundMailRead')).toContain(stack.getLogicalId(stack.inbound!.inboundBucket.node.defaultChild as CfnBucket));
         } else {
           expect(granted, group).toEqual([]);
         }
@@ -400,7 +427,8 @@ describe('service stack', () => {
 
   describe('alarms', () => {
     const alarms = (): Resource[] => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    const topicId = (): string => Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    // The alarm topic by its logical id: the inbound SNS topics (SES mail, SES events, End User Messaging) are in the stack too.
+    const topicId = (): string => alarmTopicId;
 
     it('alarms on API 5xx and on function errors', () => {
       const api5xx = alarms().filter((a) => a.Properties.Namespace === 'AWS/ApiGateway' && a.Properties.MetricName === '5xx');
@@ -442,12 +470,23 @@ describe('service stack', () => {
     });
 
     it('subscribes the alarm email only when one is given', () => {
-      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      // Without alarmEmail the only subscriptions are the inbound ones (lib/constructs/webhook-inbound.ts): POST /webhooks/ses
+      // on the SES inbound mail and SES events topics over HTTPS, and the SMS-inbound function on the End User Messaging topic.
+      const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')) as Resource[];
+      expect(subscriptions.filter((sub) => JSON.stringify(sub.Properties.TopicArn) === JSON.stringify({ Ref: alarmTopicId }))).toEqual([]);
+      expect(subscriptions.map((sub) => sub.Properties.Protocol).sort()).toEqual(['https', 'https', 'lambda']);
+      expect(subscriptions.filter((sub) => sub.Properties.Protocol === 'email')).toEqual([]);
+      const lambda = subscriptions.find((sub) => sub.Properties.Protocol === 'lambda')!;
+      expect(lambda.Properties.Endpoint).toEqual({ 'Fn::GetAtt': [smsInboundId, 'Arn'] });
+      for (const https of subscriptions.filter((sub) => sub.Properties.Protocol === 'https')) {
+        expect(JSON.stringify(https.Properties.Endpoint)).toMatch(/webhooks\/ses"/);
+      }
       const { service } = buildApp(newApp({ alarmEmail: 'oncall@example.org' }));
-      Template.fromStack(service).hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'email',
-        Endpoint: 'oncall@example.org',
-      });
+      const withEmail = Template.fromStack(service);
+      const alarmTopic = service.getLogicalId(service.alarms.topic.node.defaultChild as CfnTopic);
+      const email = Object.values(withEmail.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'email' } })) as Resource[];
+      expect(email).toHaveLength(1);
+      expect(email[0]!.Properties).toMatchObject({ Endpoint: 'oncall@example.org', TopicArn: { Ref: alarmTopic } });
     });
   });
 

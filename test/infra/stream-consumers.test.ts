@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import type { CfnTopic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PracticeMessagingApp } from '../../lib/stacks/app.js';
 import { readStageConfig } from '../../lib/stacks/config.js';
@@ -74,6 +75,11 @@ describe('stream consumers', () => {
     const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
     return Object.entries(outputs).find(([id, o]) => id === name || o.Export?.Name === name)?.[1].Value;
   };
+  /** Whether a statement's resource names something of the stateful stack (the webhook secrets are the service stack's own). */
+  const crossStack = (reference: unknown): boolean => /"OutputName"|"Fn::ImportValue"/.test(JSON.stringify(reference));
+  /** The webhooks function's managed policy: it downloads inbound WhatsApp media with the WhatsApp token (lambdas/adapters/webhooks/edge-deps.ts). */
+  const webhooksPolicyId = (): string =>
+    built.service.getLogicalId(built.service.handlers.get('webhooks')!.role.policy.node.defaultChild as CfnManagedPolicy);
   const statefulId = (type: string): string => {
     const found = Object.keys(stateful.findResources(type));
     expect(found, type).toHaveLength(1);
@@ -164,7 +170,9 @@ describe('stream consumers', () => {
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', 2); // + the delivery queue's
-    t.resourceCountIs('AWS::SQS::Queue', 3); // + the delivery queue and its dead-letter queue
+    // + the delivery queue, its dead-letter queue and the inbound SNS subscriptions' dead-letter queue (lib/constructs/webhook-inbound.ts)
+    t.resourceCountIs('AWS::SQS::Queue', 4);
+    expect(stack.inbound?.deadLetters).toBeDefined();
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 7,
       FilterCriteria: { Filters: [{ Pattern: '{"eventName":["REMOVE"]}' }] },
@@ -174,8 +182,11 @@ describe('stream consumers', () => {
 
   it('each stream consumer has a dead-letter queue with an alarm', () => {
     const keyId = statefulId('AWS::KMS::Key');
-    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
-    template.resourceCountIs('AWS::SQS::Queue', streamConsumers.length + 2); // + the delivery queue and its dead letters
+    // The alarm topic (the stack also has the inbound SNS topics).
+    const topicId = built.service.getLogicalId(built.service.alarms.topic.node.defaultChild as CfnTopic);
+    // + the delivery queue, its dead letters and the inbound SNS subscriptions' dead letters
+    template.resourceCountIs('AWS::SQS::Queue', streamConsumers.length + 3);
+    expect(built.service.inbound?.deadLetters).toBeDefined();
     for (const [name, { fn, queue }] of ids) {
       expect(mappingOf(name).Properties.DestinationConfig, name).toEqual({
         OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } },
@@ -339,13 +350,22 @@ describe('stream consumers', () => {
       ...(Object.values(stateful.findResources('AWS::IAM::ManagedPolicy')) as Resource[]),
     ].flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     const secrets = everyStatement.filter(
-      (s) => actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')) && JSON.stringify(statefulValue(s.Resource)) === JSON.stringify({ Ref: secretId }),
+      (s) =>
+        actions(s).some((a) => a.toLowerCase().startsWith('secretsmanager:')) &&
+        crossStack(s.Resource) &&
+        JSON.stringify(statefulValue(s.Resource)) === JSON.stringify({ Ref: secretId }),
     );
-    // The sender's only (the dispatcher and the sweeper put deliveries on the queue; they send nothing).
-    expect(secrets).toHaveLength(1);
-    expect(secrets[0]).toMatchObject({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' });
-    expect(statefulValue(secrets[0]!.Resource)).toEqual({ Ref: secretId });
-    expect(statementsOf(senderIds(built).policy)).toContainEqual(secrets[0]);
+    // The sender's (the dispatcher and the sweeper put deliveries on the queue; they send nothing), and the webhooks
+    // function's, which downloads inbound WhatsApp media with the token (GetSecretValue only; it cannot send).
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) {
+      expect(secret).toMatchObject({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' });
+      expect(statefulValue(secret.Resource)).toEqual({ Ref: secretId });
+    }
+    const sender = statementsOf(senderIds(built).policy).filter((s) => secrets.includes(s));
+    const webhooks = statementsOf(webhooksPolicyId()).filter((s) => secrets.includes(s));
+    expect(sender).toHaveLength(1);
+    expect(webhooks).toEqual([expect.objectContaining({ Sid: 'WhatsAppAccessToken' })]);
 
     const env = senderEnv();
     expect(statefulValue(env.WHATSAPP_TOKEN_SECRET_ID)).toEqual({ Ref: secretId });
@@ -366,14 +386,17 @@ describe('stream consumers', () => {
       for (const action of ['ses:SendEmail', 'ses:SendRawEmail', 'sns:Publish']) {
         expect(granted.filter((a) => grants(a, action)), `${policy} ${action}`).toEqual([]);
       }
+      // The webhooks function reads the token to download inbound WhatsApp media (it sends nothing: checked above).
+      if (policy === webhooksPolicyId()) continue;
       const secretReads = allowed.filter((s) => actions(s).some((a) => grants(a, 'secretsmanager:GetSecretValue')));
       for (const s of secretReads) expect(JSON.stringify(statefulValue(s.Resource)), `${policy} reads the WhatsApp secret`).not.toBe(whatsapp);
     }
-    for (const fnId of [...built.service.handlers.values()].map((h) =>
-      built.service.getLogicalId(h.function.node.defaultChild as CfnFunction),
-    )) {
+    expect(httpPolicyIds).toContain(webhooksPolicyId());
+    for (const [group, handler] of built.service.handlers) {
+      const fnId = built.service.getLogicalId(handler.function.node.defaultChild as CfnFunction);
       const vars = resources[fnId]!.Properties.Environment.Variables as Record<string, unknown>;
-      expect(vars.WHATSAPP_TOKEN_SECRET_ID, fnId).toBeUndefined();
+      if (group === 'webhooks') expect(statefulValue(vars.WHATSAPP_TOKEN_SECRET_ID), fnId).toEqual(JSON.parse(whatsapp));
+      else expect(vars.WHATSAPP_TOKEN_SECRET_ID, fnId).toBeUndefined();
     }
   });
 
