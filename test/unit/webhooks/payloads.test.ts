@@ -11,7 +11,7 @@ import { intake } from '../../../lambdas/adapters/webhooks/intake.js';
 import { countingWebhookMetrics } from '../../../lambdas/adapters/webhooks/webhook-metrics.js';
 import type { DeliveryReceiptEvent, InboundMessageEvent } from '../../../lambdas/use-cases/inbound/events.js';
 
-const DIR = '/work/shared/fixtures/webhooks';
+const DIR = join(import.meta.dirname, '../../fixtures/webhooks');
 const text = (name: string) => readFileSync(join(DIR, name), 'utf8');
 const json = (name: string) => JSON.parse(text(name));
 const noObject = async () => {

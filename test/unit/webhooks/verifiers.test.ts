@@ -5,7 +5,7 @@ import { formParams, isValidTwilioSignature, twilioSignature } from '../../../la
 import { isValidWhatsAppSignature, whatsappHandshake } from '../../../lambdas/adapters/webhooks/whatsapp-signature.js';
 import { fileCertificate, isSnsUrl, snsStringToSign, snsVerifier, SnsMessage } from '../../../lambdas/adapters/webhooks/sns-verifier.js';
 
-const FIXTURES = '/work/shared/fixtures/webhooks';
+const FIXTURES = join(import.meta.dirname, '../../fixtures/webhooks');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const text = (name: string) => fixture(name).toString('utf8');
 
