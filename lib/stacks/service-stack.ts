@@ -193,11 +193,9 @@ export class ServiceStack extends Stack {
         configurationSet: this.emailConfigurationSet,
         whatsappTokenSecret: props.whatsappTokenSecret,
         environment: { TABLE_NAME: props.table.tableName, ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName },
-        // Inbound files become attachments (files/<practice>/...) from either function.
-        grantData: (fn) => {
-          this.grantDataAccess('webhooks', fn, props);
-          grantAttachmentAccess(fn, props.attachmentsBucket);
-        },
+        // Table access only: an End User Messaging SMS carries no files (lambdas/adapters/webhooks/eum-payload.ts), so the
+        // SMS-inbound function writes no attachment; the webhooks function's files/ grant is below.
+        grantData: (fn) => grantTableAccess(fn, props.table, props.key),
         ...(config.reservedConcurrency !== undefined ? { reservedConcurrency: config.reservedConcurrency } : {}),
       });
       grantAttachmentAccess(webhooks, props.attachmentsBucket);

@@ -39,6 +39,8 @@ describe('service stack', () => {
   let authorizerId: string;
   let statefulTemplate: Template;
   let smsInboundId: string;
+  let builtApp: ReturnType<typeof buildApp>;
+  const built = () => builtApp;
   let alarmTopicId: string;
 
   const routeResource = (route: Pick<Route, 'method' | 'path'>): Resource => {
@@ -49,6 +51,7 @@ describe('service stack', () => {
 
   beforeAll(() => {
     const built = buildApp(newApp());
+    builtApp = built;
     template = Template.fromStack(built.service);
     statefulTemplate = Template.fromStack(built.stateful);
     resources = template.toJSON().Resources;
@@ -368,6 +371,15 @@ describe('service stack', () => {
           expect(s3, group).toEqual([]);
         }
       }
+    });
+
+    it('the SMS-inbound function (End User Messaging SNS subscriber) uses the table and key, and no bucket or secret', () => {
+      const inbound = built().service.inbound!;
+      const policy = resources[built().service.getLogicalId(inbound.smsInbound.role.policy.node.defaultChild as CfnManagedPolicy)]!;
+      const granted = statements(policy).flatMap(actions);
+      expect(granted).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt']));
+      // An End User Messaging SMS carries no files: nothing of S3 (attachments or raw mail), no secret.
+      expect(granted.filter((a) => /^(s3|secretsmanager|sqs|sns|ses):/.test(a))).toEqual([]);
     });
 
     it('the meta function (health, OpenAPI document) has no table, key or bucket access', () => {
