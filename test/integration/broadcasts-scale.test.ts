@@ -6,11 +6,11 @@
  * second message. The background steps are also run in the test process against the run's
  * DynamoDB Local, to play the crash.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { call, eventually, expectProblem, newPractice, outbox } from './api-client.js';
 import { freshPhone } from './fixtures.js';
-import { localCredentials } from '../../lib/local/emulators.js';
+import { useRuntimeEnvironment } from './in-process.js';
 
 type Bc = typeof import('../../lambdas/use-cases/broadcasts.js');
 let bc: Bc;
@@ -20,17 +20,9 @@ let tableName: string;
 let keys: typeof import('../../lambdas/adapters/dynamo/keys.js')['keys'];
 let lib: typeof import('@aws-sdk/lib-dynamodb');
 
+useRuntimeEnvironment();
+
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'practice-messaging-local',
-    DYNAMODB_ENDPOINT: inject('endpoints').dynamodb,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    PROVIDER_MODE: 'local',
-    CURSOR_SECRET: 'x'.repeat(43),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
   bc = await import('../../lambdas/use-cases/broadcasts.js');
   deps = (await import('../../lambdas/wiring.js')).broadcastDeps;
   ({ dynamo, tableName } = await import('../../lambdas/adapters/dynamo/client.js'));

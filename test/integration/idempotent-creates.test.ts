@@ -6,11 +6,11 @@
  * and creates nothing new. (Before, the key was released on the failure and the retry created a
  * second patient, contact, group, member of staff or note.)
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import type { Caller } from '../../lambdas/domain/caller.js';
 import type { Idempotent } from '../../lambdas/http/idempotency.js';
-import { localCredentials } from '../../lib/local/emulators.js';
+import { useRuntimeEnvironment } from './in-process.js';
 
 type Wiring = typeof import('../../lambdas/wiring.js');
 let wiring: Wiring;
@@ -19,18 +19,9 @@ let directoryUc: typeof import('../../lambdas/use-cases/directory.js');
 let contactsUc: typeof import('../../lambdas/use-cases/contacts/index.js');
 let conversationsUc: typeof import('../../lambdas/use-cases/conversations/index.js');
 
+useRuntimeEnvironment();
+
 beforeAll(async () => {
-  // The modules read their configuration at load: point them at this run's emulators first.
-  Object.assign(process.env, {
-    TABLE_NAME: 'practice-messaging-local',
-    DYNAMODB_ENDPOINT: inject('endpoints').dynamodb,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    PROVIDER_MODE: 'local',
-    CURSOR_SECRET: 'x'.repeat(43),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
   wiring = await import('../../lambdas/wiring.js');
   const { idempotency } = await import('../../lambdas/http/idempotency.js');
   const { DynamoIdempotencyStore } = await import('../../lambdas/adapters/dynamo/idempotency-store.js');

@@ -5,8 +5,8 @@
  * (the states beyond one transaction follow through the stream), an archived one comes back
  * unread, and a delete leaves no state behind.
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { localCredentials } from '../../lib/local/emulators.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRuntimeEnvironment } from './in-process.js';
 import { type Actor, api, auth, call, eventually, expectProblem, newPractice, tokenFor } from './api-client.js';
 import { messages, portal, pt, replied, st, start, started } from './conversation-helpers.js';
 import { succeeded } from './fixtures.js';
@@ -16,17 +16,9 @@ let tableName: string;
 let keys: typeof import('../../lambdas/adapters/dynamo/keys.js')['keys'];
 let lib: typeof import('@aws-sdk/lib-dynamodb');
 
+useRuntimeEnvironment();
+
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'practice-messaging-local',
-    DYNAMODB_ENDPOINT: inject('endpoints').dynamodb,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    PROVIDER_MODE: 'local',
-    CURSOR_SECRET: 'x'.repeat(43),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
   ({ dynamo, tableName } = await import('../../lambdas/adapters/dynamo/client.js'));
   ({ keys } = await import('../../lambdas/adapters/dynamo/keys.js'));
   lib = await import('@aws-sdk/lib-dynamodb');

@@ -8,6 +8,8 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const { writeRecipients, alreadyWritten } = await import('../../../lambdas/adapters/dynamo/broadcast-recipients.js');
 const { DynamoDeliveryStore } = await import('../../../lambdas/adapters/dynamo/delivery-repository.js');
 const { conversationIdOf } = await import('../../../lambdas/use-cases/broadcasts.js');
+// The table the adapters were configured with (whatever the shared worker's environment said).
+const { tableName } = await import('../../../lambdas/adapters/dynamo/client.js');
 type BroadcastRecord = import('../../../lambdas/use-cases/broadcasts.js').BroadcastRecord;
 
 const P = 'practice-1';
@@ -18,7 +20,7 @@ const broadcast = (over: Partial<BroadcastRecord> = {}): BroadcastRecord => ({
 const pat = { type: 'patient' as const, id: 'patient-1', name: 'Pat', address: '+12025550100', notify: null };
 const con = { type: 'contact' as const, id: 'contact-1', name: 'Sam', address: '+12025550101', notify: null };
 
-const puts = (i: number) => ((ddb.commandCalls(BatchWriteCommand)[i]!.args[0].input.RequestItems!['unit'] ?? []) as { PutRequest: { Item: Record<string, unknown> } }[]).map((r) => r.PutRequest.Item);
+const puts = (i: number) => ((ddb.commandCalls(BatchWriteCommand)[i]!.args[0].input.RequestItems![tableName] ?? []) as { PutRequest: { Item: Record<string, unknown> } }[]).map((r) => r.PutRequest.Item);
 
 beforeEach(() => {
   ddb.reset();
@@ -51,9 +53,9 @@ describe('Broadcast recipients (DynamoDB requests)', () => {
 
   it('finds who was written by the first delivery key, read consistently, keys only', async () => {
     const conv = conversationIdOf('bcast-1', pat);
-    ddb.on(BatchGetCommand).resolves({ Responses: { unit: [{ pk: `P#${P}#CONV#${conv}` }] } });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [tableName]: [{ pk: `P#${P}#CONV#${conv}` }] } });
     expect(await alreadyWritten(P, broadcast(), [pat, con])).toEqual(new Set(['patient#patient-1']));
-    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems!['unit']).toMatchObject({ ConsistentRead: true, ProjectionExpression: 'pk', Keys: [{ pk: `P#${P}#CONV#${conv}`, sk: `DLV#${conv}-m#000` }, expect.anything()] });
+    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![tableName]).toMatchObject({ ConsistentRead: true, ProjectionExpression: 'pk', Keys: [{ pk: `P#${P}#CONV#${conv}`, sk: `DLV#${conv}-m#000` }, expect.anything()] });
   });
 
   it("the dispatcher sends a delivery's carried text without reading the message", async () => {
