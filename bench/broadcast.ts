@@ -12,10 +12,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { apiClient, expectStatus } from './api.js';
+import { expectStatus } from './api.js';
 import { describeMachine } from './machine.js';
 import type { Harness } from './send-path.js';
-import { settle } from './send-path.js';
+import { localHarness, settle } from './send-path.js';
 import { breakdown, diff, num, table, total, type CallStats } from './stats.js';
 
 type Keys = typeof import('../lambdas/adapters/dynamo/keys.js')['keys'];
@@ -245,23 +245,9 @@ export async function runBroadcasts(): Promise<{ markdown: string; ok: boolean }
   // The production delivery lease (5 min; the local default of 10 s is for tests): a blast's deliveries wait in the queue longer than 10 s.
   const runtime = await startLocal({ port: 0, dynamoPort: 0, s3Port: 0, sesPort: 0, seed: false, logLevel: 'ERROR', deliveryLeaseSeconds: 300 });
   try {
-    const { countConsumedCapacity, dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
-    countConsumedCapacity();
-    const { localOutboxEntries } = await import('../lambdas/adapters/providers/local-outbox.js');
+    const h = await localHarness(runtime.url);
+    const { call } = h;
     const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
-    const call = apiClient(runtime.url);
-    const h: Harness = {
-      call,
-      stats: dynamoCallStats,
-      outboxCount: () => localOutboxEntries({ channel: 'sms' }).length,
-      until: async (done, what, ms) => {
-        const deadline = Date.now() + ms;
-        while (!(await done())) {
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      },
-    };
     const practiceId = `bench-${ulid().toLowerCase()}`;
     const adminToken = await runtime.issuer.sign({ practiceId, sub: 'admin-root', role: 'admin' });
     const staffRes = await call('POST', '/v1/staff', { token: adminToken, body: { name: 'Bench Receptionist', role: 'receptionist', permissions: ['send_messages'] } });

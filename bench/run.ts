@@ -8,13 +8,13 @@
  */
 import { ulid } from 'ulid';
 import { startLocal, type LocalRuntime } from '../lib/local/runtime.js';
-import { apiClient, expectStatus } from './api.js';
+import { expectStatus } from './api.js';
 import { measureBroadcast, type BroadcastResult } from './broadcast.js';
 import { measureBundles, type Bundles } from './bundles.js';
 import { measureColdStarts, type ColdStart } from './cold-start.js';
 import { measureInbox, type InboxResult } from './inbox.js';
 import { describeMachine } from './machine.js';
-import { measureFloor, measureReplies, measureStarts, type FloorResult, type Harness, type PathResult } from './send-path.js';
+import { localHarness, measureFloor, measureReplies, measureStarts, type FloorResult, type PathResult } from './send-path.js';
 import { breakdown, num, table, total } from './stats.js';
 
 const intEnv = (name: string, fallback: number) => {
@@ -72,26 +72,10 @@ async function main(): Promise<string> {
 
   try {
     runtime = await startLocal({ port: 0, dynamoPort: 0, s3Port: 0, sesPort: 0, seed: false, logLevel: 'ERROR' });
-    // Imported after start-up: these modules read their configuration (table, endpoint) at load.
-    const { countConsumedCapacity, dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
-    // Measurement is attached here, never in production: counts calls and asks for consumed capacity.
-    countConsumedCapacity();
-    const { localOutboxEntries } = await import('../lambdas/adapters/providers/local-outbox.js');
+    const h = await localHarness(runtime.url);
+    const { call } = h;
     const { DynamoDirectoryRepository } = await import('../lambdas/adapters/dynamo/directory-repository.js');
     const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
-    const call = apiClient(runtime.url);
-    const h: Harness = {
-      call,
-      stats: dynamoCallStats,
-      outboxCount: () => localOutboxEntries({ channel: 'sms' }).length,
-      until: async (done, what, ms) => {
-        const deadline = Date.now() + ms;
-        while (!(await done())) {
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      },
-    };
 
     const practiceId = `bench-${ulid().toLowerCase()}`;
     const adminToken = await runtime.issuer.sign({ practiceId, sub: 'admin-root', role: 'admin' });

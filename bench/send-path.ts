@@ -5,7 +5,7 @@
  * is resumed and the dispatcher's calls for the same messages are counted separately.
  */
 import type { Call } from './api.js';
-import { expectStatus } from './api.js';
+import { apiClient, expectStatus } from './api.js';
 import { diff, percentile, total, type CallStats } from './stats.js';
 
 export interface Harness {
@@ -14,6 +14,29 @@ export interface Harness {
   outboxCount: () => number;
   /** Resolves when `done()` holds; throws after `ms`. */
   until: (done: () => boolean | Promise<boolean>, what: string, ms: number) => Promise<void>;
+}
+
+/**
+ * The harness over a started local runtime: its API, the DynamoDB call counters (capacity asked
+ * for from here on: measurement is attached in the bench, never in production) and the SMS outbox.
+ * The modules are imported after start-up: they read their configuration (table, endpoint) at load.
+ */
+export async function localHarness(url: string): Promise<Harness> {
+  const { countConsumedCapacity, dynamoCallStats } = await import('../lambdas/adapters/dynamo/client.js');
+  countConsumedCapacity();
+  const { localOutboxEntries } = await import('../lambdas/adapters/providers/local-outbox.js');
+  return {
+    call: apiClient(url),
+    stats: dynamoCallStats,
+    outboxCount: () => localOutboxEntries({ channel: 'sms' }).length,
+    until: async (done, what, ms) => {
+      const deadline = Date.now() + ms;
+      while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
 }
 
 export interface PathResult {

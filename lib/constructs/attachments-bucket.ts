@@ -10,6 +10,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogsBucket } from './access-logs-bucket.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 
 /** Every attachment object lives under this prefix (`files/<practiceId>/<attachmentId>`). */
@@ -44,31 +45,7 @@ export class AttachmentsBucket extends Construct {
     super(scope, id);
     const corsOrigins = props.corsOrigins ?? [];
 
-    this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
-      // S3 server access logging can only deliver to a target bucket encrypted with SSE-S3.
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(30) },
-        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
-    });
-
-    // No access logging of its own: cdk-nag accepts a bucket that is another bucket's log target.
-    Validations.of(this.accessLogsBucket).acknowledge(
-      {
-        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-        reason: 'S3 server access logging only delivers to buckets encrypted with SSE-S3 (AES-256); SSE-KMS targets are not supported. The logs hold request metadata, not attachment contents.',
-      },
-      {
-        id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs are versioned and retained in-region for the stage\'s log retention; cross-region replication is a disaster-recovery decision left to the operator (no second region is provisioned by this app).',
-      },
-    );
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', { retentionDays: props.accessLogRetentionDays, logsOf: 'attachment contents' });
 
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.KMS,

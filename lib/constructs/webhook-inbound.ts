@@ -28,6 +28,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
+import { accessLogsBucket } from './access-logs-bucket.js';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 
 export const SMS_INBOUND_ENTRY = 'lambdas/handlers/sns/sms-inbound.ts';
@@ -146,19 +147,7 @@ export class WebhookInbound extends Construct {
       events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
 
-    const accessLogs = new Bucket(this, 'InboundMailAccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
-    });
-    Validations.of(accessLogs).acknowledge(
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access logging only delivers to SSE-S3 buckets; the logs hold request metadata, not mail.' },
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: "Access logs are kept in-region for the stage's log retention; cross-region replication is the operator's disaster-recovery decision." },
-    );
+    const accessLogs = accessLogsBucket(this, 'InboundMailAccessLogs', { retentionDays: props.accessLogRetentionDays, logsOf: 'mail' });
     this.inboundBucket = new Bucket(this, 'InboundMail', {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,

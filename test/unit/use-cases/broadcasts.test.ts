@@ -4,30 +4,13 @@ import { DomainError } from '../../../lambdas/domain/errors.js';
 import type { HttpResponse } from '../../../lambdas/http/responses.js';
 import { contact, FakeAudienceDirectory, FakeBroadcastRepository, patient } from './broadcast-fakes.js';
 
+import { InMemoryIdempotencyStore } from '../idempotency-fake.js';
+
 process.env.TABLE_NAME ??= 'unit';
 const { idempotency, pendingAnswer } = await import('../../../lambdas/http/idempotency.js');
 const bc = await import('../../../lambdas/use-cases/broadcasts.js');
-type Store = import('../../../lambdas/http/idempotency.js').IdempotencyStore;
 type Key = import('../../../lambdas/http/idempotency.js').IdempotencyKey;
 
-/** The idempotency store as the table keeps it (one record per key). */
-class InMemoryIdempotencyStore implements Store {
-  readonly records = new Map<string, { bodyHash: string; expiresAt: number; response: HttpResponse | null; claimId: string }>();
-  private id = (k: Key) => `${k.practiceId}|${k.scope}`;
-  async claim(k: Key, bodyHash: string, now: number, claimUntil: number) {
-    const old = this.records.get(this.id(k));
-    if (old && old.expiresAt >= now) return { bodyHash: old.bodyHash, response: old.response };
-    this.records.set(this.id(k), { bodyHash, expiresAt: claimUntil, response: null, claimId: k.claimId });
-    return null;
-  }
-  async complete(k: Key, response: HttpResponse, expiresAt: number) {
-    const r = this.records.get(this.id(k));
-    if (r?.claimId === k.claimId) Object.assign(r, { response, expiresAt });
-  }
-  async release(k: Key) {
-    if (this.records.get(this.id(k))?.claimId === k.claimId) this.records.delete(this.id(k));
-  }
-}
 
 const P = 'practice-1';
 const staff: Caller = { practiceId: P, id: 'staff-1', role: 'receptionist', kind: 'staff', name: 'Robin', permissions: ['send_messages'] };
