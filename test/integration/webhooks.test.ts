@@ -86,7 +86,9 @@ describe('Twilio SMS webhook', () => {
     expectProblem(await postTwilio(form.replace('Friday', 'Fridax'), signature), 401, 'unauthorized');
     expectProblem(await postTwilio(form, twilioSignature('/webhooks/sms/twilio?x=1', form)), 401, 'unauthorized');
     expectProblem(await postTwilio(form, ''), 401, 'unauthorized');
-    expectProblem(await postTwilio(form, `${signature.slice(0, -2)}A=`), 401, 'unauthorized');
+    // Another last character (a SHA-1's base64 ends in one of 16, so a fixed one would sometimes be the same).
+    const last = signature.at(-2) === 'A' ? 'E' : 'A';
+    expectProblem(await postTwilio(form, `${signature.slice(0, -2)}${last}=`), 401, 'unauthorized');
     expect(await p.inbox()).toEqual([]);
   });
 
