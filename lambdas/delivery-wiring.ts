@@ -24,7 +24,7 @@ import { DynamoChannelSettingsStore } from './adapters/dynamo/channel-settings-r
 
 /** The files an email or WhatsApp message attaches (the attachments bucket; s3rver locally). */
 const fileStore = new S3FileStore(s3Client(), config.ATTACHMENTS_BUCKET);
-/** Broadcast progress counted as each broadcast delivery settles. */
+/** Broadcast progress counted as broadcast deliveries settle (once per broadcast per batch). */
 const broadcasts = new DynamoBroadcastRepository();
 
 const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics(METRICS_SERVICE) : countingDeliveryMetrics();
@@ -51,8 +51,9 @@ export const dispatchDeps: DispatchDeps = {
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
   maxThrottleDelayMs: config.DELIVERY_MAX_THROTTLE_DELAY_SECONDS * 1000,
-  broadcastSettled: (practiceId, broadcastId, status) =>
-    broadcasts.progress(practiceId, broadcastId, { [status]: 1, queued: -1 }),
+  // One write of the broadcast item per broadcast per dispatcher batch: the batch's outcomes summed, as many fewer queued.
+  broadcastSettled: (practiceId, broadcastId, outcomes) =>
+    broadcasts.progress(practiceId, broadcastId, { ...outcomes, queued: -Object.values(outcomes).reduce((n, k) => n + (k ?? 0), 0) }),
   // The practice's own number / phone-number id / Reply-To base: one GetItem per practice per minute.
   origins: cachedOrigins(new DynamoChannelSettingsStore()),
 };

@@ -72,6 +72,13 @@ export interface Release {
 
 export type AddressBarrier = 'blocked' | 'suppressed';
 
+/** An address whose blocks and suppressions are read at dispatch time. */
+export interface AddressLookup {
+  practiceId: string;
+  type: 'email' | 'phone';
+  value: string;
+}
+
 /** A delivery the sweeper found past its lease. */
 export interface OverdueDelivery extends DeliveryRef {
   status: 'queued' | 'sending';
@@ -94,8 +101,11 @@ export interface DeliveryStore {
   renewLease(d: DeliveryRef, leaseDue: string): Promise<boolean>;
   /** Deliveries whose lease is due before `now`, at most `limit` (the sparse index). */
   overdue(now: string, limit: number): Promise<OverdueDelivery[]>;
-  /** Is the address blocked or suppressed right now? One BatchGetItem for both. */
-  barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null>;
+  /**
+   * Is each address blocked or suppressed right now? One answer per lookup, in order: one
+   * strongly consistent BatchGetItem for a whole batch (both keys of each address).
+   */
+  barriers(lookups: readonly AddressLookup[]): Promise<(AddressBarrier | null)[]>;
   suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
   /** What to send: the message body (and the conversation subject for email); null once deleted. */
   content(d: QueuedDelivery): Promise<MessageContent | null>;

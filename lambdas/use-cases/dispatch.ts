@@ -2,7 +2,11 @@
  * The dispatcher's one job, per delivery: claim it (queued → sending, a conditional update, so a
  * redelivered queue message never sends twice), check the blocklist and suppressions again at
  * dispatch time (a block made after the message was queued wins), send through the channel's
- * provider, and record the outcome. docs/reliability.md states the rules:
+ * provider, and record the outcome. A batch (the queue consumer's messages) is dispatched
+ * together: every claim first, then ONE read of the blocks and suppressions of every claimed
+ * address (still after each claim, before each send), then each send and outcome; the settled
+ * broadcast deliveries are added to their broadcast once per broadcast per batch (the sum).
+ * docs/reliability.md states the rules:
  * - anything that fails before the hand-over releases the claim at once (back to `queued`, the
  *   attempt given back) and is dispatched again;
  * - a send whose outcome cannot be known (the sender threw, a timeout, a connection reset after
@@ -11,7 +15,8 @@
  * - throttling waits with a growing delay and uses no attempt; it fails only after a day.
  * A wait is `RetryLater`: the queue consumer delays the delivery's message by its `delayMs`.
  */
-import type { ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import type { AddressBarrier, ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import { BroadcastTally } from './broadcast-tally.js';
 import { noMetrics } from './delivery-ports.js';
 import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
 import { originFields, type OriginSource } from './channels/outbound-origin.js';
@@ -30,8 +35,8 @@ export interface DispatchDeps {
   /** The longest wait after a throttle (15 minutes by default). */
   maxThrottleDelayMs?: number;
   metrics?: DeliveryMetrics;
-  /** Counts a settled broadcast delivery on its broadcast. */
-  broadcastSettled?: (practiceId: string, broadcastId: string, status: 'sent' | 'failed' | 'blocked' | 'suppressed') => Promise<void>;
+  /** Adds settled broadcast deliveries to their broadcast: one call per broadcast per batch, the outcomes summed. */
+  broadcastSettled?: (practiceId: string, broadcastId: string, outcomes: Partial<Record<Settled, number>>) => Promise<void>;
   /** The practice's own origin (SMS number, WhatsApp phone-number id, Reply-To base), cached per practice; absent: the senders' defaults. */
   origins?: OriginSource;
 }
@@ -64,38 +69,106 @@ const addressType = (channel: ProviderChannel): 'email' | 'phone' => (channel ==
 export const isDispatchable = (d: Pick<QueuedDelivery, 'channel' | 'address'>): boolean =>
   (d.channel === 'email' || d.channel === 'sms' || d.channel === 'whatsapp') && !!d.address;
 
-type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
+export type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
 
-async function settled(deps: DispatchDeps, d: { practiceId: string; broadcastId?: string }, outcome: Settled): Promise<Settled> {
-  if (d.broadcastId && deps.broadcastSettled) await deps.broadcastSettled(d.practiceId, d.broadcastId, outcome);
+async function settled(deps: DispatchDeps, d: { practiceId: string; broadcastId?: string }, outcome: Settled, tally?: BroadcastTally): Promise<Settled> {
+  if (!d.broadcastId || !deps.broadcastSettled) return outcome;
+  if (tally) tally.add(d.practiceId, d.broadcastId, outcome);
+  else await deps.broadcastSettled(d.practiceId, d.broadcastId, { [outcome]: 1 });
   return outcome;
 }
 
+/** One delivery's result in a batch: its outcome, or what it threw (a `RetryLater`, a failure before or after the hand-over). */
+export type BatchResult = { outcome: DispatchOutcome } | { error: unknown };
+
+/** One delivery alone (a batch of one): its outcome, or it throws as the batch reports. */
 export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | QueuedDelivery): Promise<DispatchOutcome> {
-  if ('channel' in ref && !isDispatchable(ref)) return 'skipped';
-  const metrics = deps.metrics ?? noMetrics;
+  const [result] = await dispatchBatch(deps, [ref]);
+  if (!result || 'error' in result) throw result?.error;
+  return result.outcome;
+}
+
+type Claimed = { ref: DeliveryRef; attempt: number; d: ClaimedDelivery };
+
+/**
+ * A batch of deliveries: every claim at once; one read of the blocks and suppressions of every
+ * claimed address (a failure there releases every claim: nothing was sent); each send and
+ * outcome; then each broadcast's settled deliveries added once. Results in the order of `refs`.
+ */
+export async function dispatchBatch(deps: DispatchDeps, refs: readonly (DeliveryRef | QueuedDelivery)[]): Promise<BatchResult[]> {
   const nowMs = deps.now().getTime();
   const at = new Date(nowMs).toISOString();
+  const tally = new BroadcastTally();
+  const results: BatchResult[] = new Array(refs.length);
+  const claimed: (Claimed & { index: number })[] = [];
+  await Promise.all(
+    refs.map(async (ref, index) => {
+      try {
+        const c = await claimOne(deps, ref, nowMs, at, tally);
+        if ('outcome' in c) results[index] = c;
+        else claimed.push({ ...c, index });
+      } catch (error) {
+        results[index] = { error };
+      }
+    }),
+  );
+  try {
+    if (claimed.length > 0) {
+      let barriers: (AddressBarrier | null)[];
+      try {
+        barriers = await deps.store.barriers(claimed.map(({ d }) => ({ practiceId: d.practiceId, type: addressType(d.channel as ProviderChannel), value: d.address as string })));
+      } catch (error) {
+        await Promise.all(claimed.map(async (c) => (results[c.index] = { error: await releaseAfter(deps, c.ref, c.d, nowMs, error).catch((e: unknown) => e) })));
+        return results;
+      }
+      await Promise.all(
+        claimed.map(async (c, i) => {
+          try {
+            results[c.index] = { outcome: await afterClaim(deps, c, barriers[i] ?? null, nowMs, at, tally) };
+          } catch (error) {
+            results[c.index] = { error };
+          }
+        }),
+      );
+    }
+  } finally {
+    await tally.flush(deps);
+  }
+  return results;
+}
 
+async function claimOne(deps: DispatchDeps, ref: DeliveryRef | QueuedDelivery, nowMs: number, at: string, tally: BroadcastTally): Promise<{ outcome: DispatchOutcome } | Claimed> {
+  if ('channel' in ref && !isDispatchable(ref)) return { outcome: 'skipped' };
   const claim = await deps.store.claim(ref, at, new Date(nowMs + deps.leaseMs).toISOString());
   if (!claim.claimed) {
     if (claim.status === 'sending' && claim.sendingSince && nowMs - Date.parse(claim.sendingSince) > deps.leaseMs) {
-      return (await endUnknown(deps, { ...ref, sendingSince: claim.sendingSince })) ? 'failed' : 'skipped';
+      return { outcome: (await endUnknown(deps, { ...ref, sendingSince: claim.sendingSince }, tally)) ? 'failed' : 'skipped' };
     }
-    return 'skipped'; // already sent, being sent, settled, or not a provider's: never twice
+    return { outcome: 'skipped' }; // already sent, being sent, settled, or not a provider's: never twice
   }
-  const d = claim.delivery;
+  return { ref, attempt: claim.attempt, d: claim.delivery };
+}
+
+/** Released before the hand-over (nothing was sent): back to queued, the attempt given back; the cause is returned to be thrown. */
+async function releaseAfter(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDelivery, nowMs: number, cause: unknown): Promise<unknown> {
+  await deps.store.release(ref, { reason: 'dispatch_error', countsAsAttempt: false, leaseDue: new Date(nowMs + deps.leaseMs).toISOString() });
+  (deps.metrics ?? noMetrics).count('released', d.channel);
+  return cause;
+}
+
+async function afterClaim(deps: DispatchDeps, claim: Claimed, barrier: AddressBarrier | null, nowMs: number, at: string, tally: BroadcastTally): Promise<DispatchOutcome> {
+  const metrics = deps.metrics ?? noMetrics;
+  const { ref, d } = claim;
   const channel = d.channel as ProviderChannel;
   const end = async (outcome: Parameters<DeliveryStore['finish']>[1], metric: Parameters<DeliveryMetrics['count']>[0]) => {
     await deps.store.finish(ref, outcome, at);
     metrics.count(metric, channel);
-    return settled(deps, d, outcome.status);
+    return settled(deps, d, outcome.status, tally);
   };
 
   // Before the hand-over: a failure here releases the claim at once (nothing was sent).
   let outbound: OutboundMessage;
   try {
-    const barrier = await deps.store.barrier(d.practiceId, addressType(channel), d.address as string);
     if (barrier) return await end({ status: barrier }, barrier);
     const content =
       d.purpose === 'notification'
@@ -118,9 +191,7 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
       ...fields,
     };
   } catch (error) {
-    await deps.store.release(ref, { reason: 'dispatch_error', countsAsAttempt: false, leaseDue: new Date(nowMs + deps.leaseMs).toISOString() });
-    metrics.count('released', channel);
-    throw error;
+    throw await releaseAfter(deps, ref, d, nowMs, error);
   }
 
   // A throw here is a crash after the hand-over: the delivery stays `sending`, never sent again.
@@ -135,7 +206,7 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
     return end({ status: 'suppressed', error: 'opted_out' }, 'suppressed');
   }
   if (result.ambiguous) return end({ status: 'failed', error: OUTCOME_UNKNOWN }, 'outcome_unknown');
-  if (result.retryable && result.reason === REASON_THROTTLED) return throttled(deps, ref, d, nowMs);
+  if (result.retryable && result.reason === REASON_THROTTLED) return throttled(deps, ref, d, nowMs, tally);
   if (!result.retryable || claim.attempt >= deps.maxAttempts) {
     return end({ status: 'failed', error: result.retryable ? `retries_exhausted:${result.reason}` : result.reason }, 'failed');
   }
@@ -151,13 +222,13 @@ export async function dispatchDelivery(deps: DispatchDeps, ref: DeliveryRef | Qu
 const backupLease = (deps: DispatchDeps, nowMs: number, delayMs: number): string => new Date(nowMs + delayMs + deps.leaseMs).toISOString();
 
 /** Throttled: wait with a growing delay (no attempt used), until a day has gone by. */
-async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDelivery, nowMs: number): Promise<DispatchOutcome> {
+async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDelivery, nowMs: number, tally: BroadcastTally): Promise<DispatchOutcome> {
   const metrics = deps.metrics ?? noMetrics;
   const since = d.throttledSince ? Date.parse(d.throttledSince) : nowMs;
   if (nowMs - since >= (deps.throttleLimitMs ?? THROTTLE_LIMIT_MS)) {
     await deps.store.finish(ref, { status: 'failed', error: `retries_exhausted:${REASON_THROTTLED}` }, new Date(nowMs).toISOString());
     metrics.count('failed', d.channel);
-    return settled(deps, d, 'failed');
+    return settled(deps, d, 'failed', tally);
   }
   const delayMs = throttleDelayMs(nowMs - since, deps.maxThrottleDelayMs);
   await deps.store.release(ref, {
@@ -178,11 +249,12 @@ async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDeliver
 export async function endUnknown(
   deps: Pick<DispatchDeps, 'store' | 'now' | 'metrics' | 'broadcastSettled'>,
   d: DeliveryRef & { sendingSince: string; broadcastId?: string },
+  tally?: BroadcastTally,
 ): Promise<boolean> {
   const ended = await deps.store.finish(d, { status: 'failed', error: OUTCOME_UNKNOWN }, deps.now().toISOString(), d.sendingSince);
   if (ended) {
     (deps.metrics ?? noMetrics).count('outcome_unknown', 'any');
-    await settled(deps as DispatchDeps, d, 'failed');
+    await settled(deps as DispatchDeps, d, 'failed', tally);
   }
   return ended;
 }

@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
   AddressBarrier,
+  AddressLookup,
   Claim,
   ClaimedDelivery,
   DeliveryEnd,
@@ -18,7 +19,8 @@ import type {
   Release,
 } from '../../use-cases/delivery-ports.js';
 import type { OutboundAttachment } from '../../use-cases/provider-ports.js';
-import { batchGetAll, dynamo, tableName } from './client.js';
+import { batchGet } from './batch-io.js';
+import { dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 
 const deliveryKey = (d: DeliveryRef) => ({ pk: keys.conversationPk(d.practiceId, d.conversationId), sk: d.sk });
@@ -179,13 +181,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return found;
   }
 
-  async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null> {
-    const block = keys.blockedAddress(practiceId, type, value);
-    const suppression = keys.suppression(practiceId, type, value);
-    const items = await batchGetAll([block, suppression]);
-    if (items.some((i) => i['pk'] === block.pk)) return 'blocked';
-    if (items.some((i) => i['pk'] === suppression.pk)) return 'suppressed';
-    return null;
+  async barriers(lookups: readonly AddressLookup[]): Promise<(AddressBarrier | null)[]> {
+    if (lookups.length === 0) return [];
+    const wanted = lookups.map((l) => ({ block: keys.blockedAddress(l.practiceId, l.type, l.value), suppression: keys.suppression(l.practiceId, l.type, l.value) }));
+    const unique = new Map(wanted.flatMap((w) => [w.block, w.suppression]).map((k) => [`${k.pk}|${k.sk}`, k]));
+    // 50 addresses per call (100 keys; unprocessed keys retried); only the keys are read. Eventually consistent, as the single-address read was.
+    const found = new Set((await batchGet([...unique.values()], { projection: 'pk, sk' })).map((i) => `${i['pk'] as string}|${i['sk'] as string}`));
+    return wanted.map((w) => (found.has(`${w.block.pk}|${w.block.sk}`) ? 'blocked' : found.has(`${w.suppression.pk}|${w.suppression.sk}`) ? 'suppressed' : null));
   }
 
   async suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void> {

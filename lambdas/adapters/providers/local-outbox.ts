@@ -159,17 +159,17 @@ export class SimulatedDispatcherCrash extends Error {
   }
 }
 
-/** The local delivery store with the `dispatcherCrash` rate applied to the block check (after the claim). */
+/** The local delivery store with the `dispatcherCrash` rate applied to one delivery's content read (after the claim and the block check). */
 export function withLocalDispatchFaults<S extends DeliveryStore>(inner: S): DeliveryStore {
   return Object.assign(Object.create(inner) as DeliveryStore, {
-    barrier: async (...args: Parameters<DeliveryStore['barrier']>) => {
+    content: async (...args: Parameters<DeliveryStore['content']>) => {
       const rates = store().rates;
-      const aimed = store().faults.get(`dispatch:${args[2]}`)?.shift();
+      const aimed = store().faults.get(`dispatch:${args[0].address}`)?.shift();
       if (aimed || (rates && Math.random() < rates.dispatcherCrash)) {
         if (!aimed) injected().dispatcherCrash++;
         throw new SimulatedDispatcherCrash();
       }
-      return inner.barrier(...args);
+      return inner.content(...args);
     },
   });
 }

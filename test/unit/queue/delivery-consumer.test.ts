@@ -88,7 +88,7 @@ describe('Queue consumer: deliveries', () => {
   });
 
   it('a failure before the hand-over (released) comes back after a short delay, growing with each receive', async () => {
-    vi.spyOn(store, 'barrier').mockRejectedValueOnce(new Error('ProvisionedThroughputExceeded'));
+    vi.spyOn(store, 'barriers').mockRejectedValueOnce(new Error('ProvisionedThroughputExceeded'));
     const result = await deliveryConsumer(deps, queue)(event(encodeDeliveryRef(sms)), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
     expect(queue.delays).toEqual([['r-0', 1]]);

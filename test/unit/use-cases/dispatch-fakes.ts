@@ -1,5 +1,5 @@
 /** In-memory fakes of the dispatcher's ports: the delivery store (with its conditions) and the channel senders. */
-import type { AddressBarrier, Claim, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { AddressBarrier, AddressLookup, Claim, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
 import type { ChannelSender, ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from '../../../lambdas/use-cases/provider-ports.js';
 import { dispatchDelivery, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
 import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
@@ -99,10 +99,13 @@ export class InMemoryDeliveryStore implements DeliveryStore {
         };
       });
   }
-  async barrier(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressBarrier | null> {
-    if (this.blocked.has(address(practiceId, type, value))) return 'blocked';
-    if (this.suppressions.has(address(practiceId, type, value))) return 'suppressed';
-    return null;
+  /** Calls of `barriers` (the dispatcher reads a whole batch's addresses in one). */
+  barrierReads = 0;
+  async barriers(lookups: readonly AddressLookup[]): Promise<(AddressBarrier | null)[]> {
+    this.barrierReads++;
+    return lookups.map(({ practiceId, type, value }) =>
+      this.blocked.has(address(practiceId, type, value)) ? 'blocked' : this.suppressions.has(address(practiceId, type, value)) ? 'suppressed' : null,
+    );
   }
   async suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string): Promise<void> {
     this.suppressions.set(address(practiceId, type, value), reason);

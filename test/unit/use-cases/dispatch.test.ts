@@ -187,8 +187,8 @@ describe('Dispatch: broadcast counters', () => {
     await dispatchDelivery(deps, blocked);
     await dispatchDelivery(deps, sent); // redelivered: skipped, not counted
     expect(settled.mock.calls).toEqual([
-      ['practice-1', 'b-1', 'sent'],
-      ['practice-1', 'b-1', 'blocked'],
+      ['practice-1', 'b-1', { sent: 1 }],
+      ['practice-1', 'b-1', { blocked: 1 }],
     ]);
   });
 
@@ -198,7 +198,7 @@ describe('Dispatch: broadcast counters', () => {
     await expect(dispatchDelivery(deps, d)).rejects.toBeInstanceOf(RetryLater);
     expect(settled).not.toHaveBeenCalled();
     await dispatchDelivery(deps, d);
-    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', 'sent']]);
+    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', { sent: 1 }]]);
 
     await dispatchDelivery(deps, store.add(sms({ sk: 'D#plain' })));
     expect(settled).toHaveBeenCalledTimes(1);
@@ -210,12 +210,12 @@ const throttle = { ok: false as const, retryable: true, reason: 'throttled' };
 describe('Dispatch: a claim that fails before the hand-over is released at once', () => {
   it('a throw in the block check releases the delivery (queued, attempt given back) and rethrows; the next dispatch sends it once', async () => {
     const d = store.add(sms());
-    const barrier = store.barrier.bind(store);
-    store.barrier = async () => { throw Object.assign(new Error('throttled read'), { name: 'ProvisionedThroughputExceededException' }); };
+    const barriers = store.barriers.bind(store);
+    store.barriers = async () => { throw Object.assign(new Error('throttled read'), { name: 'ProvisionedThroughputExceededException' }); };
     await expect(dispatchDelivery(deps, d)).rejects.toThrow('throttled read');
     expect(store.stored(d)).toMatchObject({ status: 'queued', attempts: 0, lastError: 'dispatch_error' });
     expect(senders.sms.sent).toHaveLength(0);
-    store.barrier = barrier;
+    store.barriers = barriers;
     expect(await dispatchDelivery(deps, d)).toBe('sent');
     expect(store.stored(d)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(senders.sms.sent).toHaveLength(1);
@@ -345,6 +345,6 @@ describe('Sweeper: deliveries past their lease', () => {
     store.add(sms({ broadcastId: 'b-1' }), { status: 'sending', attempts: 1, sendingAt: new Date(NOW - LEASE_MS - 1).toISOString(), leaseDue: new Date(NOW - 1).toISOString() });
     await sweepDeliveries(deps);
     await sweepDeliveries(deps);
-    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', 'failed']]);
+    expect(settled.mock.calls).toEqual([['practice-1', 'b-1', { failed: 1 }]]);
   });
 });
