@@ -8,7 +8,7 @@ import type { PreparedRoute, RouteContext, RouteResult } from '../../http/http-f
 import type { RouteSpec } from '../../http/route-record.js';
 import { contactFieldErrors } from '../../use-cases/directory.js';
 import type { PracticeSettingsRecord } from '../../use-cases/directory-ports.js';
-import { directoryDeps } from '../../wiring.js';
+import { directoryDeps } from '../../wiring/directory.js';
 
 export interface AddressFields {
   email?: readonly string[];

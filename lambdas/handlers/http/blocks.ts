@@ -2,7 +2,8 @@
 import * as uc from '../../use-cases/blocks/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { blockRoutes } from '../../http/routes/blocks.js';
-import { blockDeps as deps, httpOptions } from '../../wiring.js';
+import { blockDeps as deps } from '../../wiring/blocks.js';
+import { httpOptions } from '../../wiring/http.js';
 
 export const handler = httpFunction(
   blockRoutes,

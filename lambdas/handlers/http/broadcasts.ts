@@ -2,7 +2,8 @@
 import * as uc from '../../use-cases/broadcasts.js';
 import { httpFunction } from '../../http/http-function.js';
 import { broadcastRoutes } from '../../http/routes/broadcasts.js';
-import { broadcastDeps as deps, httpOptions } from '../../wiring.js';
+import { broadcastDeps as deps } from '../../wiring/broadcasts.js';
+import { httpOptions } from '../../wiring/http.js';
 
 export const handler = httpFunction(
   broadcastRoutes,

@@ -2,8 +2,8 @@
 import * as uc from '../../use-cases/channels/channel-settings.js';
 import { httpFunction } from '../../http/http-function.js';
 import { channelRoutes } from '../../http/routes/channels.js';
-import { httpOptions } from '../../wiring.js';
-import { channelSettingsDeps as deps } from '../../webhook-wiring.js';
+import { httpOptions } from '../../wiring/http.js';
+import { channelSettingsDeps as deps } from '../../wiring/channels.js';
 
 export const handler = httpFunction(
   channelRoutes,

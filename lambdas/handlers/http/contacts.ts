@@ -3,7 +3,9 @@ import * as chat from '../../use-cases/chat-settings.js';
 import * as uc from '../../use-cases/contacts/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { contactRoutes as routes } from '../../http/routes/contacts.js';
-import { chatSettingsDeps, contactDeps as deps, httpOptions } from '../../wiring.js';
+import { contactDeps as deps } from '../../wiring/blocks.js';
+import { chatSettingsDeps } from '../../wiring/directory.js';
+import { httpOptions } from '../../wiring/http.js';
 import { withAddressChecks } from './address-checks.js';
 
 const contactAddresses = { email: ['email'], phone: ['primaryPhone', 'secondaryPhone'] };

@@ -4,7 +4,8 @@ import * as drafts from '../../use-cases/drafts/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { conversationRoutes } from '../../http/routes/conversations.js';
 import { draftRoutes } from '../../http/routes/drafts.js';
-import { bulkDeps, conversationDeps as deps, draftDeps, httpOptions } from '../../wiring.js';
+import { bulkDeps, conversationDeps as deps, draftDeps } from '../../wiring/conversations.js';
+import { httpOptions } from '../../wiring/http.js';
 
 export const handler = httpFunction(
   { ...conversationRoutes, ...draftRoutes },

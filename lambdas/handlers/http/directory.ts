@@ -2,7 +2,8 @@
 import * as uc from '../../use-cases/directory.js';
 import { httpFunction } from '../../http/http-function.js';
 import { directoryRoutes as routes } from '../../http/routes/directory.js';
-import { directoryDeps as deps, httpOptions } from '../../wiring.js';
+import { directoryDeps as deps } from '../../wiring/directory.js';
+import { httpOptions } from '../../wiring/http.js';
 import { withAddressChecks } from './address-checks.js';
 
 const staffAddresses = { email: ['email'], phone: ['phone'] };

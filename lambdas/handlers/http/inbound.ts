@@ -3,7 +3,7 @@ import * as uc from '../../use-cases/inbound/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { inboundRoutes } from '../../http/routes/inbound.js';
 import { inboundDeps as deps } from '../../inbound-wiring.js';
-import { httpOptions } from '../../wiring.js';
+import { httpOptions } from '../../wiring/http.js';
 
 export const handler = httpFunction(
   inboundRoutes,

@@ -5,7 +5,7 @@
 import { decodeBlockChange } from '../../adapters/dynamo/stream-items.js';
 import { logger } from '../../logger.js';
 import { applyBlockVisibility, type VisibilityDeps } from '../../use-cases/block-visibility.js';
-import { visibilityDeps } from '../../wiring.js';
+import { visibilityDeps } from '../../wiring/block-visibility.js';
 import { streamHandler } from './stream-handler.js';
 
 export const blockVisibility = (deps: VisibilityDeps) =>

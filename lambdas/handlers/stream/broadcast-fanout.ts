@@ -2,7 +2,7 @@
 import { decodeBroadcastStep } from '../../adapters/dynamo/stream-items.js';
 import { logger } from '../../logger.js';
 import { fanOutChunk, prepareBroadcast, type FanOutDeps } from '../../use-cases/broadcasts.js';
-import { broadcastDeps } from '../../wiring.js';
+import { broadcastDeps } from '../../wiring/broadcasts.js';
 import { streamHandler } from './stream-handler.js';
 
 export type { FanOutDeps };

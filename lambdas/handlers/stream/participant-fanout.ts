@@ -2,7 +2,7 @@
 import { decodeParticipantChunk } from '../../adapters/dynamo/stream-items.js';
 import { logger } from '../../logger.js';
 import { fanOutParticipants, type FanOutDeps } from '../../use-cases/conversations/participants-fanout.js';
-import { participantFanOutDeps } from '../../wiring.js';
+import { participantFanOutDeps } from '../../wiring/participant-fanout.js';
 import { streamHandler } from './stream-handler.js';
 
 export const participantFanOut = (deps: FanOutDeps) =>

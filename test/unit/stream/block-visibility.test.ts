@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BlockChange, VisibilityDeps } from '../../../lambdas/use-cases/block-visibility.js';
 import { lambdaContext, sequenceOf, streamEvent } from './stream-event.js';
 
-vi.mock('../../../lambdas/wiring.js', () => ({ visibilityDeps: {} }));
+vi.mock('../../../lambdas/wiring/block-visibility.js', () => ({ visibilityDeps: {} }));
 vi.mock('../../../lambdas/use-cases/block-visibility.js', () => ({ applyBlockVisibility: vi.fn() }));
 const { applyBlockVisibility } = await import('../../../lambdas/use-cases/block-visibility.js');
 const { blockVisibility } = await import('../../../lambdas/handlers/stream/block-visibility.js');

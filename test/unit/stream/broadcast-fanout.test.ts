@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext, sequenceOf, streamEvent } from './stream-event.js';
 
-vi.mock('../../../lambdas/wiring.js', () => ({ broadcastDeps: {} }));
+vi.mock('../../../lambdas/wiring/broadcasts.js', () => ({ broadcastDeps: {} }));
 vi.mock('../../../lambdas/use-cases/broadcasts.js', () => ({ fanOutChunk: vi.fn(), prepareBroadcast: vi.fn() }));
 const { fanOutChunk, prepareBroadcast } = await import('../../../lambdas/use-cases/broadcasts.js');
 const { broadcastFanOut } = await import('../../../lambdas/handlers/stream/broadcast-fanout.js');

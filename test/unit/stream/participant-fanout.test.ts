@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FanOutDeps, ParticipantChunk } from '../../../lambdas/use-cases/conversations/participants-fanout.js';
 import { lambdaContext, sequenceOf, streamEvent } from './stream-event.js';
 
-vi.mock('../../../lambdas/wiring.js', () => ({ participantFanOutDeps: {} }));
+vi.mock('../../../lambdas/wiring/participant-fanout.js', () => ({ participantFanOutDeps: {} }));
 vi.mock('../../../lambdas/use-cases/conversations/participants-fanout.js', () => ({ fanOutParticipants: vi.fn() }));
 const { fanOutParticipants } = await import('../../../lambdas/use-cases/conversations/participants-fanout.js');
 const { participantFanOut } = await import('../../../lambdas/handlers/stream/participant-fanout.js');

@@ -1,0 +1,23 @@
+/** The directory function's composition (staff, patients, settings) and the chat settings reads. */
+import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
+import { DynamoBlockRepository } from '../adapters/dynamo/block-repository.js';
+import { DynamoGroupRepository } from '../adapters/dynamo/group-repository.js';
+import { blockReminders } from '../use-cases/blocks/index.js';
+import { chatSettingsReader, type ChatSettingsDeps } from '../use-cases/chat-settings.js';
+import { systemClock } from '../use-cases/clock.js';
+import type { DirectoryDeps } from '../use-cases/directory.js';
+import { directory } from './http.js';
+
+/** Effective chat (own, else groups, else the practice default by creation time), for patient records. */
+const chat = chatSettingsReader(new DynamoGroupRepository());
+
+export const directoryDeps: DirectoryDeps = {
+  directory,
+  reminders: blockReminders(new DynamoBlockRepository()),
+  chat,
+  /** Audit events (deletions, staff changes): append-only, kept for the life of the table. */
+  audit: new DynamoAuditTrail(),
+  now: systemClock,
+};
+
+export const chatSettingsDeps: ChatSettingsDeps = { directory, now: systemClock };

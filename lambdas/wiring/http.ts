@@ -1,0 +1,34 @@
+/**
+ * What every HTTP function serving a practice is handed: the directory (its staff and patient
+ * reads cached per request, so the auth step's read serves the use case too), the caller check,
+ * Idempotency-Key on the table, the cursor key. Each function's own composition is beside this
+ * file (lambdas/wiring/<area>.ts), so a bundle carries only the adapters its routes call.
+ */
+import { DynamoDirectoryRepository } from '../adapters/dynamo/directory-repository.js';
+import { requestCachedDirectory } from '../adapters/dynamo/request-cached-directory.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
+import { cursorKey } from '../adapters/providers/cursor-key.js';
+import { config } from '../config.js';
+import type { CallerDirectory } from '../http/auth.js';
+import type { HttpFunctionOptions } from '../http/http-function.js';
+import { idempotency } from '../http/idempotency.js';
+
+/** Staff and patient records read once per request (the auth step's read serves the use case too). */
+export const directory = requestCachedDirectory(new DynamoDirectoryRepository());
+
+export const callerDirectory = (): CallerDirectory => ({
+  async findStaffEntry(practiceId, id) {
+    const s = await directory.getStaff(practiceId, id);
+    return s ? { name: s.name, role: s.role, permissions: s.permissions, status: s.status } : null;
+  },
+  async findPatientEntry(practiceId, id) {
+    const p = await directory.getPatient(practiceId, id);
+    return p ? { name: p.name, role: 'patient', permissions: [] } : null;
+  },
+});
+
+export const httpOptions: HttpFunctionOptions = {
+  directory: callerDirectory,
+  idempotent: idempotency(new DynamoIdempotencyStore(), { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
+  cursorKey,
+};
