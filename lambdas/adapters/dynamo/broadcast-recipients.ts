@@ -35,7 +35,7 @@ export async function alreadyWritten(practiceId: string, b: BroadcastRecord, rec
   return new Set(found.map((i) => byPk.get(i['pk'] as string)).filter((k): k is string => !!k));
 }
 
-function itemsOf(practiceId: string, b: BroadcastRecord, r: BroadcastRecipient, notifyBlocked: ReadonlySet<string>): { items: Item[]; deliveries: Item[] } {
+export function itemsOf(practiceId: string, b: BroadcastRecord, r: BroadcastRecipient, notifyBlocked: ReadonlySet<string>): { items: Item[]; deliveries: Item[] } {
   const at = b.createdAt;
   const sender: Party = { type: 'staff', id: b.sender.id, name: b.sender.name ?? 'Administrator', role: b.sender.role };
   const recipientParty = { type: r.type, id: r.id, name: r.name, role: 'patient' } as unknown as Party;

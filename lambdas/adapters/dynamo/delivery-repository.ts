@@ -63,7 +63,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: tableName,
           Key: deliveryKey(d),
-          UpdateExpression: 'SET #status = :sending, sendingAt = :at, leasePk = :lpk, leaseDue = :due ADD attempts :one',
+          // The lease the delivery already has is kept (only one that has none gets one): moving it would rewrite its
+          // `leases` index entry (a delete and a put, 2 units); the sweeper ends a `sending` one only once
+          // `sendingAt` is a lease old, whatever its due time.
+          UpdateExpression: 'SET #status = :sending, sendingAt = :at, leasePk = if_not_exists(leasePk, :lpk), leaseDue = if_not_exists(leaseDue, :due) ADD attempts :one',
           // Only what a provider sends: portal and call deliveries are never claimed.
           ConditionExpression: '#status = :queued AND #channel IN (:email, :sms, :whatsapp) AND attribute_exists(address)',
           ExpressionAttributeNames: { '#status': 'status', '#channel': 'channel' },

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatchBatch, RetryLater, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
 import type { QueuedDelivery } from '../../../lambdas/use-cases/delivery-ports.js';
 import { InMemoryDeliveryStore, scriptedSenders } from './dispatch-fakes.js';
+import { sweepDeliveries } from '../../../lambdas/use-cases/sweep.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -88,5 +89,21 @@ describe('Dispatch: a batch', () => {
     expect(errors.some((e) => (e as Error).message === 'process died')).toBe(true);
     expect(results.filter((r) => 'outcome' in r)).toEqual([{ outcome: 'sent' }]);
     expect(settled.mock.calls).toEqual([['practice-1', 'b-1', { sent: 1 }]]);
+  });
+});
+
+describe('Dispatch: the claim keeps the lease the delivery has', () => {
+  it('a delivery queued past its first lease, claimed and left sending, is ended by the sweeper only a lease after its claim', async () => {
+    const d = store.add(sms(1), { leaseDue: new Date(NOW - 60_000).toISOString() });
+    senders.sms.answer(new Error('process died'));
+    await dispatchBatch(deps, [d]);
+    expect(store.stored(d)).toMatchObject({ status: 'sending', leaseDue: new Date(NOW - 60_000).toISOString() });
+    const queue = { enqueue: vi.fn(async () => {}), delay: async () => {} };
+    expect(await sweepDeliveries({ ...deps, queue })).toMatchObject({ found: 1, outcomeUnknown: 0 });
+    const later = { ...deps, now: () => new Date(NOW + 300_001), queue };
+    expect(await sweepDeliveries(later)).toMatchObject({ outcomeUnknown: 1 });
+    expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+    expect(senders.sms.sent).toHaveLength(1);
+    expect(queue.enqueue).not.toHaveBeenCalled();
   });
 });

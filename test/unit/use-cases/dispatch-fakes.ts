@@ -50,7 +50,7 @@ export class InMemoryDeliveryStore implements DeliveryStore {
     }
     r.status = 'sending';
     r.sendingAt = at;
-    r.leaseDue = leaseDue;
+    r.leaseDue ??= leaseDue; // the lease it has is kept (DynamoDeliveryStore: if_not_exists)
     r.attempts += 1;
     return {
       claimed: true,
