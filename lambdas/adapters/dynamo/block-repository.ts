@@ -16,7 +16,8 @@ import {
   type SlotCount,
 } from '../../use-cases/blocks/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
-import { batchGetAll, dynamo, tableName } from './client.js';
+import { dynamo, tableName } from './client.js';
+import { getItems } from './request-batch.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
 import { searchText } from './finder-items.js';
 import { keys } from './keys.js';
@@ -131,7 +132,8 @@ export class DynamoBlockRepository implements BlockRepository {
 
   async activeAmong(practiceId: string, addresses: readonly { type: AddressType; value: string }[]): Promise<ActiveBlock[]> {
     const unique = new Map(addresses.map((a) => [`${a.type}:${a.value}`, a]));
-    const items = await batchGetAll([...unique.values()].map((a) => keys.blockedAddress(practiceId, a.type, a.value)));
+    // Read with whatever else the request reads at the same time (a send's block check joins its group reads).
+    const items = await getItems([...unique.values()].map((a) => keys.blockedAddress(practiceId, a.type, a.value)));
     return items.map((i) => ({
       blockId: i['blockId'] as string,
       type: i['addressType'] as AddressType,

@@ -19,6 +19,7 @@ import { batchDeleteAll, batchGetAll, dynamo, tableName } from './client.js';
 import { conversationFrom, stateFrom, statePut, statesOf, type Item } from './conversation-items.js';
 import { keys } from './keys.js';
 import { queryAll, queryPage } from './query.js';
+import { getItems } from './request-batch.js';
 import { sendPlan } from './send-transaction.js';
 import { mergedIndexPage } from './inbox-search.js';
 
@@ -38,6 +39,11 @@ export class DynamoConversationRepository implements ConversationRepository {
       new GetCommand({ TableName: tableName, Key: keys.participantState(practiceId, id, party.type, party.id) }),
     );
     return out.Item ? stateFrom(out.Item) : null;
+  }
+
+  async statesOf(practiceId: string, id: string, parties: readonly PartyRef[]): Promise<StateRecord[]> {
+    const items = await getItems(parties.map((p) => keys.participantState(practiceId, id, p.type, p.id)));
+    return items.map(stateFrom);
   }
 
   send(practiceId: string, plan: SendPlan): Promise<void> {

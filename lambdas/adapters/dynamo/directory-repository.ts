@@ -17,7 +17,7 @@ import { defaultChatSettings } from '../../domain/chat-settings.js';
 import { dynamo, tableName } from './client.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
 import { writeAnswered } from './idempotency-store.js';
-import { getByIds } from './get-by-ids.js';
+import { getByIdsBatched, getItem } from './request-batch.js';
 import { finderChanges, finderItems, type Findable } from './finder-items.js';
 import { keys } from './keys.js';
 import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
@@ -98,9 +98,9 @@ const mapped = async <T>(page: Promise<{ items: Item[]; nextCursor: string | nul
 };
 
 export class DynamoDirectoryRepository implements DirectoryRepository {
+  /** Read with whatever else the request reads at the same time (request-batch.ts). */
   async getSettings(practiceId: string): Promise<PracticeSettingsRecord> {
-    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.settings(practiceId) }));
-    return settingsFrom(out.Item);
+    return settingsFrom(await getItem(keys.settings(practiceId)));
   }
 
   async updateSettings(
@@ -188,11 +188,11 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
   }
 
   getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {
-    return getByIds(ids, (id) => keys.patient(practiceId, id), patientFrom);
+    return getByIdsBatched(ids, (id) => keys.patient(practiceId, id), patientFrom);
   }
 
   getStaffMany(practiceId: string, ids: readonly string[]): Promise<StaffRecord[]> {
-    return getByIds(ids, (id) => keys.staff(practiceId, id), staffFrom);
+    return getByIdsBatched(ids, (id) => keys.staff(practiceId, id), staffFrom);
   }
 
   async activeStaffByRole(practiceId: string, role: StaffRecord['role']): Promise<StaffRecord[]> {

@@ -1,7 +1,9 @@
 /**
  * Groups in the single table (see docs/data-model.md, "Contacts and groups"). A group partition
- * holds the group and one item per member; each member's own partition holds a reverse link, so
- * a patient's groups (and their chat settings) are one Query.
+ * holds the group and one item per member; each member's own partition holds a reverse link, and
+ * a patient's partition also keeps the ids of all its groups on one `GROUPS` item, so a patient's
+ * groups (and their chat settings) are read by key, never by a Query (bin/backfill-patient-groups.ts
+ * fills that item for memberships made before it existed).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -12,8 +14,10 @@ import { batchGetAll, dynamo, isConditionFailure, tableName } from './client.js'
 import { putItem, transact, type TransactItem } from './conditional-writes.js';
 import { writeAnswered } from './idempotency-store.js';
 import { getByIds } from './get-by-ids.js';
+import { setOf } from './contact-items.js';
+import { getByIdsBatched, getItems } from './request-batch.js';
 import { keys } from './keys.js';
-import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
+import { queryIndexPage, queryPrefixPage } from './query.js';
 
 type Item = Record<string, unknown>;
 
@@ -160,27 +164,26 @@ export class DynamoGroupRepository implements GroupRepository, GroupChatReader {
     }
   }
 
-  async groupChatOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, PartialChatSettings[]>> {
+  /** The ids of each patient's groups, from the `GROUPS` item kept beside the patient (read with whatever else the request reads now). */
+  async groupIdsOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, string[]>> {
     const unique = [...new Set(patientIds)];
-    const groupsOf = new Map<string, string[]>();
-    // One Query per patient (the reverse links); at most 16 in flight, not one socket per patient.
-    const lookUp = async (patientId: string) => {
-      const links = await queryAll({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.patientPk(practiceId, patientId), ':prefix': 'GROUP#' },
-        ProjectionExpression: 'groupId',
-      });
-      groupsOf.set(patientId, links.map((i) => i['groupId'] as string));
-    };
-    for (let i = 0; i < unique.length; i += 16) await Promise.all(unique.slice(i, i + 16).map(lookUp));
-    const allIds = [...new Set([...groupsOf.values()].flat())];
-    const groups = new Map((await this.getGroups(practiceId, allIds)).map((g) => [g.id, g]));
-    const result = new Map<string, PartialChatSettings[]>();
-    for (const patientId of unique) {
-      const chats = (groupsOf.get(patientId) ?? []).map((gid) => groups.get(gid)?.chat).filter((c): c is PartialChatSettings => !!c);
-      result.set(patientId, chats);
-    }
-    return result;
+    const items = await getItems(unique.map((id) => keys.patientGroups(practiceId, id)));
+    const byPk = new Map(items.map((i) => [i['pk'] as string, setOf(i['groupIds'])]));
+    return new Map(unique.map((id) => [id, byPk.get(keys.patientGroups(practiceId, id).pk) ?? []]));
+  }
+
+  /** The chat settings of these groups, for those that have one (read with whatever else the request reads now). */
+  async chatsOf(practiceId: string, groupIds: readonly string[]): Promise<Map<string, PartialChatSettings>> {
+    const groups = await getByIdsBatched(groupIds, (id) => keys.group(practiceId, id), groupFrom);
+    return new Map(groups.flatMap((g) => (g.chat ? [[g.id, g.chat] as const] : [])));
+  }
+
+  /** Each patient's groups' chat settings: the patients' `GROUPS` items, then the groups (two BatchGetItem, no Query). */
+  async groupChatOf(practiceId: string, patientIds: readonly string[]): Promise<Map<string, PartialChatSettings[]>> {
+    const groupsOf = await this.groupIdsOf(practiceId, patientIds);
+    const chats = await this.chatsOf(practiceId, [...new Set([...groupsOf.values()].flat())]);
+    return new Map(
+      [...groupsOf].map(([patientId, ids]) => [patientId, ids.map((gid) => chats.get(gid)).filter((c): c is PartialChatSettings => !!c)]),
+    );
   }
 }

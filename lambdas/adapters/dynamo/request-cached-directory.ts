@@ -1,8 +1,9 @@
 /**
  * The directory with its record reads cached for the current request (lambdas/request-scope.ts):
  * a staff member or patient read twice in one request (by the auth step, then by the use case,
- * one by one or in a batch) is read from the table once. Any other call (every write included)
- * empties the request's cache first, so nothing read before a write is served after it.
+ * one by one or in a batch) is read from the table once. The practice settings and the staff by
+ * role pass through uncached. Any other call (every write included) empties the request's cache
+ * first, so nothing read before a write is served after it.
  * Outside a request scope (stream consumers, scripts) every call goes to the table.
  */
 import type { DirectoryRepository, PatientRecord, StaffRecord } from '../../use-cases/directory-ports.js';
@@ -41,6 +42,9 @@ export function requestCachedDirectory<T extends DirectoryRepository>(directory:
     getPatient: cachedOne<PatientRecord>('patient', (p, id) => directory.getPatient(p, id)),
     getStaffMany: cachedMany<StaffRecord>('staff', (p, ids) => directory.getStaffMany(p, ids)),
     getPatients: cachedMany<PatientRecord>('patient', (p, ids) => directory.getPatients(p, ids)),
+    // Reads that are not cached but leave the cache (and the read batch of this turn) as it is.
+    getSettings: (p: string) => directory.getSettings(p),
+    activeStaffByRole: (p: string, role: StaffRecord['role']) => directory.activeStaffByRole(p, role),
   };
   return new Proxy(directory, {
     get(target, prop, receiver) {

@@ -11,9 +11,24 @@ import type { Caller } from '../../domain/caller.js';
 import { channelAddress, type Channel, type PatientFacts } from '../../domain/conversation-policy.js';
 import { assertChannelCarries } from '../../domain/attachment-rules.js';
 import { DomainError } from '../../domain/errors.js';
+import type { StaffRecord } from '../directory-ports.js';
 import type { AttachedFile, ContactAddressReader, ConversationDeps, DeliveryRecord, PartyRef, Warning } from './ports.js';
 
 type ContactAddresses = Awaited<ReturnType<ContactAddressReader['getContacts']>>[number];
+type Planned = DeliveryRecord & { blockKey?: string };
+type Lookup = { type: 'email' | 'phone'; value: string };
+
+/** The block check a send made with its other reads: which addresses it looked up, and which of them are blocked. */
+export interface CheckedBlocks {
+  checked: ReadonlySet<string>;
+  blocked: ReadonlySet<string>;
+}
+
+/** What a send already read: the staff records of its staff participants, and the block check of its addresses. */
+export interface KnownForPlan {
+  staff: readonly StaffRecord[];
+  blocks: CheckedBlocks;
+}
 
 export async function planDeliveries(
   deps: ConversationDeps,
@@ -25,8 +40,59 @@ export async function planDeliveries(
   staffIds: readonly string[] = [],
   /** Contacts in the conversation (never on portal: a contact has no portal). */
   contacts: readonly ContactAddresses[] = [],
+  /** Read already (send-reads.ts): no staff read, and only addresses it did not check are checked now. */
+  known?: KnownForPlan,
 ): Promise<{ deliveries: DeliveryRecord[]; warnings: Warning[] }> {
-  const planned: (DeliveryRecord & { blockKey?: string })[] = [];
+  const notified = channel === 'portal' ? notifiedStaffIds(author, staffIds) : [];
+  const staff = known ? known.staff.filter((s) => notified.includes(s.id)) : notified.length > 0 ? await deps.directory.getStaffMany(practiceId, notified) : [];
+  const planned = plan(channel, author, recipients, staff, contacts);
+  const lookups = lookupsOf(planned).filter((l) => !known?.blocks.checked.has(keyOf(l)));
+  const blocked = new Set(known?.blocks.blocked ?? []);
+  if (lookups.length > 0) for (const k of await deps.blocks.blockedAmong(practiceId, lookups)) blocked.add(k);
+  const warnings: Warning[] = [];
+  const deliveries = planned.map(({ blockKey, ...d }) => {
+    if (blockKey && blocked.has(blockKey)) {
+      warnings.push({ code: 'recipient_blocked', recipient: d.recipient, channel: d.channel, address: d.address as string });
+      return { ...d, status: 'blocked' as const };
+    }
+    return d;
+  });
+  return { deliveries, warnings };
+}
+
+/**
+ * Every address a send to these people may use, for a block check made before the patients'
+ * effective settings are known: notification emails are included whatever the settings say (a
+ * superset of what planDeliveries will look up).
+ */
+export function addressesToCheck(
+  channel: Channel,
+  author: PartyRef,
+  recipients: readonly PatientFacts[],
+  staff: readonly StaffRecord[],
+  staffIds: readonly string[],
+  contacts: readonly ContactAddresses[],
+): Lookup[] {
+  const notified = channel === 'portal' ? notifiedStaffIds(author, staffIds) : [];
+  const everyNotification = recipients.map((r) => ({ ...r, emailNotifications: true }));
+  return lookupsOf(plan(channel, author, everyNotification, staff.filter((s) => notified.includes(s.id)), contacts));
+}
+
+export const keyOf = (l: Lookup): string => `${l.type}:${l.value}`;
+
+const notifiedStaffIds = (author: PartyRef, staffIds: readonly string[]) => staffIds.filter((id) => !(author.type === 'staff' && author.id === id));
+
+const lookupsOf = (planned: readonly Planned[]): Lookup[] =>
+  planned.filter((d) => d.blockKey).map((d) => ({ type: d.channel === 'email' ? 'email' : 'phone', value: d.address as string }));
+
+function plan(
+  channel: Channel,
+  author: PartyRef,
+  recipients: readonly PatientFacts[],
+  staff: readonly StaffRecord[],
+  contacts: readonly ContactAddresses[],
+): Planned[] {
+  const planned: Planned[] = [];
   for (const c of contacts) {
     if (author.type === 'contact' && author.id === c.id) continue;
     const address = channelAddress(channel, { email: c.email, phone: c.primaryPhone, whatsapp: null });
@@ -50,32 +116,12 @@ export async function planDeliveries(
     const type = channel === 'email' ? 'email' : 'phone';
     planned.push({ recipient, channel, address, status: 'queued', purpose: 'message', blockKey: `${type}:${address}` });
   }
-  if (channel === 'portal') planned.push(...(await staffNotifications(deps, practiceId, author, staffIds)));
-  const lookups = planned
-    .filter((d) => d.blockKey)
-    .map((d) => ({ type: (d.channel === 'email' ? 'email' : 'phone') as 'email' | 'phone', value: d.address as string }));
-  const blocked = lookups.length > 0 ? await deps.blocks.blockedAmong(practiceId, lookups) : new Set<string>();
-  const warnings: Warning[] = [];
-  const deliveries = planned.map(({ blockKey, ...d }) => {
-    if (blockKey && blocked.has(blockKey)) {
-      warnings.push({ code: 'recipient_blocked', recipient: d.recipient, channel: d.channel, address: d.address as string });
-      return { ...d, status: 'blocked' as const };
-    }
-    return d;
-  });
-  return { deliveries, warnings };
+  if (channel === 'portal') planned.push(...staffNotifications(staff));
+  return planned;
 }
 
-/** The notification emails of staff recipients: active, with an email, not turned off. One BatchGetItem. */
-async function staffNotifications(
-  deps: ConversationDeps,
-  practiceId: string,
-  author: PartyRef,
-  staffIds: readonly string[],
-): Promise<(DeliveryRecord & { blockKey: string })[]> {
-  const ids = staffIds.filter((id) => !(author.type === 'staff' && author.id === id));
-  if (ids.length === 0) return [];
-  const staff = await deps.directory.getStaffMany(practiceId, ids);
+/** The notification emails of staff recipients: active, with an email, not turned off. */
+function staffNotifications(staff: readonly StaffRecord[]): Planned[] {
   return staff
     .filter((s) => s.status === 'active' && s.email && s.emailNotifications !== false)
     .map((s) => ({

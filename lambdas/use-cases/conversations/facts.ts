@@ -7,7 +7,7 @@ import { effectiveChat, type EffectiveChat } from '../../domain/chat-settings.js
 import type { Party, PatientFacts } from '../../domain/conversation-policy.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { practiceDefaultOf } from '../chat-settings.js';
-import type { PatientRecord } from '../directory-ports.js';
+import type { PatientRecord, PracticeSettingsRecord, StaffRecord } from '../directory-ports.js';
 import type { ConversationDeps, ConversationRecord, PartyRef } from './ports.js';
 
 export const selfParty = (caller: Caller): PartyRef => ({ type: caller.kind, id: caller.id });
@@ -21,11 +21,19 @@ export const isParty = (ref: PartyRef, of: PartyRef): boolean => ref.type === of
 export async function patientFacts(deps: ConversationDeps, practiceId: string, patients: readonly PatientRecord[]): Promise<PatientFacts[]> {
   if (patients.length === 0) return [];
   const settings = await deps.directory.getSettings(practiceId);
-  const chats = await deps.chat?.effectiveFor(practiceId, patients, settings);
+  return factsOf(patients, settings, await deps.chat?.effectiveFor(practiceId, patients, settings));
+}
+
+/** The patients' facts, given their effective chat (without a chat reader: own, else the practice default). */
+export function factsOf(
+  patients: readonly PatientRecord[],
+  settings: PracticeSettingsRecord,
+  chats: ReadonlyMap<string, EffectiveChat> | undefined,
+): PatientFacts[] {
   return patients.map((p) => toFacts(p, chats?.get(p.id) ?? effectiveChat(p.chat, [], practiceDefaultOf(settings, p.createdAt))));
 }
 
-function toFacts(p: PatientRecord, chat: EffectiveChat): PatientFacts {
+export function toFacts(p: PatientRecord, chat: EffectiveChat): PatientFacts {
   return {
     id: p.id,
     name: p.name,
@@ -51,6 +59,11 @@ export async function resolveParties(
     staffIds.length ? deps.directory.getStaffMany(caller.practiceId, staffIds) : [],
     patientIds.length ? deps.directory.getPatients(caller.practiceId, patientIds) : [],
   ]);
+  return { parties: partiesOf(refs, staff, patients), patients };
+}
+
+/** The parties named by `refs`, from the records read; 404 for anyone not found (not in this practice). */
+export function partiesOf(refs: readonly { type: 'patient' | 'staff'; id: string }[], staff: readonly StaffRecord[], patients: readonly PatientRecord[]): Party[] {
   const staffById = new Map(staff.map((s) => [s.id, s]));
   const patientById = new Map(patients.map((p) => [p.id, p]));
   const parties: Party[] = [];
@@ -65,7 +78,7 @@ export async function resolveParties(
       parties.push({ type: 'patient', id: p.id, name: p.name, role: 'patient' });
     }
   }
-  return { parties, patients };
+  return parties;
 }
 
 export async function loadConversation(deps: ConversationDeps, caller: Caller, id: string): Promise<ConversationRecord> {

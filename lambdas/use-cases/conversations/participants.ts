@@ -4,7 +4,7 @@
  * conversation starts: a snapshot, later hires are not added. A conversation of up to
  * INLINE_PARTICIPANTS people is written in one transaction with every participant's state; a
  * larger one writes the author's state and leaves the others to the stream (participants-fanout.ts),
- * so a reply reads one state, not hundreds.
+ * so a reply reads one state, not hundreds (by key, with its other reads).
  */
 import type { Caller, StaffRole } from '../../domain/caller.js';
 import type { Party } from '../../domain/conversation-policy.js';
@@ -40,23 +40,22 @@ export function startStates(c: ConversationRecord, participants: readonly Party[
   return statesAfter(c, written, [], author, at);
 }
 
+/** Whose states a reply writes itself (and reads first): every participant's in a small conversation, the author's in a large one. */
+export const replyStateParties = (participants: readonly Party[], author: PartyRef): PartyRef[] =>
+  (writesEveryState(participants) ? participants : participants.filter((p) => isParty(p, author))).map((p) => ({ type: p.type, id: p.id }));
+
 /**
- * The states a reply writes itself, each over the archive and star it was read with: in a small
- * conversation every participant's (one Query), in a large one the author's (one GetItem).
+ * The states a reply writes itself, each over the archive and star it was read with (`existing`:
+ * the states of replyStateParties, read by key with the reply's other reads).
  */
-export async function replyStates(
-  deps: Pick<ConversationDeps, 'conversations'>,
-  practiceId: string,
+export function replyStates(
   c: ConversationRecord,
   participants: readonly Party[],
   author: PartyRef,
   at: string,
-): Promise<StateRecord[]> {
-  const every = writesEveryState(participants);
-  const existing = every
-    ? await deps.conversations.states(practiceId, c.id)
-    : [await deps.conversations.state(practiceId, c.id, author)].filter((s): s is StateRecord => s !== null);
-  const written = every ? participants : participants.filter((p) => isParty(p, author));
+  existing: readonly StateRecord[],
+): StateRecord[] {
+  const written = writesEveryState(participants) ? participants : participants.filter((p) => isParty(p, author));
   return statesAfter(c, written, existing, author, at).map((s) => ({ ...s, ...readAs(existing, s) }));
 }
 

@@ -150,6 +150,8 @@ export interface ConversationRepository {
   get(practiceId: string, id: string, options?: { includeDeleting?: boolean }): Promise<ConversationRecord | null>;
   states(practiceId: string, id: string): Promise<StateRecord[]>;
   state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
+  /** The states of these parties that exist, read by key (with whatever else the request reads at the same time). */
+  statesOf(practiceId: string, id: string, parties: readonly PartyRef[]): Promise<StateRecord[]>;
   /** Writes a SendPlan atomically. Throws `PairTaken` when an exclusive pair already exists, `WriteConflict` when raced. */
   send(practiceId: string, plan: SendPlan): Promise<void>;
   /** Writes the caller's state if it is still the version read; WriteConflict otherwise. */

@@ -5,9 +5,10 @@ import { messageBody, type BodyFormat } from '../../domain/rich-text.js';
 import { strictlyLater } from '../clock.js';
 import { busyConversation, retryOnConflict } from '../optimistic.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
-import { callerParty, conversationFacts, isParty, loadConversation, selfParty } from './facts.js';
+import { callerParty, isParty, loadConversation, selfParty } from './facts.js';
 import { newMessage } from './new-message.js';
-import { replyStates } from './participants.js';
+import { replyStateParties, replyStates } from './participants.js';
+import { readForSend } from './send-reads.js';
 import type { ConversationDeps, DraftRef } from './ports.js';
 import { messageView, visibleTo } from './views.js';
 
@@ -31,7 +32,21 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
   const attachmentIds = input.attachmentIds ?? [];
   return retryOnConflict(async () => {
     const c = await loadConversation(deps, caller, id);
-    const facts = await conversationFacts(deps, caller, c);
+    const author = selfParty(caller);
+    // An admin who was not a participant joins by replying.
+    const participants = c.participants.some((p) => isParty(p, author)) ? c.participants : [...c.participants, callerParty(caller)];
+    const ids = (type: 'patient' | 'staff' | 'contact') => participants.filter((p) => p.type === type).map((p) => p.id);
+    // Two rounds of reads (send-reads.ts), the participant states in the first.
+    const read = await readForSend(deps, caller.practiceId, {
+      channel: c.channel,
+      author,
+      patientIds: ids('patient'),
+      // Staff records only for portal messages (their notification emails).
+      staffIds: c.channel === 'portal' ? ids('staff') : [],
+      contactIds: ids('contact'),
+      alongside: () => deps.conversations.statesOf(caller.practiceId, c.id, replyStateParties(participants, author)),
+    });
+    const facts = read.facts;
     const verdict = replyVerdict({ caller, kind: c.kind, channel: c.channel, participants: c.participants, patients: facts });
     if (!verdict.canReply) throw verdict.error;
     const content = messageBody(input.bodyFormat, input.body);
@@ -39,15 +54,9 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const files = await assertAttachments(deps, caller, c.channel, attachmentIds);
 
     const at = strictlyLater(c.lastMessageAt, deps.now());
-    const author = selfParty(caller);
-    // An admin who was not a participant joins by replying.
-    const participants = c.participants.some((p) => isParty(p, author)) ? c.participants : [...c.participants, callerParty(caller)];
     const direction = directionOf(caller, participants);
     // The author is never a recipient: planDeliveries skips them.
-    const staffIds = participants.filter((p) => p.type === 'staff').map((p) => p.id);
-    const contactIds = participants.filter((p) => p.type === 'contact').map((p) => p.id);
-    const contacts = contactIds.length > 0 && deps.contacts ? await deps.contacts.getContacts(caller.practiceId, contactIds) : [];
-    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts, staffIds, contacts);
+    const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, c.channel, author, facts, ids('staff'), read.contacts, read.known);
     const message = newMessage({ conversationId: c.id, channel: c.channel, direction, author, ...content, at, attachments: files, deliveries });
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.attachments.markAttached(caller.practiceId, attachmentIds, c.id, message.id);
@@ -56,7 +65,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
       isNew: false,
       message,
       // Every state in a small conversation; the author's in a large one (the stream writes the others).
-      states: await replyStates(deps, caller.practiceId, c, participants, author, at),
+      states: replyStates(c, participants, author, at, read.alongside ?? []),
       correspondenceOf: participants.filter((p) => p.type === 'patient').map((p) => p.id),
       pairs: [],
       answer,

@@ -16,8 +16,9 @@ import {
 import { validationFailed } from '../../domain/errors.js';
 import { messageBody, type BodyFormat } from '../../domain/rich-text.js';
 import { assertAttachments, planDeliveries } from './deliveries.js';
-import { callerParty, isParty, patientFacts, resolveParties, selfParty } from './facts.js';
+import { callerParty, isParty, partiesOf, selfParty } from './facts.js';
 import { newMessage } from './new-message.js';
+import { readForSend } from './send-reads.js';
 import { expandRoles, startStates, type NamedParticipant, type PersonRef } from './participants.js';
 import { PairTaken, type ConversationDeps, type ConversationRecord, type DraftRef } from './ports.js';
 import { conversationView, messageView, visibleTo } from './views.js';
@@ -61,9 +62,17 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
 
   const me = selfParty(caller);
   const refs = caller.kind === 'patient' ? [...others, { type: 'patient' as const, id: caller.id }] : others;
-  const { parties, patients } = await resolveParties(deps, caller, refs);
+  // Two rounds of reads (send-reads.ts): the named people with the practice settings and their groups, then group chats and the block check.
+  const read = await readForSend(deps, caller.practiceId, {
+    channel: input.channel,
+    author: me,
+    patientIds: refs.filter((r) => r.type === 'patient').map((r) => r.id),
+    staffIds: refs.filter((r) => r.type === 'staff').map((r) => r.id),
+    contactIds: [],
+  });
+  const parties = partiesOf(refs, read.staff, read.patients);
   const otherParties = parties.filter((p) => !isParty(p, me));
-  const facts = await patientFacts(deps, caller.practiceId, patients);
+  const facts = read.facts;
 
   const existingWithPatient = new Map<string, string>();
   if (caller.role === 'provider' && kind === 'direct') {
@@ -93,7 +102,7 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     lastDirection: direction,
   };
   const staffIds = otherParties.filter((p) => p.type === 'staff').map((p) => p.id);
-  const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients, staffIds);
+  const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients, staffIds, [], read.known);
   const message = newMessage({ conversationId: conversation.id, channel: input.channel, direction, author: me, ...content, at, attachments: files, deliveries });
   const states = startStates(conversation, participants, me, at);
   const patientIds = participants.filter((p) => p.type === 'patient').map((p) => p.id);

@@ -59,6 +59,9 @@ export class InMemoryConversations implements ConversationRepository {
   async state(_practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null> {
     return this.stateRecords.get(stateKey(id, party)) ?? null;
   }
+  async statesOf(_practiceId: string, id: string, parties: readonly PartyRef[]): Promise<StateRecord[]> {
+    return parties.flatMap((p) => this.stateRecords.get(stateKey(id, p)) ?? []);
+  }
 
   /** Deletes the draft a send is made from, in the send's own write; false when it is gone (set by the drafts tests). */
   consumeDraft?: (ref: DraftRef) => boolean;
