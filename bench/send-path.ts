@@ -1,8 +1,9 @@
 /**
  * The send path through the local HTTP API, one request at a time: staff replies in an SMS
  * conversation, and staff starting SMS conversations with patients. While the requests run the
- * stream poller is paused, so the counters hold only the API's own DynamoDB calls; afterwards it
- * is resumed and the dispatcher's calls for the same messages are counted separately.
+ * stream poller, the delivery queue's consumer and the sweeper's timer are paused, so the counters
+ * hold only the API's own DynamoDB calls; afterwards they are resumed and the dispatcher's calls
+ * for the same messages (the queue consumer's and the sweeper's included) are counted separately.
  */
 import type { Call } from './api.js';
 import { apiClient, expectStatus } from './api.js';
@@ -71,7 +72,8 @@ export async function settle(h: Harness, quietMs = 750): Promise<void> {
 }
 
 async function measure(h: Harness, name: string, requests: number, send: (i: number) => Promise<number>): Promise<PathResult> {
-  await h.call('POST', '/dev/stream', { body: { paused: true } });
+  // The delivery queue and the sweeper's timer pause too: nothing but the requests' own calls is counted.
+  await h.call('POST', '/dev/stream', { body: { paused: true, deliveries: true } });
   const outboxBefore = h.outboxCount();
   const before = h.stats();
   const latencies: number[] = [];

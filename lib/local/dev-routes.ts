@@ -24,6 +24,9 @@ export interface DevRouteDeps {
   resumeStream: () => void;
   /** Runs the delivery sweeper now (it also runs on a timer). */
   sweep: () => Promise<unknown>;
+  /** Holds the delivery queue's consumer and the sweeper's timer (after their runs in flight end); resumeStream lets them go too. */
+  pauseDeliveries?: () => Promise<void>;
+  resumeDeliveries?: () => void;
 }
 
 const DevToken = z.strictObject({
@@ -52,7 +55,8 @@ const DevFaults = z.union([
   z.strictObject({ rates: z.strictObject({ throttle: rate, timeoutAfterAccept: rate, dispatcherCrash: rate }).nullable() }),
 ]);
 
-const DevStream = z.strictObject({ paused: z.boolean() });
+/** `deliveries: true` with `paused: true`: the delivery queue and the sweeper timer pause too (a benchmark counting one request's calls). */
+const DevStream = z.strictObject({ paused: z.boolean(), deliveries: z.boolean().optional() });
 
 /** End User Messaging's two-way SMS payload: the fields we read, any others passed on. */
 const DevSmsInbound = z.looseObject({
@@ -116,9 +120,14 @@ export function devRoutes(deps: DevRouteDeps): Record<string, DevRoute> {
     /** Run the delivery sweeper now. */
     'POST /dev/sweep': async () => ({ status: 200, body: await deps.sweep() }),
     /** Pause or resume the local stream consumers (to queue work and change things before dispatch). */
-    'POST /dev/stream': withBody(DevStream, 'Send { paused: boolean }.', async ({ paused }) => {
-      if (paused) await deps.pauseStream();
-      else deps.resumeStream();
+    'POST /dev/stream': withBody(DevStream, 'Send { paused: boolean, deliveries?: boolean }.', async ({ paused, deliveries }) => {
+      if (paused) {
+        await deps.pauseStream();
+        if (deliveries) await deps.pauseDeliveries?.();
+      } else {
+        deps.resumeStream();
+        deps.resumeDeliveries?.();
+      }
       return { paused };
     }),
     /** An AWS End User Messaging two-way SMS payload, handed to the function the SNS topic invokes on AWS. */

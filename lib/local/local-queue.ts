@@ -34,6 +34,9 @@ interface Message {
 export interface LocalQueue extends InProcessQueue {
   /** Messages not yet deleted (visible or in flight). */
   size(): number;
+  /** Hands out no batch until resume (resolves when the batches in flight have ended). */
+  pause(): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
   const running = new Set<Promise<void>>();
   const arn = options.queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:practice-messaging-local-deliveries';
   let stopped = false;
+  let paused = false;
 
   const invoke = async (batch: Message[]) => {
     const event: SQSEvent = {
@@ -79,7 +83,7 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
   };
 
   const pump = () => {
-    if (stopped) return;
+    if (stopped || paused) return;
     const now = Date.now();
     while (running.size < options.maxConcurrency) {
       const batch: Message[] = [];
@@ -117,6 +121,14 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
       m.visibleAt = Date.now() + seconds * 1000;
     },
     size: () => messages.size,
+    async pause() {
+      paused = true;
+      await Promise.allSettled([...running]);
+    },
+    resume() {
+      paused = false;
+      queueMicrotask(pump);
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -155,6 +155,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       pauseStream: () => poller.pause(),
       resumeStream: () => poller.resume(),
       sweep: () => sweeper.runNow(),
+      pauseDeliveries: async () => {
+        await Promise.all([deliveries.pause(), sweeper.pause()]);
+      },
+      resumeDeliveries: () => {
+        deliveries.resume();
+        sweeper.resume();
+      },
     });
 
     const server = createLocalServer({ port, loadHandler, issuer, devRoutes: dev });

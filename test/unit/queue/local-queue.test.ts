@@ -29,6 +29,19 @@ describe('Local delivery queue (the in-process stand-in for SQS)', () => {
     expect(events[0]!.Records[0]).toMatchObject({ eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: '1' } });
   });
 
+  it('paused, hands out nothing (a benchmark counts one request\'s calls); resumed, hands out what waited', async () => {
+    const events: SQSEvent[] = [];
+    queue = startLocalQueue({ handler: async () => async (e) => void events.push(e), maxConcurrency: 1, batchSize: 10, visibilityTimeoutMs: 1_000, tickMs: 10 });
+    await queue.pause();
+    await localDeliveryQueue.enqueue([ref(1), ref(2)]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events).toHaveLength(0);
+    expect(queue.size()).toBe(2);
+    queue.resume();
+    await until(() => queue!.size() === 0);
+    expect(events.flatMap((e) => e.Records.map((r) => JSON.parse(r.body) as unknown))).toEqual([ref(1), ref(2)]);
+  });
+
   it('a batch item failure comes back after its visibility delay (ChangeMessageVisibility through the adapter)', async () => {
     const seen: number[] = [];
     queue = startLocalQueue({
