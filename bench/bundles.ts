@@ -79,6 +79,8 @@ async function bundle(dir: string, e: { name: string; kind: string; entry: strin
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     define: { ...LAMBDA_BUNDLING.define },
     banner: { js: LAMBDA_BUNDLING.banner },
+    alias: { ...LAMBDA_BUNDLING.alias },
+    absWorkingDir: root,
     sourcemap: true,
     metafile: true,
     logLevel: 'silent',

@@ -4,6 +4,14 @@
  * CommonJS dependencies. `__LAMBDA_BUNDLE__` tells the code it runs from a bundle (the OpenAPI
  * document is the generated file; zod's `.openapi()` is a no-op). The benchmark builds the same
  * way (bench/bundles.ts), the bare floor handler included.
+ *
+ * `alias`: the SDK clients' default credential provider (`@aws-sdk/credential-provider-node`, the
+ * whole Node chain with its nested STS/SSO clients, about 90 KiB) is replaced by one that reads
+ * the environment only (lib/bundling-stubs/credential-provider-env-only.ts): Lambda always puts
+ * the role's credentials there. Paths are relative to the repository root, the working directory
+ * of every build (CDK runs esbuild there; the benchmark sets it). sanitize-html's `postcss`
+ * (style attributes, which the rich-text allow-list never lets through) is replaced by a stub
+ * whose parse throws (lib/bundling-stubs/postcss-unused.ts).
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
@@ -13,4 +21,11 @@ export const LAMBDA_BUNDLING = {
   mainFields: ['module', 'main'],
   define: { __LAMBDA_BUNDLE__: 'true' },
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  alias: {
+    '@aws-sdk/credential-provider-node': './lib/bundling-stubs/credential-provider-env-only.ts',
+    postcss: './lib/bundling-stubs/postcss-unused.ts',
+  },
 } as const;
+
+/** The aliases as esbuild command-line values (`--alias:name=path`), for CDK's `esbuildArgs`. */
+export const aliasArgs = (): string[] => Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`);

@@ -22,7 +22,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
-import { LAMBDA_BUNDLING } from '../lambda-bundling.js';
+import { aliasArgs, LAMBDA_BUNDLING } from '../lambda-bundling.js';
 
 /** Repository root: lib/constructs/ is two levels below it. Entries and the lock file are resolved from here. */
 export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -147,6 +147,8 @@ export class HandlerFunction extends Construct {
         // `.openapi()` metadata is dropped and zod-to-openapi is not bundled (lambdas/http/schemas/zod.ts).
         define: { ...LAMBDA_BUNDLING.define },
         banner: LAMBDA_BUNDLING.banner,
+        // The environment-only credential provider in place of the SDK's Node chain (lib/lambda-bundling.ts).
+        esbuildArgs: { '--alias': aliasArgs() },
         // Bundle everything, AWS SDK v3 included: the bundle then carries the SDK version the
         // code was tested with instead of whatever the runtime ships.
         externalModules: [],

@@ -72,6 +72,9 @@ describe('function bundles', () => {
       expect(code.includes('please specify the OpenAPI type manually'), `${fn}: zod-to-openapi`).toBe(false);
       // `import { z } from 'zod'` pulls in the whole namespace, every locale with it; `import * as z` keeps what is used.
       expect(code.includes('אובייקט'), `${fn}: all of zod (its locales)`).toBe(false);
+      // lib/lambda-bundling.ts aliases: the environment-only credential provider, no postcss.
+      expect(code.includes('defaultProvider::fromSSO'), `${fn}: the SDK's Node credential chain`).toBe(false);
+      expect(code.includes('CssSyntaxError'), `${fn}: postcss`).toBe(false);
       if (!deliveryPipeline.test(fn)) {
         expect(code.includes('"AmazonSQS"'), `${fn}: the SQS client`).toBe(false);
         expect(code.includes('SimpleEmailService_v2'), `${fn}: the SES client`).toBe(false);

@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/inbound/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { inboundRoutes } from '../../http/routes/inbound.js';
-import { inboundDeps as deps } from '../../inbound-wiring.js';
+import { inboundRouteDeps as deps } from '../../wiring/inbound-routes.js';
 import { httpOptions } from '../../wiring/http.js';
 
 export const handler = httpFunction(
