@@ -2,7 +2,9 @@
  * Each Lambda bundle's size next to the floor: a bare handler that bundles one DynamoDB client
  * and does one GetItem (bench/bare-handler.ts), built in the same run with the same options.
  * Every bundle is built exactly as CDK builds it (lib/lambda-bundling.ts: esbuild, ESM, node22,
- * minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`).
+ * minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`,
+ * the aliases: environment-only credentials, no postcss). The bare handler is also built without
+ * the aliases, as a reference row (the floor the issue first measured: the SDK's Node credential chain).
  * The bundles stay in a temporary folder for the cold-start runs; `remove()` deletes it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { LAMBDA_BUNDLING } from '../lib/lambda-bundling.js';
 
 const root = resolve(import.meta.dirname, '..');
 export const BARE = 'bare (one DynamoDB client, one GetItem)';
+/** The same bare handler without lib/lambda-bundling.ts's aliases (the SDK's whole Node credential chain): a reference row. */
+export const BARE_DEFAULT_CHAIN = 'bare, the SDK default credential chain (reference)';
 
 export interface BundleSize {
   name: string;
@@ -66,8 +70,8 @@ export function lambdaEntries(): { name: string; kind: string; entry: string }[]
   return out;
 }
 
-async function bundle(dir: string, e: { name: string; kind: string; entry: string }): Promise<BundleSize> {
-  const outfile = join(dir, `${e.kind}-${e.name}`, 'index.mjs');
+async function bundle(dir: string, e: { name: string; kind: string; entry: string }, aliases = true): Promise<BundleSize> {
+  const outfile = join(dir, `${e.kind}-${e.name.replace(/[^\w-]+/g, '-')}`, 'index.mjs');
   const result = await build({
     entryPoints: [join(root, e.entry)],
     outfile,
@@ -79,7 +83,7 @@ async function bundle(dir: string, e: { name: string; kind: string; entry: strin
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     define: { ...LAMBDA_BUNDLING.define },
     banner: { js: LAMBDA_BUNDLING.banner },
-    alias: { ...LAMBDA_BUNDLING.alias },
+    alias: aliases ? { ...LAMBDA_BUNDLING.alias } : {},
     absWorkingDir: root,
     sourcemap: true,
     metafile: true,
@@ -104,7 +108,7 @@ export async function measureBundles(): Promise<Bundles> {
   const dir = mkdtempSync(join(tmpdir(), 'practice-messaging-bundles-'));
   try {
     const bare = await bundle(dir, { name: BARE, kind: 'floor', entry: 'bench/bare-handler.ts' });
-    const functions: BundleSize[] = [];
+    const functions: BundleSize[] = [await bundle(dir, { name: BARE_DEFAULT_CHAIN, kind: 'floor', entry: 'bench/bare-handler.ts' }, false)];
     for (const e of lambdaEntries()) functions.push(await bundle(dir, e));
     return { dir, bare, functions, remove: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {

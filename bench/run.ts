@@ -330,7 +330,7 @@ function bundleSection(b: Bundles): string[] {
       ]),
     ),
     '',
-    'Every entry under lambdas/handlers/ that exports `handler`, and the bare floor handler (bench/bare-handler.ts: the DynamoDB document client and one GetItem), built in the same run with the options CDK uses (lib/lambda-bundling.ts: ESM, node22, minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`). Bytes of the .mjs file; the source map is not counted.',
+    'Every entry under lambdas/handlers/ that exports `handler`, and the bare floor handler (bench/bare-handler.ts: the DynamoDB document client and one GetItem), built in the same run with the options CDK uses (lib/lambda-bundling.ts: ESM, node22, minified, everything bundled, AWS SDK included, the createRequire banner, `__LAMBDA_BUNDLE__`, the aliases: credentials from the environment only, no postcss). The reference row is the same bare handler without the aliases (the whole Node credential chain of the SDK: the floor first measured). Bytes of the .mjs file; the source map is not counted.',
     '',
   ];
 }
