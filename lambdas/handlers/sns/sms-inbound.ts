@@ -7,14 +7,14 @@
 import type { SNSEvent } from 'aws-lambda';
 import { eumMessage } from '../../adapters/webhooks/webhook-edge.js';
 import { logger } from '../../logger.js';
-import { webhookDeps, webhookMetrics } from '../../webhook-wiring.js';
+import { smsIntakeDeps, webhookMetrics } from '../../wiring/sms-inbound.js';
 
 export async function handler(event: SNSEvent): Promise<void> {
   try {
     for (const record of event.Records) {
       logger.info('eum inbound', { messageId: record.Sns.MessageId });
       // A failure throws: Lambda retries the notification (stored once per inboundMessageId).
-      await eumMessage(webhookDeps, record.Sns.Message);
+      await eumMessage(smsIntakeDeps, record.Sns.Message);
     }
   } finally {
     webhookMetrics.flush();
