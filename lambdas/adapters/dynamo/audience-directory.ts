@@ -8,12 +8,17 @@ import type { AudienceDirectory, AudiencePatient } from '../../use-cases/broadca
 import type { MemberRef } from '../../use-cases/contacts/ports.js';
 import type { DirectoryRepository } from '../../use-cases/directory-ports.js';
 import { batchGet } from './batch-io.js';
-import { tableName } from './client.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from './client.js';
 import { contactFrom, setOf } from './contact-items.js';
 import { keys } from './keys.js';
 import { queryAll } from './query.js';
 
 type Item = Record<string, unknown>;
+
+/** What `patientFrom` and the resolution read of a patient item (and of the item listing its groups). */
+const PATIENT_PROJECTION = 'pk, sk, #type, id, #name, email, phone, whatsapp, #status, chat, createdAt, updatedAt, groupIds';
+const PATIENT_NAMES = { '#type': 'type', '#name': 'name', '#status': 'status' };
 
 /** Suppression reasons that mean the number opted out (STOP), as the inbound and dispatcher write them. */
 const OPT_OUT_REASONS = new Set(['opt_out', 'opted_out']);
@@ -60,12 +65,45 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
     return new Set(items.map((i) => byPk.get(i['pk'] as string)).filter((k): k is string => !!k));
   }
 
-  /** The patients and, beside each, the item listing its groups: one BatchGetItem per 50 patients. */
-  async patients(practiceId: string, ids: readonly string[]): Promise<AudiencePatient[]> {
+  /**
+   * The patients and, beside each, the item listing its groups: one BatchGetItem per 50 patients
+   * (per 100 without the groups); only the attributes the resolution reads.
+   */
+  async patients(practiceId: string, ids: readonly string[], options: { groups?: boolean } = {}): Promise<AudiencePatient[]> {
     const unique = [...new Set(ids)];
-    const items = await batchGet(unique.flatMap((id) => [keys.patient(practiceId, id), keys.patientGroups(practiceId, id)]));
+    const withGroups = options.groups ?? true;
+    const items = await batchGet(
+      unique.flatMap((id) => (withGroups ? [keys.patient(practiceId, id), keys.patientGroups(practiceId, id)] : [keys.patient(practiceId, id)])),
+      { projection: PATIENT_PROJECTION, names: PATIENT_NAMES, parallel: 4 },
+    );
     const groupsOf = new Map(items.filter((i) => i['sk'] === 'GROUPS').map((i) => [i['pk'] as string, setOf(i['groupIds'])]));
     return items.filter((i) => i['type'] === 'Patient').map((i) => patientFrom(i, groupsOf.get(i['pk'] as string) ?? []));
+  }
+
+  async groupChats(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null> {
+    const chats = new Map<string, PartialChatSettings>();
+    let seen = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.groupListPk(practiceId) },
+          ProjectionExpression: 'id, chat',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        const chat = i['chat'] as PartialChatSettings | undefined;
+        if (chat && Object.keys(chat).length) chats.set(i['id'] as string, chat);
+      }
+      seen += out.Items?.length ?? 0;
+      if (seen > limit) return null;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return chats;
   }
 
   async contacts(practiceId: string, ids: readonly string[]) {

@@ -52,7 +52,9 @@ export async function getBroadcast(deps: BroadcastDeps, caller: Caller, id: stri
 /** How many people are shown as left out by a preview. */
 export const UNAVAILABLE_SHOWN = 100;
 /** Chunks resolved at once by a preview. */
-const PREVIEW_PARALLEL = 8;
+const PREVIEW_PARALLEL = 12;
+/** A practice with up to this many groups has them listed once by a preview (their chat settings), instead of each patient's groups read. */
+const PREVIEW_GROUPS_LISTED = 2_000;
 
 /** Who a broadcast would reach: the same resolution as the fan-out, counted, nothing written. */
 export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, input: { channel: ComposeChannel; audience: AudienceInput }) {
@@ -61,8 +63,12 @@ export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, inpu
   const practiceId = caller.practiceId;
   const audience = audienceOf(input.audience);
   await checkAudience(deps.audienceDirectory, practiceId, audience);
-  const chunks = chunked(await expandAudience(deps.audienceDirectory, practiceId, audience), CHUNK);
-  const cache = newCache();
+  const [members, allGroupChats] = await Promise.all([
+    expandAudience(deps.audienceDirectory, practiceId, audience),
+    deps.audienceDirectory.groupChats?.(practiceId, PREVIEW_GROUPS_LISTED) ?? null,
+  ]);
+  const chunks = chunked(members, CHUNK);
+  const cache = { ...newCache(), ...(allGroupChats ? { allGroupChats } : {}) };
   const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = new Array(chunks.length);
   let next = 0;
   const worker = async () => {

@@ -110,7 +110,13 @@ export interface AudienceDirectory {
   members(practiceId: string, groupId: string): Promise<MemberRef[]>;
   /** Of these references, the `type#id` of those that exist (no attribute beyond the key is read). */
   existing(practiceId: string, refs: readonly MemberRef[]): Promise<Set<string>>;
-  patients(practiceId: string, ids: readonly string[]): Promise<AudiencePatient[]>;
+  /** The patients (only what the resolution reads); with `groups: false` their group ids are not read (left empty). */
+  patients(practiceId: string, ids: readonly string[], options?: { groups?: boolean }): Promise<AudiencePatient[]>;
+  /**
+   * Every group of the practice that has chat settings of its own, listed (an index: eventually
+   * consistent, for a preview only); null when the practice has more than `limit` groups.
+   */
+  groupChats?(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null>;
   contacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]>;
   settings(practiceId: string): Promise<PracticeSettingsRecord>;
   /** Of these addresses, the actively blocked ones and the opted-out ones (one BatchGetItem per 50). */

@@ -22,6 +22,8 @@ export interface Resolved {
 export interface ResolutionCache {
   settings?: PracticeSettingsRecord;
   groupChat: Map<string, PartialChatSettings | null>;
+  /** Every group of the practice with chat settings of its own, when listed up front (a preview): no other group has any. */
+  allGroupChats?: ReadonlyMap<string, PartialChatSettings>;
 }
 export const newCache = (): ResolutionCache => ({ groupChat: new Map() });
 
@@ -45,14 +47,18 @@ export async function resolveMembers(
 ): Promise<Resolved> {
   const patientIds = refs.filter((r) => r.type === 'patient').map((r) => r.id);
   const contactIds = refs.filter((r) => r.type === 'contact').map((r) => r.id);
+  // No group of the practice has chat settings: the patients' group ids change nothing, so they are not read.
+  const groups = cache.allGroupChats?.size !== 0;
   const [patients, contacts] = await Promise.all([
-    patientIds.length ? dir.patients(practiceId, patientIds) : [],
+    patientIds.length ? dir.patients(practiceId, patientIds, { groups }) : [],
     contactIds.length ? dir.contacts(practiceId, contactIds) : [],
   ]);
   if (patients.some((p) => !p.chat)) {
     cache.settings ??= await dir.settings(practiceId);
     const unknown = [...new Set(patients.filter((p) => !p.chat).flatMap((p) => p.groupIds))].filter((g) => !cache.groupChat.has(g));
-    if (unknown.length) {
+    if (unknown.length && cache.allGroupChats) {
+      for (const g of unknown) cache.groupChat.set(g, cache.allGroupChats.get(g) ?? null);
+    } else if (unknown.length) {
       const groups = await dir.groups(practiceId, unknown);
       for (const g of unknown) cache.groupChat.set(g, groups.find((x) => x.id === g)?.chat ?? null);
     }

@@ -49,10 +49,18 @@ export class FakeAudienceDirectory implements AudienceDirectory {
     this.calls.push('existing');
     return new Set(refs.filter((r) => (r.type === 'patient' ? this.patientsById : this.contactsById).has(r.id)).map((r) => `${r.type}#${r.id}`));
   }
-  async patients(_p: string, ids: readonly string[]) {
-    this.calls.push('patients');
-    return ids.flatMap((id) => (this.patientsById.has(id) ? [this.patientsById.get(id)!] : []));
+  async patients(_p: string, ids: readonly string[], options: { groups?: boolean } = {}) {
+    this.calls.push(options.groups === false ? 'patients without groups' : 'patients');
+    return ids.flatMap((id) => (this.patientsById.has(id) ? [{ ...this.patientsById.get(id)!, ...(options.groups === false ? { groupIds: [] } : {}) }] : []));
   }
+  /** Set to list the practice's groups with chat settings up front (as the table's group index does for a preview). */
+  listsGroups = false;
+  groupChats = async (_p: string, limit: number) => {
+    if (!this.listsGroups) return null;
+    this.calls.push('groupChats');
+    if (this.groupsById.size > limit) return null;
+    return new Map([...this.groupsById.values()].filter((g) => g.chat).map((g) => [g.id, g.chat!]));
+  };
   async contacts(_p: string, ids: readonly string[]) {
     this.calls.push('contacts');
     return ids.flatMap((id) => (this.contactsById.has(id) ? [this.contactsById.get(id)!] : []));

@@ -155,6 +155,31 @@ describe('Broadcasts (use cases on fakes)', () => {
     expect(repo.written.size).toBe(0);
   });
 
+  it('a preview that lists the practice’s groups answers the same, and reads no patient’s groups when no group has chat settings', async () => {
+    const members = Array.from({ length: 30 }, (_, i) => ({ type: 'patient' as const, id: `m${i}` }));
+    for (let i = 0; i < 30; i++) dir.patientsById.set(`m${i}`, patient(`m${i}`, { phone: `+1202555${String(3000 + i)}`, groupIds: i < 10 ? ['quiet'] : ['all'] }));
+    dir.groupsById.set('all', { id: 'all', memberCount: 30, chat: null, members });
+    dir.groupsById.set('quiet', { id: 'quiet', memberCount: 10, chat: { directMessaging: false }, members: members.slice(0, 10) });
+    const input = { channel: 'sms' as const, audience: { groupIds: ['all'] } };
+    const read = await bc.previewBroadcast(deps, staff, input);
+    expect(read.excluded.chatDisabled).toBe(10);
+    dir.listsGroups = true;
+    dir.calls.length = 0;
+    expect(await bc.previewBroadcast(deps, staff, input)).toEqual(read);
+    expect(dir.calls).toContain('patients');
+    expect(dir.calls.filter((c) => c === 'groups')).toHaveLength(1); // the audience bound only: chat settings came with the listing
+
+    dir.groupsById.set('quiet', { ...dir.groupsById.get('quiet')!, chat: null });
+    dir.listsGroups = false;
+    const none = await bc.previewBroadcast(deps, staff, input);
+    expect(none.recipients).toBe(30);
+    dir.listsGroups = true;
+    dir.calls.length = 0;
+    expect(await bc.previewBroadcast(deps, staff, input)).toEqual(none);
+    expect(dir.calls).toContain('patients without groups');
+    expect(dir.calls).not.toContain('patients');
+  });
+
   it('needs staff with send_messages', async () => {
     const biller: Caller = { ...staff, role: 'biller', permissions: [] };
     const patientCaller: Caller = { practiceId: P, id: 'p1', role: 'patient', kind: 'patient', name: 'Pat', permissions: [] };
