@@ -87,11 +87,16 @@ export async function loadConversation(deps: ConversationDeps, caller: Caller, i
   return c;
 }
 
-/** Current facts of the conversation's patients. */
+/** Current facts of the conversation's patients: the patients, the settings and their group ids read together (one BatchGetItem), then their groups' chat if needed. */
 export async function conversationFacts(deps: ConversationDeps, caller: Caller, c: ConversationRecord): Promise<PatientFacts[]> {
   const patientIds = c.participants.filter((p) => p.type === 'patient').map((p) => p.id);
-  const patients = patientIds.length ? await deps.directory.getPatients(caller.practiceId, patientIds) : [];
-  return patientFacts(deps, caller.practiceId, patients);
+  if (patientIds.length === 0) return [];
+  const [patients, settings, groupIds] = await Promise.all([
+    deps.directory.getPatients(caller.practiceId, patientIds),
+    deps.directory.getSettings(caller.practiceId),
+    deps.chat?.groupIdsOf(caller.practiceId, patientIds),
+  ]);
+  return factsOf(patients, settings, patients.length ? await deps.chat?.effectiveFor(caller.practiceId, patients, settings, groupIds) : undefined);
 }
 
 export async function requirePatient(deps: ConversationDeps, caller: Caller, patientId: string): Promise<PatientRecord> {

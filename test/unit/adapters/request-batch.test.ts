@@ -72,7 +72,7 @@ describe('Reads by key coalesced per request', () => {
 });
 
 describe('Group chat settings read by key (the GROUPS item beside the patient), never a Query', () => {
-  const patient = (id: string, chat?: Record<string, boolean>) => ({
+  const patient = (id: string, chat?: { directMessaging: boolean; communityChat: boolean; emailNotifications?: boolean }) => ({
     id, name: 'Pat', email: null, phone: '+12025550100', whatsapp: null, status: 'active' as const,
     chat: chat ?? null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   });
