@@ -7,6 +7,7 @@
 import type { DispatchDeps } from './use-cases/dispatch.js';
 import { DynamoDeliveryStore } from './adapters/dynamo/delivery-repository.js';
 import { DynamoBroadcastRepository } from './adapters/dynamo/broadcast-repository.js';
+import { DynamoTallyStore } from './adapters/dynamo/broadcast-tallies.js';
 import { createSenders } from './adapters/providers/index.js';
 import { config } from './config.js';
 import { countingDeliveryMetrics, emfDeliveryMetrics } from './adapters/delivery-metrics.js';
@@ -31,6 +32,8 @@ const deliveryMetrics = config.PROVIDER_MODE === 'aws' ? emfDeliveryMetrics(METR
 /** Publishes the delivery metrics stored by this invocation (EMF); a no-op locally. */
 export const flushDeliveryMetrics = (): void => deliveryMetrics.flush();
 const deliveryStore = new DynamoDeliveryStore();
+/** Each batch's broadcast count, opened before its sends and closed with the count (the sweeper closes one left open). */
+const tallies = new DynamoTallyStore((practiceId, broadcastId) => broadcasts.advanceAfterCount(practiceId, broadcastId));
 
 /** The dispatcher: the delivery store, one sender per channel, and broadcast counting. */
 export const dispatchDeps: DispatchDeps = {
@@ -51,12 +54,16 @@ export const dispatchDeps: DispatchDeps = {
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
   maxThrottleDelayMs: config.DELIVERY_MAX_THROTTLE_DELAY_SECONDS * 1000,
-  // One write of the broadcast item per broadcast per dispatcher batch: the batch's outcomes summed, as many fewer queued.
+  tallies,
+  // Outside a batch's tally (a delivery the sweeper ends): the outcome added at once, as one fewer queued.
   broadcastSettled: (practiceId, broadcastId, outcomes) =>
     broadcasts.progress(practiceId, broadcastId, { ...outcomes, queued: -Object.values(outcomes).reduce((n, k) => n + (k ?? 0), 0) }),
   // The practice's own number / phone-number id / Reply-To base: one GetItem per practice per minute.
   origins: cachedOrigins(new DynamoChannelSettingsStore()),
 };
+
+/** The sweeper's closing of tallies left open (a batch that died between an outcome and its count). */
+export const tallySweepDeps = { tallies, now: systemClock };
 
 /** The delivery queue (SQS on AWS, the local runtime's in-process queue locally). */
 export const deliveryQueue: DeliveryQueue =

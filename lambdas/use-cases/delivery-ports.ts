@@ -92,9 +92,10 @@ export interface DeliveryStore {
   /**
    * sending → a final status (sent with the provider id, failed, blocked, suppressed); drops the
    * lease. With `sendingSince`, only the claim made then (the sweeper's guard against a newer one).
+   * With `tallyId`, the delivery is stamped with the open tally that will count it (TallyStore).
    * False when the delivery was no longer that claim (nothing written).
    */
-  finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string): Promise<boolean>;
+  finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string, tallyId?: string): Promise<boolean>;
   /** sending → queued again, to be dispatched again. */
   release(d: DeliveryRef, release: Release): Promise<void>;
   /** A queued delivery's lease moves to `leaseDue` (the sweeper re-dispatches it); false if no longer queued. */
@@ -109,6 +110,36 @@ export interface DeliveryStore {
   suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void>;
   /** What to send: the message body (and the conversation subject for email); null once deleted. */
   content(d: QueuedDelivery): Promise<MessageContent | null>;
+}
+
+/** A batch's settled deliveries of one broadcast, by outcome. */
+export interface BroadcastCount {
+  broadcastId: string;
+  outcomes: Partial<Record<'sent' | 'failed' | 'blocked' | 'suppressed', number>>;
+}
+
+/** A tally the sweeper found open past its lease: its batch died between an outcome and the count. */
+export interface OpenTally {
+  practiceId: string;
+  tallyId: string;
+  deliveries: DeliveryRef[];
+}
+
+/**
+ * A dispatcher batch's broadcast count, made safe against the batch dying between an outcome and
+ * its count: before the first send the batch opens a tally (one item listing its claimed
+ * broadcast deliveries, on the sweeper's lease index); each outcome stamps the delivery with the
+ * tally's id (in the finish write itself); the count is added and the tally deleted in one
+ * transaction. A tally still open a lease later is closed by the sweeper with the outcomes
+ * stamped with its id: each delivery is counted exactly once either way.
+ */
+export interface TallyStore {
+  open(practiceId: string, tallyId: string, deliveries: readonly DeliveryRef[], leaseDue: string): Promise<void>;
+  /** Adds the counts to their broadcasts and deletes the tally, in one transaction; false when it was closed before (nothing added). */
+  close(practiceId: string, tallyId: string, counts: readonly BroadcastCount[]): Promise<boolean>;
+  overdue(now: string, limit: number): Promise<OpenTally[]>;
+  /** The outcomes, per broadcast, of those of the tally's deliveries that its batch finished (stamped with its id). */
+  finishedUnder(tally: OpenTally): Promise<BroadcastCount[]>;
 }
 
 /** What the pipeline counts (CloudWatch EMF on AWS); ids never, PHI never. */

@@ -15,7 +15,7 @@
  * - throttling waits with a growing delay and uses no attempt; it fails only after a day.
  * A wait is `RetryLater`: the queue consumer delays the delivery's message by its `delayMs`.
  */
-import type { AddressBarrier, ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery } from './delivery-ports.js';
+import type { AddressBarrier, ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery, TallyStore } from './delivery-ports.js';
 import { BroadcastTally } from './broadcast-tally.js';
 import { noMetrics } from './delivery-ports.js';
 import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
@@ -35,6 +35,8 @@ export interface DispatchDeps {
   /** The longest wait after a throttle (15 minutes by default). */
   maxThrottleDelayMs?: number;
   metrics?: DeliveryMetrics;
+  /** Open tallies of batches (see broadcast-tally.ts): with it a batch's count survives the batch dying before it. */
+  tallies?: TallyStore;
   /** Adds settled broadcast deliveries to their broadcast: one call per broadcast per batch, the outcomes summed. */
   broadcastSettled?: (practiceId: string, broadcastId: string, outcomes: Partial<Record<Settled, number>>) => Promise<void>;
   /** The practice's own origin (SMS number, WhatsApp phone-number id, Reply-To base), cached per practice; absent: the senders' defaults. */
@@ -72,9 +74,9 @@ export const isDispatchable = (d: Pick<QueuedDelivery, 'channel' | 'address'>): 
 export type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
 
 async function settled(deps: DispatchDeps, d: { practiceId: string; broadcastId?: string }, outcome: Settled, tally?: BroadcastTally): Promise<Settled> {
-  if (!d.broadcastId || !deps.broadcastSettled) return outcome;
+  if (!d.broadcastId) return outcome;
   if (tally) tally.add(d.practiceId, d.broadcastId, outcome);
-  else await deps.broadcastSettled(d.practiceId, d.broadcastId, { [outcome]: 1 });
+  else if (deps.broadcastSettled) await deps.broadcastSettled(d.practiceId, d.broadcastId, { [outcome]: 1 });
   return outcome;
 }
 
@@ -104,7 +106,7 @@ export async function dispatchBatch(deps: DispatchDeps, refs: readonly (Delivery
   await Promise.all(
     refs.map(async (ref, index) => {
       try {
-        const c = await claimOne(deps, ref, nowMs, at, tally);
+        const c = await claimOne(deps, ref, nowMs, at);
         if ('outcome' in c) results[index] = c;
         else claimed.push({ ...c, index });
       } catch (error) {
@@ -116,7 +118,11 @@ export async function dispatchBatch(deps: DispatchDeps, refs: readonly (Delivery
     if (claimed.length > 0) {
       let barriers: (AddressBarrier | null)[];
       try {
-        barriers = await deps.store.barriers(claimed.map(({ d }) => ({ practiceId: d.practiceId, type: addressType(d.channel as ProviderChannel), value: d.address as string })));
+        // The tally is opened (a lease and a half from now: past the sweeper's end of any claim still sending) with the block read.
+        [barriers] = await Promise.all([
+          deps.store.barriers(claimed.map(({ d }) => ({ practiceId: d.practiceId, type: addressType(d.channel as ProviderChannel), value: d.address as string }))),
+          tally.openFor(deps.tallies, claimed.map(({ ref, d }) => ({ ...ref, ...(d.broadcastId ? { broadcastId: d.broadcastId } : {}) })), new Date(nowMs + 1.5 * deps.leaseMs).toISOString()),
+        ]);
       } catch (error) {
         await Promise.all(claimed.map(async (c) => (results[c.index] = { error: await releaseAfter(deps, c.ref, c.d, nowMs, error).catch((e: unknown) => e) })));
         return results;
@@ -137,12 +143,13 @@ export async function dispatchBatch(deps: DispatchDeps, refs: readonly (Delivery
   return results;
 }
 
-async function claimOne(deps: DispatchDeps, ref: DeliveryRef | QueuedDelivery, nowMs: number, at: string, tally: BroadcastTally): Promise<{ outcome: DispatchOutcome } | Claimed> {
+async function claimOne(deps: DispatchDeps, ref: DeliveryRef | QueuedDelivery, nowMs: number, at: string): Promise<{ outcome: DispatchOutcome } | Claimed> {
   if ('channel' in ref && !isDispatchable(ref)) return { outcome: 'skipped' };
   const claim = await deps.store.claim(ref, at, new Date(nowMs + deps.leaseMs).toISOString());
   if (!claim.claimed) {
     if (claim.status === 'sending' && claim.sendingSince && nowMs - Date.parse(claim.sendingSince) > deps.leaseMs) {
-      return { outcome: (await endUnknown(deps, { ...ref, sendingSince: claim.sendingSince }, tally)) ? 'failed' : 'skipped' };
+      // Ended before any tally is open: counted at once through broadcastSettled (as the sweeper counts it).
+      return { outcome: (await endUnknown(deps, { ...ref, sendingSince: claim.sendingSince })) ? 'failed' : 'skipped' };
     }
     return { outcome: 'skipped' }; // already sent, being sent, settled, or not a provider's: never twice
   }
@@ -161,7 +168,7 @@ async function afterClaim(deps: DispatchDeps, claim: Claimed, barrier: AddressBa
   const { ref, d } = claim;
   const channel = d.channel as ProviderChannel;
   const end = async (outcome: Parameters<DeliveryStore['finish']>[1], metric: Parameters<DeliveryMetrics['count']>[0]) => {
-    await deps.store.finish(ref, outcome, at);
+    await deps.store.finish(ref, outcome, at, undefined, tally.idFor(d));
     metrics.count(metric, channel);
     return settled(deps, d, outcome.status, tally);
   };
@@ -226,7 +233,7 @@ async function throttled(deps: DispatchDeps, ref: DeliveryRef, d: ClaimedDeliver
   const metrics = deps.metrics ?? noMetrics;
   const since = d.throttledSince ? Date.parse(d.throttledSince) : nowMs;
   if (nowMs - since >= (deps.throttleLimitMs ?? THROTTLE_LIMIT_MS)) {
-    await deps.store.finish(ref, { status: 'failed', error: `retries_exhausted:${REASON_THROTTLED}` }, new Date(nowMs).toISOString());
+    await deps.store.finish(ref, { status: 'failed', error: `retries_exhausted:${REASON_THROTTLED}` }, new Date(nowMs).toISOString(), undefined, tally.idFor(d));
     metrics.count('failed', d.channel);
     return settled(deps, d, 'failed', tally);
   }

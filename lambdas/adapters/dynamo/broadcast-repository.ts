@@ -166,6 +166,14 @@ export class DynamoBroadcastRepository implements BroadcastRepository {
     await this.advance(practiceId, id, out.Attributes);
   }
 
+  /** After counts were added elsewhere (a tally's transaction): reads the broadcast and moves its status on. */
+  async advanceAfterCount(practiceId: string, id: string): Promise<void> {
+    const out = await dynamo.send(
+      new GetCommand({ TableName: tableName, Key: keys.broadcast(practiceId, id), ConsistentRead: true, ProjectionExpression: '#status, chunks, chunksDone, counts', ExpressionAttributeNames: { '#status': 'status' } }),
+    );
+    await this.advance(practiceId, id, out.Item);
+  }
+
   /** preparing → sending once every chunk is counted; → done when nothing is left queued. Each change written once. */
   private async advance(practiceId: string, id: string, item: Item | undefined): Promise<void> {
     if (!item || item['status'] === 'done') return;

@@ -93,7 +93,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string): Promise<boolean> {
+  async finish(d: DeliveryRef, outcome: DeliveryEnd, at: string, sendingSince?: string, tallyId?: string): Promise<boolean> {
     const sent = outcome.status === 'sent';
     const error = !sent && outcome.error ? outcome.error : undefined;
     const pmid = sent ? keys.providerMessage(d.practiceId, outcome.providerMessageId) : undefined;
@@ -106,7 +106,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           sent
             ? 'SET #status = :status, providerMessageId = :pmid, sentAt = :at, gsi3pk = :g3pk, gsi3sk = :g3sk'
             : `SET #status = :status, settledAt = :at${error ? ', #error = :error' : ''}`
-        } REMOVE leasePk, leaseDue`,
+        }${tallyId ? ', tally = :tally' : ''} REMOVE leasePk, leaseDue`,
         ConditionExpression: `#status = :sending${sendingSince ? ' AND sendingAt = :since' : ''}`,
         ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
         ExpressionAttributeValues: {
@@ -116,6 +116,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           ...(sendingSince ? { ':since': sendingSince } : {}),
           ...(sent && pmid ? { ':pmid': outcome.providerMessageId, ':g3pk': pmid.gsi3pk, ':g3sk': pmid.gsi3sk } : {}),
           ...(error ? { ':error': error } : {}),
+          ...(tallyId ? { ':tally': tallyId } : {}),
         },
       }),
     );

@@ -189,6 +189,10 @@ export const keys = {
     leaseDue: due,
   }),
   leaseShards: () => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASE#${i}`),
+  /** A dispatcher batch's open broadcast tally (delivery-ports.ts TallyStore), on the lease index's `TALLY` partition while open. */
+  broadcastTally: (practiceId: string, tallyId: string) => ({ pk: `${P(practiceId)}#BTALLY#${tallyId}`, sk: 'BTALLY' }),
+  /** An open tally's lease: the `TALLY` system partition of the lease index (the sweeper alone reads it, across practices). */
+  tallyLease: (due: string) => ({ leasePk: 'TALLY', leaseDue: due }),
 
   /** A broadcast and its recipient chunks (≤ 100 recipients each; each chunk fans out off the stream). */
   broadcast: (practiceId: string, id: string) => ({ pk: `${P(practiceId)}#BCAST#${id}`, sk: 'BCAST' }),

@@ -5,16 +5,20 @@
  */
 import { logger } from '../../logger.js';
 import { sweepDeliveries, type SweepDeps } from '../../use-cases/sweep.js';
-import { flushDeliveryMetrics, sweepDeps } from '../../delivery-wiring.js';
+import { sweepTallies } from '../../use-cases/broadcast-tally.js';
+import { flushDeliveryMetrics, sweepDeps, tallySweepDeps } from '../../delivery-wiring.js';
 
-export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined) => async () => {
+export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined, tallies?: Parameters<typeof sweepTallies>[0]) => async () => {
   try {
     const result = await sweepDeliveries(deps);
     if (result.found > 0) logger.warn('deliveries past their lease', { ...result });
+    // Broadcast counts of batches that died before counting (after sweepDeliveries ended their stuck sends).
+    const counted = tallies ? await sweepTallies(tallies) : { closed: 0 };
+    if (counted.closed > 0) logger.warn('broadcast tallies closed by the sweeper', { ...counted });
     return result;
   } finally {
     flush();
   }
 };
 
-export const handler = sweeper(sweepDeps, flushDeliveryMetrics);
+export const handler = sweeper(sweepDeps, flushDeliveryMetrics, tallySweepDeps);

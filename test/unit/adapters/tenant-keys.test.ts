@@ -3,12 +3,12 @@ import { keys } from '../../../lambdas/adapters/dynamo/keys.js';
 
 /**
  * Not tenant partition keys: a sort key (inside a partition that already carries the practice),
- * the delivery sweeper's system lease shards (read across practices by the sweeper alone), and
+ * the delivery sweeper's system lease shards and open-tally partition (read across practices by the sweeper alone), and
  * the channel claims (`CHANNEL#<kind>#<destination>`): a webhook finds the practice by its
  * destination before any practice is known, so that key cannot start with one; the claim item
  * names its practice and is written only in the practice's own channel-settings transaction.
  */
-const SORT_KEY_BUILDERS = new Set(['contactSortKey', 'deliveryLease', 'leaseShards', 'channelClaim']);
+const SORT_KEY_BUILDERS = new Set(['contactSortKey', 'deliveryLease', 'leaseShards', 'tallyLease', 'channelClaim']);
 
 describe('tenant prefix on every key', () => {
   const practice = 'practice-7';

@@ -1,5 +1,5 @@
 /** In-memory fakes of the dispatcher's ports: the delivery store (with its conditions) and the channel senders. */
-import type { AddressBarrier, AddressLookup, Claim, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
+import type { AddressBarrier, AddressLookup, BroadcastCount, Claim, OpenTally, TallyStore, DeliveryEnd, DeliveryRef, DeliveryStore, OverdueDelivery, QueuedDelivery, Release } from '../../../lambdas/use-cases/delivery-ports.js';
 import type { ChannelSender, ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from '../../../lambdas/use-cases/provider-ports.js';
 import { dispatchDelivery, type DispatchDeps } from '../../../lambdas/use-cases/dispatch.js';
 import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js';
@@ -14,6 +14,8 @@ export interface StoredDelivery {
   leaseDue?: string;
   throttledSince?: string;
   createdAt?: string;
+  /** The open tally that counts its outcome (stamped by the finish). */
+  tally?: string;
 }
 
 const id = (d: DeliveryRef) => `${d.practiceId}|${d.conversationId}|${d.sk}`;
@@ -58,10 +60,11 @@ export class InMemoryDeliveryStore implements DeliveryStore {
       delivery: { ...item, ...(r.createdAt ? { createdAt: r.createdAt } : {}), ...(r.throttledSince ? { throttledSince: r.throttledSince } : {}) },
     };
   }
-  async finish(d: DeliveryRef, outcome: DeliveryEnd, _at: string, sendingSince?: string): Promise<boolean> {
+  async finish(d: DeliveryRef, outcome: DeliveryEnd, _at: string, sendingSince?: string, tallyId?: string): Promise<boolean> {
     const r = this.stored(d);
     if (!r || r.status !== 'sending' || (sendingSince !== undefined && r.sendingAt !== sendingSince)) return false;
     r.status = outcome.status;
+    if (tallyId) r.tally = tallyId;
     delete r.leaseDue;
     if (outcome.status === 'sent') r.providerMessageId = outcome.providerMessageId;
     else if (outcome.error) r.error = outcome.error;
@@ -152,4 +155,42 @@ export function inlineQueue(deps: () => DispatchDeps): DeliveryQueue & { enqueue
     },
     async delay() {},
   };
+}
+
+/** Open tallies as DynamoTallyStore keeps them: closed once (the close adds the counts and deletes the tally together). */
+export class InMemoryTallyStore implements TallyStore {
+  readonly tallies = new Map<string, { practiceId: string; deliveries: DeliveryRef[]; leaseDue: string }>();
+  /** `practiceId|broadcastId` → outcomes added. */
+  readonly counts = new Map<string, Record<string, number>>();
+  closes = 0;
+  constructor(private readonly deliveries: InMemoryDeliveryStore) {}
+  async open(practiceId: string, tallyId: string, deliveries: readonly DeliveryRef[], leaseDue: string): Promise<void> {
+    this.tallies.set(tallyId, { practiceId, deliveries: [...deliveries], leaseDue });
+  }
+  async close(practiceId: string, tallyId: string, counts: readonly BroadcastCount[]): Promise<boolean> {
+    if (!this.tallies.delete(tallyId)) return false;
+    this.closes++;
+    for (const c of counts) {
+      const key = `${practiceId}|${c.broadcastId}`;
+      const sum = this.counts.get(key) ?? {};
+      for (const [k, n] of Object.entries(c.outcomes)) sum[k] = (sum[k] ?? 0) + (n ?? 0);
+      this.counts.set(key, sum);
+    }
+    return true;
+  }
+  async overdue(now: string, limit: number): Promise<OpenTally[]> {
+    return [...this.tallies].filter(([, t]) => t.leaseDue < now).slice(0, limit).map(([tallyId, t]) => ({ practiceId: t.practiceId, tallyId, deliveries: t.deliveries }));
+  }
+  async finishedUnder(t: OpenTally): Promise<BroadcastCount[]> {
+    const by = new Map<string, BroadcastCount>();
+    for (const d of t.deliveries) {
+      const r = this.deliveries.stored(d);
+      const item = this.deliveries.items.get(`${d.practiceId}|${d.conversationId}|${d.sk}`);
+      if (!r || r.tally !== t.tallyId || !item?.broadcastId || r.status === 'queued' || r.status === 'sending') continue;
+      const c = by.get(item.broadcastId) ?? { broadcastId: item.broadcastId, outcomes: {} };
+      c.outcomes[r.status] = (c.outcomes[r.status] ?? 0) + 1;
+      by.set(item.broadcastId, c);
+    }
+    return [...by.values()];
+  }
 }

@@ -1,0 +1,108 @@
+/**
+ * Open broadcast tallies of dispatcher batches (delivery-ports.ts TallyStore): one item per batch
+ * and practice listing the batch's claimed broadcast deliveries, on the lease index's `TALLY`
+ * partition while open; closed by one transaction that adds the counts to each broadcast and
+ * deletes the tally (condition: still open), so a count is added once, by the batch or by the
+ * sweeper. The broadcast's status then moves on (done when nothing is left queued).
+ */
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { BroadcastCount, DeliveryRef, OpenTally, TallyStore } from '../../use-cases/delivery-ports.js';
+import { batchGet } from './batch-io.js';
+import { dynamo, tableName } from './client.js';
+import { transact, type TransactItem } from './conditional-writes.js';
+import { keys } from './keys.js';
+
+const FINAL = new Set(['sent', 'delivered', 'read', 'failed', 'blocked', 'suppressed']);
+/** A receipt may move a sent delivery on (delivered, read): it was counted as sent. */
+const countedAs = (status: string): 'sent' | 'failed' | 'blocked' | 'suppressed' =>
+  status === 'failed' || status === 'blocked' || status === 'suppressed' ? status : 'sent';
+
+export class DynamoTallyStore implements TallyStore {
+  /** `advance` moves a broadcast's status on once its counts say so (DynamoBroadcastRepository.advanceAfterCount). */
+  constructor(private readonly advance: (practiceId: string, broadcastId: string) => Promise<void>) {}
+
+  async open(practiceId: string, tallyId: string, deliveries: readonly DeliveryRef[], leaseDue: string): Promise<void> {
+    // Each delivery as `<conversationId> <sk>` (the practice is the tally's): the item stays small.
+    const refs = deliveries.map((d) => `${d.conversationId} ${d.sk}`);
+    // A new id per batch: a plain put (a transaction would cost twice the units).
+    await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...keys.broadcastTally(practiceId, tallyId), type: 'BroadcastTally', practiceId, tallyId, refs, ...keys.tallyLease(leaseDue) } }));
+  }
+
+  async close(practiceId: string, tallyId: string, counts: readonly BroadcastCount[]): Promise<boolean> {
+    let live = counts.filter((c) => Object.values(c.outcomes).some((n) => (n ?? 0) > 0));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const items: TransactItem[] = [
+        { Delete: { TableName: tableName, Key: keys.broadcastTally(practiceId, tallyId), ConditionExpression: 'attribute_exists(pk)' } },
+        ...live.map((c) => addCounts(practiceId, c)),
+      ];
+      try {
+        await transact(items);
+        await Promise.all(live.map((c) => this.advance(practiceId, c.broadcastId)));
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // closed before: counted once already
+        // A broadcast that no longer exists has nothing to count: close without it.
+        const gone = new Set(live.filter((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed').map((c) => c.broadcastId));
+        if (gone.size === 0) throw error;
+        live = live.filter((c) => !gone.has(c.broadcastId));
+      }
+    }
+    return false;
+  }
+
+  async overdue(now: string, limit: number): Promise<OpenTally[]> {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'leases',
+        KeyConditionExpression: 'leasePk = :p AND leaseDue < :now',
+        ExpressionAttributeValues: { ':p': keys.tallyLease(now).leasePk, ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      practiceId: i['practiceId'] as string,
+      tallyId: i['tallyId'] as string,
+      deliveries: ((i['refs'] as string[] | undefined) ?? []).map((r) => {
+        const [conversationId = '', sk = ''] = r.split(' ');
+        return { practiceId: i['practiceId'] as string, conversationId, sk };
+      }),
+    }));
+  }
+
+  async finishedUnder(tally: OpenTally): Promise<BroadcastCount[]> {
+    const items = await batchGet(
+      tally.deliveries.map((d) => ({ pk: keys.conversationPk(d.practiceId, d.conversationId), sk: d.sk })),
+      { consistent: true, projection: '#status, tally, broadcastId', names: { '#status': 'status' } },
+    );
+    const byBroadcast = new Map<string, BroadcastCount>();
+    for (const i of items) {
+      const status = i['status'] as string;
+      if (i['tally'] !== tally.tallyId || !FINAL.has(status) || typeof i['broadcastId'] !== 'string') continue;
+      const c = byBroadcast.get(i['broadcastId']) ?? { broadcastId: i['broadcastId'], outcomes: {} };
+      c.outcomes[countedAs(status)] = (c.outcomes[countedAs(status)] ?? 0) + 1;
+      byBroadcast.set(i['broadcastId'], c);
+    }
+    return [...byBroadcast.values()];
+  }
+}
+
+/** `ADD counts.<outcome> :n, counts.queued :-total` on the broadcast (which must exist). */
+function addCounts(practiceId: string, c: BroadcastCount): TransactItem {
+  const entries = Object.entries(c.outcomes).filter(([, n]) => (n ?? 0) > 0) as [string, number][];
+  const total = entries.reduce((n, [, k]) => n + k, 0);
+  const all: [string, number][] = [...entries, ['queued', -total]];
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.broadcast(practiceId, c.broadcastId),
+      UpdateExpression: `ADD ${all.map((_, i) => `counts.#c${i} :n${i}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(all.map(([k], i) => [`#c${i}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(all.map(([, n], i) => [`:n${i}`, n])),
+    },
+  };
+}
