@@ -11,7 +11,8 @@
  * the role's credentials there. Paths are relative to the repository root, the working directory
  * of every build (CDK runs esbuild there; the benchmark sets it). sanitize-html's `postcss`
  * (style attributes, which the rich-text allow-list never lets through) is replaced by a stub
- * whose parse throws (lib/bundling-stubs/postcss-unused.ts).
+ * whose parse throws (lib/bundling-stubs/postcss-unused.ts); its `htmlparser2` by the package's
+ * Parser module alone (not the DOM handler, utilities and serializer of the package's entry).
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
@@ -24,6 +25,7 @@ export const LAMBDA_BUNDLING = {
   alias: {
     '@aws-sdk/credential-provider-node': './lib/bundling-stubs/credential-provider-env-only.ts',
     postcss: './lib/bundling-stubs/postcss-unused.ts',
+    htmlparser2: './lib/bundling-stubs/htmlparser2-parser-only.ts',
   },
 } as const;
 
