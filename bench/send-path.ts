@@ -185,11 +185,11 @@ export async function measureFloor(s: FloorSetup, requests: number, warmup: numb
   /** The index entries of a state (indexed floor only): inbox order and by-status order. */
   const stateIndex = (party: string, status: string, at: string) =>
     s.indexed ? { gsi1pk: `${P}#${tag}#INBOX#${party}`, gsi1sk: `${at}#c`, gsi2pk: `${P}#${tag}#INBOX#${party}#${status}`, gsi2sk: `${at}#c` } : {};
-  const stateSet = (party: string, status: string, at: string) => {
-    const values = { ':s': status, ':at': at, ...Object.fromEntries(Object.entries(stateIndex(party, status, at)).map(([k, v]) => [`:${k}`, v])) };
-    const sets = ['#s = :s', 'gsi1sk = :at', ...Object.keys(stateIndex(party, status, at)).filter((k) => k !== 'gsi1sk').map((k) => `${k} = :${k}`)];
-    return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: values };
-  };
+  const stateSet = (party: string, status: string, at: string) => ({
+    UpdateExpression: s.indexed ? 'SET #s = :s, gsi1sk = :at, gsi2pk = :g2, gsi2sk = :at' : 'SET #s = :s, gsi1sk = :at',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':s': status, ':at': s.indexed ? `${at}#c` : at, ...(s.indexed ? { ':g2': `${P}#${tag}#INBOX#${party}#${status}` } : {}) },
+  });
   try {
     await client.send(
       new TransactWriteCommand({
