@@ -12,19 +12,24 @@ import { batchGet } from './batch-io.js';
 import { dynamo, tableName } from './client.js';
 import { transact, type TransactItem } from './conditional-writes.js';
 import { keys } from './keys.js';
+import { messageIdOf } from '../../use-cases/broadcasts/recipient-ids.js';
 
 const FINAL = new Set(['sent', 'delivered', 'read', 'failed', 'blocked', 'suppressed']);
 /** A receipt may move a sent delivery on (delivered, read): it was counted as sent. */
 const countedAs = (status: string): 'sent' | 'failed' | 'blocked' | 'suppressed' =>
   status === 'failed' || status === 'blocked' || status === 'suppressed' ? status : 'sent';
 
+/** The sort key of a broadcast recipient's delivery: derived from its conversation id (broadcast-recipients.ts). */
+const broadcastDeliverySk = (practiceId: string, conversationId: string) => keys.delivery(practiceId, conversationId, messageIdOf(conversationId), 0).sk;
+
 export class DynamoTallyStore implements TallyStore {
   /** `advance` moves a broadcast's status on once its counts say so (DynamoBroadcastRepository.advanceAfterCount). */
   constructor(private readonly advance: (practiceId: string, broadcastId: string) => Promise<void>) {}
 
   async open(practiceId: string, tallyId: string, deliveries: readonly DeliveryRef[], leaseDue: string): Promise<void> {
-    // Each delivery as `<conversationId> <sk>` (the practice is the tally's): the item stays small.
-    const refs = deliveries.map((d) => `${d.conversationId} ${d.sk}`);
+    // A broadcast's delivery by its conversation id alone (its key derives from it), any other as `<conversationId> <sk>`:
+    // ten of them keep the item (and its lease-index copy) under 1 KB, one unit each to write and to delete.
+    const refs = deliveries.map((d) => (d.sk === broadcastDeliverySk(practiceId, d.conversationId) ? d.conversationId : `${d.conversationId} ${d.sk}`));
     // A new id per batch: a plain put (a transaction would cost twice the units).
     await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...keys.broadcastTally(practiceId, tallyId), type: 'BroadcastTally', practiceId, tallyId, refs, ...keys.tallyLease(leaseDue) } }));
   }
@@ -67,8 +72,9 @@ export class DynamoTallyStore implements TallyStore {
       practiceId: i['practiceId'] as string,
       tallyId: i['tallyId'] as string,
       deliveries: ((i['refs'] as string[] | undefined) ?? []).map((r) => {
-        const [conversationId = '', sk = ''] = r.split(' ');
-        return { practiceId: i['practiceId'] as string, conversationId, sk };
+        const practiceId = i['practiceId'] as string;
+        const [conversationId = '', sk] = r.split(' ');
+        return { practiceId, conversationId, sk: sk ?? broadcastDeliverySk(practiceId, conversationId) };
       }),
     }));
   }
