@@ -54,7 +54,11 @@ export function nameSearchTokens(name: string): string[] {
   return [...new Set([lower, ...words])].filter((t) => t.length > 0);
 }
 
-/** ISO 3166 alpha-2 codes that phone numbers can be read with. */
-export const isRegionCode = (code: string): boolean => supportedRegions.has(code);
+/**
+ * ISO 3166 alpha-2 codes that phone numbers can be read with. The set is built on first use, so
+ * a module importing only the text helpers here (search queries, emails, names) bundles no phone
+ * metadata (a module-level call would keep it in every importer's bundle).
+ */
+export const isRegionCode = (code: string): boolean => (supportedRegions ??= new Set<string>(getCountries())).has(code);
 
-const supportedRegions = new Set<string>(getCountries());
+let supportedRegions: Set<string> | undefined;
