@@ -47,21 +47,6 @@ export function toFacts(p: PatientRecord, chat: EffectiveChat): PatientFacts {
   };
 }
 
-/** Resolves party references to directory entries; 404 for anyone not in this practice. */
-export async function resolveParties(
-  deps: ConversationDeps,
-  caller: Caller,
-  refs: readonly { type: 'patient' | 'staff'; id: string }[],
-): Promise<{ parties: Party[]; patients: PatientRecord[] }> {
-  const staffIds = refs.filter((r) => r.type === 'staff').map((r) => r.id);
-  const patientIds = refs.filter((r) => r.type === 'patient').map((r) => r.id);
-  const [staff, patients] = await Promise.all([
-    staffIds.length ? deps.directory.getStaffMany(caller.practiceId, staffIds) : [],
-    patientIds.length ? deps.directory.getPatients(caller.practiceId, patientIds) : [],
-  ]);
-  return { parties: partiesOf(refs, staff, patients), patients };
-}
-
 /** The parties named by `refs`, from the records read; 404 for anyone not found (not in this practice). */
 export function partiesOf(refs: readonly { type: 'patient' | 'staff'; id: string }[], staff: readonly StaffRecord[], patients: readonly PatientRecord[]): Party[] {
   const staffById = new Map(staff.map((s) => [s.id, s]));
