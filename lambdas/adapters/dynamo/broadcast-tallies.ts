@@ -3,7 +3,8 @@
  * and practice listing the batch's claimed broadcast deliveries, on the lease index's `TALLY`
  * partition while open; closed by one transaction that adds the counts to each broadcast and
  * deletes the tally (condition: still open), so a count is added once, by the batch or by the
- * sweeper. The broadcast's status then moves on (done when nothing is left queued).
+ * sweeper. The broadcast is read to move its status on only when the count may have settled its
+ * last queued deliveries (done when nothing is left queued).
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -36,22 +37,27 @@ export class DynamoTallyStore implements TallyStore {
 
   async close(practiceId: string, tallyId: string, counts: readonly BroadcastCount[]): Promise<boolean> {
     let live = counts.filter((c) => Object.values(c.outcomes).some((n) => (n ?? 0) > 0));
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // First try: each add on condition that deliveries stay queued after it (the common case), so no read follows.
+    // A broadcast whose condition fails may be settling its last ones: added again plainly, then read to move its status on.
+    const plain = new Set<string>();
+    for (let attempt = 0; attempt < 4; attempt++) {
       const items: TransactItem[] = [
         { Delete: { TableName: tableName, Key: keys.broadcastTally(practiceId, tallyId), ConditionExpression: 'attribute_exists(pk)' } },
-        ...live.map((c) => addCounts(practiceId, c)),
+        ...live.map((c) => addCounts(practiceId, c, !plain.has(c.broadcastId))),
       ];
       try {
         await transact(items);
-        await Promise.all(live.map((c) => this.advance(practiceId, c.broadcastId)));
+        await Promise.all(live.filter((c) => plain.has(c.broadcastId)).map((c) => this.advance(practiceId, c.broadcastId)));
         return true;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return false; // closed before: counted once already
-        // A broadcast that no longer exists has nothing to count: close without it.
-        const gone = new Set(live.filter((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed').map((c) => c.broadcastId));
-        if (gone.size === 0) throw error;
+        const failed = live.filter((_, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed');
+        if (failed.length === 0) throw error;
+        // Failed on the plain condition too: the broadcast no longer exists, nothing to count on it.
+        const gone = new Set(failed.filter((c) => plain.has(c.broadcastId)).map((c) => c.broadcastId));
+        for (const c of failed) plain.add(c.broadcastId);
         live = live.filter((c) => !gone.has(c.broadcastId));
       }
     }
@@ -96,8 +102,8 @@ export class DynamoTallyStore implements TallyStore {
   }
 }
 
-/** `ADD counts.<outcome> :n, counts.queued :-total` on the broadcast (which must exist). */
-function addCounts(practiceId: string, c: BroadcastCount): TransactItem {
+/** `ADD counts.<outcome> :n, counts.queued :-total` on the broadcast (which must exist; with `notLast`, and keep deliveries queued). */
+function addCounts(practiceId: string, c: BroadcastCount, notLast: boolean): TransactItem {
   const entries = Object.entries(c.outcomes).filter(([, n]) => (n ?? 0) > 0) as [string, number][];
   const total = entries.reduce((n, [, k]) => n + k, 0);
   const all: [string, number][] = [...entries, ['queued', -total]];
@@ -106,9 +112,9 @@ function addCounts(practiceId: string, c: BroadcastCount): TransactItem {
       TableName: tableName,
       Key: keys.broadcast(practiceId, c.broadcastId),
       UpdateExpression: `ADD ${all.map((_, i) => `counts.#c${i} :n${i}`).join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
+      ConditionExpression: notLast ? 'attribute_exists(pk) AND counts.queued > :total' : 'attribute_exists(pk)',
       ExpressionAttributeNames: Object.fromEntries(all.map(([k], i) => [`#c${i}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(all.map(([, n], i) => [`:n${i}`, n])),
+      ExpressionAttributeValues: { ...Object.fromEntries(all.map(([, n], i) => [`:n${i}`, n])), ...(notLast ? { ':total': total } : {}) },
     },
   };
 }
