@@ -7,11 +7,11 @@
 import type { Channel } from '../domain/conversation-policy.js';
 import type { BlockRecord } from './blocks/ports.js';
 import type { CorrespondenceRepository } from './conversations/ports.js';
-import type { DirectoryRepository, PatientRecord } from './directory-ports.js';
+import type { DirectoryReader, PatientRecord } from './directory-ports.js';
 
 export interface VisibilityDeps {
   conversations: CorrespondenceRepository;
-  directory: DirectoryRepository;
+  directory: DirectoryReader;
 }
 
 /** One change of a block, as the table's stream reports it: the block before (null when new) and after. */

@@ -72,6 +72,21 @@ export interface DirectoryRepository {
   addressOwners(practiceId: string, type: 'email' | 'phone', value: string): Promise<AddressOwner[]>;
 }
 
+/** The directory's reads: what functions that never write staff, patients or settings are handed. */
+export type DirectoryReader = Pick<
+  DirectoryRepository,
+  | 'getSettings'
+  | 'getStaff'
+  | 'listStaff'
+  | 'getStaffMany'
+  | 'activeStaffByRole'
+  | 'getPatient'
+  | 'getPatients'
+  | 'listPatients'
+  | 'searchPatients'
+  | 'addressOwners'
+>;
+
 export interface AddressOwner {
   ownerType: 'patient' | 'contact';
   ownerId: string;

@@ -4,17 +4,22 @@
  * Idempotency-Key on the table, the cursor key. Each function's own composition is beside this
  * file (lambdas/wiring/<area>.ts), so a bundle carries only the adapters its routes call.
  */
-import { DynamoDirectoryRepository } from '../adapters/dynamo/directory-repository.js';
+import { DynamoDirectoryReader } from '../adapters/dynamo/directory-reader.js';
 import { requestCachedDirectory } from '../adapters/dynamo/request-cached-directory.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { cursorKey } from '../adapters/providers/cursor-key.js';
 import { config } from '../config.js';
 import type { CallerDirectory } from '../http/auth.js';
+import type { DirectoryReader } from '../use-cases/directory-ports.js';
 import type { HttpFunctionOptions } from '../http/http-function.js';
 import { idempotency } from '../http/idempotency.js';
 
-/** Staff and patient records read once per request (the auth step's read serves the use case too). */
-export const directory = requestCachedDirectory(new DynamoDirectoryRepository());
+/**
+ * Staff and patient records read once per request (the auth step's read serves the use case too).
+ * Reads only: the directory function composes the writes (./directory.ts) over the same request
+ * cache, so no function that only reads bundles the search tokens' phone formatting.
+ */
+export const directory: DirectoryReader = requestCachedDirectory(new DynamoDirectoryReader());
 
 export const callerDirectory = (): CallerDirectory => ({
   async findStaffEntry(practiceId, id) {

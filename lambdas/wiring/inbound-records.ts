@@ -7,7 +7,7 @@
 import { DynamoBlockRepository } from '../adapters/dynamo/block-repository.js';
 import { DynamoContactRepository } from '../adapters/dynamo/contact-repository.js';
 import { DynamoConversationRepository } from '../adapters/dynamo/conversation-repository.js';
-import { DynamoDirectoryRepository } from '../adapters/dynamo/directory-repository.js';
+import { DynamoDirectoryReader } from '../adapters/dynamo/directory-reader.js';
 import { DynamoInboundStore } from '../adapters/dynamo/inbound-store.js';
 import { DynamoQuarantineRepository } from '../adapters/dynamo/quarantine-repository.js';
 import { DynamoReceiptStore, shiftBroadcastCounts } from '../adapters/dynamo/receipt-store.js';
@@ -25,7 +25,7 @@ export const inboundMetrics = config.PROVIDER_MODE === 'aws' ? emfInboundMetrics
 export const inboundRecordDeps: Omit<InboundDeps, 'ingestFile' | 'markAttached'> = {
   store: new DynamoInboundStore(),
   conversations: new DynamoConversationRepository(),
-  directory: new DynamoDirectoryRepository(),
+  directory: new DynamoDirectoryReader(),
   contacts: new DynamoContactRepository(),
   blocks: new DynamoBlockRepository(),
   quarantine: new DynamoQuarantineRepository(),

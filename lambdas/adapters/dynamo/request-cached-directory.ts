@@ -6,7 +6,7 @@
  * first, so nothing read before a write is served after it.
  * Outside a request scope (stream consumers, scripts) every call goes to the table.
  */
-import type { DirectoryRepository, PatientRecord, StaffRecord } from '../../use-cases/directory-ports.js';
+import type { DirectoryReader, PatientRecord, StaffRecord } from '../../use-cases/directory-ports.js';
 import { requestCache } from '../../request-scope.js';
 
 type Kind = 'staff' | 'patient';
@@ -36,8 +36,8 @@ function cachedMany<R extends { id: string }>(kind: Kind, read: (practiceId: str
   };
 }
 
-export function requestCachedDirectory<T extends DirectoryRepository>(directory: T): T {
-  const reads: Partial<Record<keyof DirectoryRepository, unknown>> = {
+export function requestCachedDirectory<T extends DirectoryReader>(directory: T): T {
+  const reads: Partial<Record<keyof DirectoryReader, unknown>> = {
     getStaff: cachedOne<StaffRecord>('staff', (p, id) => directory.getStaff(p, id)),
     getPatient: cachedOne<PatientRecord>('patient', (p, id) => directory.getPatient(p, id)),
     getStaffMany: cachedMany<StaffRecord>('staff', (p, ids) => directory.getStaffMany(p, ids)),
@@ -48,7 +48,7 @@ export function requestCachedDirectory<T extends DirectoryRepository>(directory:
   };
   return new Proxy(directory, {
     get(target, prop, receiver) {
-      if (typeof prop === 'string' && prop in reads) return reads[prop as keyof DirectoryRepository];
+      if (typeof prop === 'string' && prop in reads) return reads[prop as keyof DirectoryReader];
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {

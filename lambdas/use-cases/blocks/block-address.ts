@@ -8,12 +8,12 @@ import { normalizeEmail, normalizePhone } from '../../domain/contact-address.js'
 import { validationFailed } from '../../domain/errors.js';
 import type { Clock } from '../clock.js';
 import type { ConversationRepository } from '../conversations/ports.js';
-import type { DirectoryRepository } from '../directory-ports.js';
+import type { DirectoryReader } from '../directory-ports.js';
 import { AlreadyBlocked, type AddressType, type BlockEvent, type BlockFollower, type BlockRecord, type BlockRepository, type Person } from './ports.js';
 
 export interface BlockDeps {
   blocks: BlockRepository;
-  directory: DirectoryRepository;
+  directory: DirectoryReader;
   conversations: ConversationRepository;
   now: Clock;
   /** Told what the block routes blocked and unblocked (contacts follow); without it, nobody is. */

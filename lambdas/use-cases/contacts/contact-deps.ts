@@ -4,7 +4,7 @@ import { notFound } from '../../domain/errors.js';
 import { ownedAddresses, type BlockDeps } from '../blocks/index.js';
 import type { AddressType, Person } from '../blocks/ports.js';
 import type { Clock } from '../clock.js';
-import type { DirectoryRepository } from '../directory-ports.js';
+import type { DirectoryReader } from '../directory-ports.js';
 import type { ContactMessageLog, ContactRecord, ContactRepository, GroupRepository } from './ports.js';
 
 export interface ContactDeps {
@@ -12,7 +12,7 @@ export interface ContactDeps {
   groups: GroupRepository;
   /** The messages sent to each contact (its history). */
   messages: ContactMessageLog;
-  directory: DirectoryRepository;
+  directory: DirectoryReader;
   /** The blocks module's own dependencies: contacts block and unblock through its use cases. */
   blocking: BlockDeps;
   now: Clock;

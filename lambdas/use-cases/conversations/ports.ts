@@ -10,7 +10,7 @@ import type { AuditEvent, AuditTrail } from '../audit.js';
 import type { ChatSettingsReader } from '../chat-settings.js';
 import type { Clock } from '../clock.js';
 import type { BlockReminderReader } from '../directory.js';
-import type { DirectoryRepository } from '../directory-ports.js';
+import type { DirectoryReader } from '../directory-ports.js';
 import type { Page, PageRequest } from '../page.js';
 
 export { WriteConflict } from '../optimistic.js';
@@ -233,7 +233,7 @@ export interface ConversationDeps {
   messages: MessageRepository;
   correspondence: CorrespondenceRepository;
   notes: NoteRepository;
-  directory: DirectoryRepository;
+  directory: DirectoryReader;
   blocks: BlockList;
   attachments: AttachmentCatalog;
   reminders: BlockReminderReader;
