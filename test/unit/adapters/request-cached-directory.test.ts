@@ -28,6 +28,10 @@ function countingDirectory() {
       calls.push(`getPatients ${ids.join(',')}`);
       return ids.flatMap((id) => (patients.has(id) ? [patients.get(id)!] : []));
     },
+    async getSettings(_p: string) {
+      calls.push('getSettings');
+      return { name: null };
+    },
     async updatePatient(_p: string, id: string, name: string) {
       calls.push(`updatePatient ${id}`);
       patients.set(id, { id, name });
@@ -65,6 +69,16 @@ describe('request-cached directory', () => {
     });
     expect(after?.name).toBe('Patricia');
     expect(calls).toEqual(['getPatient pat-1', 'updatePatient pat-1', 'getPatient pat-1']);
+  });
+
+  it('the settings read passes through uncached and leaves the cache as it is (a send reads it with the patients)', async () => {
+    const { calls, repo } = countingDirectory();
+    await inRequestScope(async () => {
+      await repo.getPatient('p', 'pat-1');
+      await Promise.all([repo.getSettings('p'), repo.getSettings('p')]);
+      await repo.getPatients('p', ['pat-1']);
+    });
+    expect(calls).toEqual(['getPatient pat-1', 'getSettings', 'getSettings']);
   });
 
   it('caches nothing across requests, nor outside one, nor across practices', async () => {
