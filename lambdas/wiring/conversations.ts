@@ -1,8 +1,8 @@
 /** The conversations function's composition: conversations, messages, notes, bulk actions and drafts. */
 import { DynamoAttachmentRepository } from '../adapters/dynamo/attachment-repository.js';
+import { activeBlocks } from '../adapters/dynamo/active-blocks.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
-import { DynamoBlockRepository } from '../adapters/dynamo/block-repository.js';
-import { DynamoContactRepository } from '../adapters/dynamo/contact-repository.js';
+import { contactReads } from '../adapters/dynamo/contact-reads.js';
 import { conversationBulkReads } from '../adapters/dynamo/conversation-bulk-reads.js';
 import { DynamoConversationRepository } from '../adapters/dynamo/conversation-repository.js';
 import { DynamoCorrespondenceRepository } from '../adapters/dynamo/correspondence-repository.js';
@@ -19,21 +19,19 @@ import type { BulkDeps } from '../use-cases/conversations/bulk.js';
 import type { DraftDeps } from '../use-cases/drafts/index.js';
 import { directory } from './http.js';
 
-const blockRepository = new DynamoBlockRepository();
-
 export const conversationDeps: ConversationDeps = {
   conversations: new DynamoConversationRepository(),
   messages: new DynamoMessageRepository(),
   correspondence: new DynamoCorrespondenceRepository(),
   notes: new DynamoNoteRepository(),
   directory,
-  blocks: blockList(blockRepository),
+  blocks: blockList(activeBlocks),
   /** Sends attach only the caller's own ready files, and mark the messages that carry them. */
   attachments: attachmentCatalog(new DynamoAttachmentRepository()),
-  reminders: blockReminders(blockRepository),
+  reminders: blockReminders(activeBlocks),
   /** Effective chat (own, else groups, else the practice default by creation time), for the send rules. */
   chat: chatSettingsReader(new DynamoGroupRepository()),
-  contacts: new DynamoContactRepository(),
+  contacts: contactReads,
   audit: new DynamoAuditTrail(),
   now: systemClock,
 };

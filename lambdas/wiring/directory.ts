@@ -1,6 +1,6 @@
 /** The directory function's composition (staff, patients, settings) and the chat settings reads. */
+import { activeBlocks } from '../adapters/dynamo/active-blocks.js';
 import { DynamoAuditTrail } from '../adapters/dynamo/audit-trail.js';
-import { DynamoBlockRepository } from '../adapters/dynamo/block-repository.js';
 import { DynamoDirectoryRepository } from '../adapters/dynamo/directory-repository.js';
 import { requestCachedDirectory } from '../adapters/dynamo/request-cached-directory.js';
 import { DynamoGroupRepository } from '../adapters/dynamo/group-repository.js';
@@ -20,7 +20,7 @@ const chat = chatSettingsReader(new DynamoGroupRepository());
 
 export const directoryDeps: DirectoryDeps = {
   directory,
-  reminders: blockReminders(new DynamoBlockRepository()),
+  reminders: blockReminders(activeBlocks),
   chat,
   /** Audit events (deletions, staff changes): append-only, kept for the life of the table. */
   audit: new DynamoAuditTrail(),

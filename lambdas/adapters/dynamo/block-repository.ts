@@ -17,7 +17,7 @@ import {
 } from '../../use-cases/blocks/ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { dynamo, tableName } from './client.js';
-import { getItems } from './request-batch.js';
+import { activeBlocksAmong } from './active-blocks.js';
 import { putItem, transact, writtenIfUnchanged } from './conditional-writes.js';
 import { searchText } from './finder-items.js';
 import { keys } from './keys.js';
@@ -130,16 +130,9 @@ export class DynamoBlockRepository implements BlockRepository {
     return out.Item ? blockFrom(out.Item) : null;
   }
 
-  async activeAmong(practiceId: string, addresses: readonly { type: AddressType; value: string }[]): Promise<ActiveBlock[]> {
-    const unique = new Map(addresses.map((a) => [`${a.type}:${a.value}`, a]));
-    // Read with whatever else the request reads at the same time (a send's block check joins its group reads).
-    const items = await getItems([...unique.values()].map((a) => keys.blockedAddress(practiceId, a.type, a.value)));
-    return items.map((i) => ({
-      blockId: i['blockId'] as string,
-      type: i['addressType'] as AddressType,
-      value: i['value'] as string,
-      hideExisting: i['hideExisting'] === true,
-    }));
+  /** The block check (active-blocks.ts, which functions that only check compose alone). */
+  activeAmong(practiceId: string, addresses: readonly { type: AddressType; value: string }[]): Promise<ActiveBlock[]> {
+    return activeBlocksAmong(practiceId, addresses);
   }
 
   async update(practiceId: string, before: BlockRecord, after: BlockRecord, event: BlockEvent): Promise<boolean> {

@@ -13,7 +13,7 @@ import { writeAnswered } from './idempotency-store.js';
 import { contactFields, contactFrom, contactIndexKeys, contactItem, findable } from './contact-items.js';
 import { finderChanges, finderItems } from './finder-items.js';
 import { countMembers, membershipWrites } from './group-repository.js';
-import { getByIdsBatched } from './request-batch.js';
+import { getContactsByIds } from './contact-reads.js';
 import { keys } from './keys.js';
 import { Filter, queryIndexPage, queryPageOf } from './query.js';
 
@@ -45,7 +45,7 @@ export class DynamoContactRepository implements ContactRepository {
   }
 
   getContacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]> {
-    return getByIdsBatched(ids, (id) => keys.contact(practiceId, id), contactFrom);
+    return getContactsByIds(practiceId, ids);
   }
 
   async updateContact(practiceId: string, before: ContactRecord, after: ContactRecord, addedBlockIds: readonly string[]): Promise<boolean> {

@@ -7,7 +7,8 @@ import type { BlockRepository } from './ports.js';
 
 const addressesOf = (p: PatientRecord) => ownedAddresses({ email: p.email, phones: [p.phone, p.whatsapp] });
 
-export const blockReminders = (blocks: BlockRepository): BlockReminderReader => ({
+/** `blocks`: the block check alone is enough (adapters/dynamo/active-blocks.ts). */
+export const blockReminders = (blocks: Pick<BlockRepository, 'activeAmong'>): BlockReminderReader => ({
   async blockedContactsOf(practiceId, patient): Promise<BlockedContactView[]> {
     const addresses = addressesOf(patient);
     if (addresses.length === 0) return [];
@@ -16,7 +17,7 @@ export const blockReminders = (blocks: BlockRepository): BlockReminderReader => 
   },
 });
 
-export const blockList = (blocks: BlockRepository): BlockList => ({
+export const blockList = (blocks: Pick<BlockRepository, 'activeAmong'>): BlockList => ({
   async blockedAmong(practiceId, addresses) {
     const active = await blocks.activeAmong(practiceId, addresses);
     return new Set(active.map((a) => `${a.type}:${a.value}`));
