@@ -55,10 +55,13 @@ describe('Broadcast tallies on DynamoDB', () => {
       return { practiceId, conversationId, sk: m.keys.delivery(practiceId, conversationId, m.ids.messageIdOf(conversationId), 0).sk, address: `+1212555010${i}` };
     });
     for (const r of refs) {
+      const Key = { pk: m.keys.conversationPk(practiceId, r.conversationId), sk: r.sk };
+      // Inserted as `held`, then queued: the runtime's own dispatcher takes only inserts of queued deliveries, so this test's batch is the only one.
       await dynamo.send(new PutCommand({
         TableName: tableName,
-        Item: { pk: m.keys.conversationPk(practiceId, r.conversationId), sk: r.sk, type: 'Delivery', practiceId, conversationId: r.conversationId, messageId: m.ids.messageIdOf(r.conversationId), status: 'queued', channel: 'sms', purpose: 'message', address: r.address, broadcastId, text: 'Closed Friday.' },
+        Item: { ...Key, type: 'Delivery', practiceId, conversationId: r.conversationId, messageId: m.ids.messageIdOf(r.conversationId), status: 'held', channel: 'sms', purpose: 'message', address: r.address, broadcastId, text: 'Closed Friday.' },
       }));
+      await dynamo.send(new m.lib.UpdateCommand({ TableName: tableName, Key, UpdateExpression: 'SET #s = :q', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':q': 'queued' } }));
     }
     const sent: string[] = [];
     const sms = { channel: 'sms' as const, send: async (o: { to: string }) => (sent.push(o.to), { ok: true as const, providerMessageId: `pm-${o.to}` }) };
@@ -67,6 +70,8 @@ describe('Broadcast tallies on DynamoDB', () => {
     const deps = { store: m.store, senders: { sms, email: sms, whatsapp: sms } as never, now: () => new Date(clock), maxAttempts: 3, leaseMs: LEASE_MS, tallies: dying };
 
     await expect(m.dispatch.dispatchBatch(deps, refs.map(({ address: _a, ...ref }) => ref))).rejects.toThrow('process died');
+    const statuses = await Promise.all(refs.map(async (r) => (await dynamo.send(new GetCommand({ TableName: tableName, Key: { pk: m.keys.conversationPk(practiceId, r.conversationId), sk: r.sk }, ConsistentRead: true }))).Item));
+    expect(statuses.map((s) => [s?.['status'], s?.['error']])).toEqual([['sent', undefined], ['sent', undefined], ['sent', undefined]]);
     expect(sent).toHaveLength(3);
     const read = async () => (await dynamo.send(new GetCommand({ TableName: tableName, Key: m.keys.broadcast(practiceId, broadcastId), ConsistentRead: true }))).Item!;
     expect((await read())['counts']).toMatchObject({ queued: 3, sent: 0 });
