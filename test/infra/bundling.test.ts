@@ -84,6 +84,26 @@ describe('function bundles', () => {
     expect(checked).toBeGreaterThan(Object.keys(functionEntries).length - 1);
   });
 
+  it('carries libphonenumber-js (118 KiB) only in the functions that normalise or index phone numbers', () => {
+    // The others read the directory, blocks and contacts by key (adapters/dynamo/directory-reader.ts,
+    // active-blocks.ts, contact-reads.ts): their writes' search tokens are what format phones.
+    const formatsPhones = /(Directory|AddressChecks|Blocks|Contacts|Channels|Webhooks)Handler|SmsInbound/;
+    const lean: string[] = [];
+    for (const [fn, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const carries = code.includes('country_calling_codes') || code.includes('INVALID_COUNTRY');
+      if (formatsPhones.test(fn)) expect(carries, `${fn}: the marker moved? it formats phones`).toBe(true);
+      else {
+        expect(carries, `${fn}: libphonenumber-js`).toBe(false);
+        lean.push(fn);
+      }
+    }
+    for (const name of ['ConversationsHandler', 'BroadcastsHandler', 'AttachmentsHandler', 'BlockVisibility', 'BroadcastFanout', 'Dispatcher']) {
+      expect(lean.some((fn) => fn.includes(name)), `${name} checked`).toBe(true);
+    }
+    expect(lean.some((fn) => /(^|\/)InboundHandler/.test(fn)), 'the inbound HTTP function checked').toBe(true);
+  });
+
   it('every bundle but the delivery pipeline stays within 1.5× of the SDK it needs (no more than 1.6 MB)', () => {
     // The benchmark (npm run bench -- bundles) compares each bundle with the bare one-GetItem handler;
     // this only guards against a regression back to the whole of zod or every client in every function.
