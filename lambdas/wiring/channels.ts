@@ -2,7 +2,7 @@
 import { DynamoChannelSettingsStore } from '../adapters/dynamo/channel-settings-repository.js';
 import type { ChannelSettingsDeps } from '../use-cases/channels/channel-settings.js';
 import { systemClock } from '../use-cases/clock.js';
-import { directory } from './http.js';
+import { directory } from './caller.js';
 
 export const channelSettingsDeps: ChannelSettingsDeps = {
   channels: new DynamoChannelSettingsStore(),

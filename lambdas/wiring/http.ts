@@ -1,39 +1,13 @@
 /**
- * What every HTTP function serving a practice is handed: the directory (its staff and patient
- * reads cached per request, so the auth step's read serves the use case too), the caller check,
- * Idempotency-Key on the table, the cursor key. Each function's own composition is beside this
- * file (lambdas/wiring/<area>.ts), so a bundle carries only the adapters its routes call.
+ * What every HTTP function with a paged list is handed: the caller check, the directory reader
+ * and Idempotency-Key of ./caller.ts, and the cursor key (Secrets Manager on AWS). Each function's
+ * own composition is beside this file (lambdas/wiring/<area>.ts), so a bundle carries only the
+ * adapters its routes call.
  */
-import { DynamoDirectoryReader } from '../adapters/dynamo/directory-reader.js';
-import { requestCachedDirectory } from '../adapters/dynamo/request-cached-directory.js';
-import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
 import { cursorKey } from '../adapters/providers/cursor-key.js';
-import { config } from '../config.js';
-import type { CallerDirectory } from '../http/auth.js';
-import type { DirectoryReader } from '../use-cases/directory-ports.js';
 import type { HttpFunctionOptions } from '../http/http-function.js';
-import { idempotency } from '../http/idempotency.js';
+import { unpagedHttpOptions } from './caller.js';
 
-/**
- * Staff and patient records read once per request (the auth step's read serves the use case too).
- * Reads only: the directory function composes the writes (./directory.ts) over the same request
- * cache, so no function that only reads bundles the search tokens' phone formatting.
- */
-export const directory: DirectoryReader = requestCachedDirectory(new DynamoDirectoryReader());
+export { callerDirectory, directory } from './caller.js';
 
-export const callerDirectory = (): CallerDirectory => ({
-  async findStaffEntry(practiceId, id) {
-    const s = await directory.getStaff(practiceId, id);
-    return s ? { name: s.name, role: s.role, permissions: s.permissions, status: s.status } : null;
-  },
-  async findPatientEntry(practiceId, id) {
-    const p = await directory.getPatient(practiceId, id);
-    return p ? { name: p.name, role: 'patient', permissions: [] } : null;
-  },
-});
-
-export const httpOptions: HttpFunctionOptions = {
-  directory: callerDirectory,
-  idempotent: idempotency(new DynamoIdempotencyStore(), { ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }),
-  cursorKey,
-};
+export const httpOptions: HttpFunctionOptions = { ...unpagedHttpOptions, cursorKey };

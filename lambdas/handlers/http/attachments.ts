@@ -3,7 +3,7 @@ import * as uc from '../../use-cases/attachments/index.js';
 import { httpFunction } from '../../http/http-function.js';
 import { attachmentRoutes } from '../../http/routes/attachments.js';
 import { attachmentDeps as deps } from '../../attachment-wiring.js';
-import { httpOptions } from '../../wiring/http.js';
+import { unpagedHttpOptions as httpOptions } from '../../wiring/caller.js';
 
 export const handler = httpFunction(
   attachmentRoutes,

@@ -3,7 +3,7 @@ import * as uc from '../../use-cases/broadcasts.js';
 import { httpFunction } from '../../http/http-function.js';
 import { broadcastRoutes } from '../../http/routes/broadcasts.js';
 import { broadcastDeps as deps } from '../../wiring/broadcasts.js';
-import { httpOptions } from '../../wiring/http.js';
+import { unpagedHttpOptions as httpOptions } from '../../wiring/caller.js';
 
 export const handler = httpFunction(
   broadcastRoutes,

@@ -2,7 +2,7 @@
 import * as uc from '../../use-cases/channels/channel-settings.js';
 import { httpFunction } from '../../http/http-function.js';
 import { channelRoutes } from '../../http/routes/channels.js';
-import { httpOptions } from '../../wiring/http.js';
+import { unpagedHttpOptions as httpOptions } from '../../wiring/caller.js';
 import { channelSettingsDeps as deps } from '../../wiring/channels.js';
 
 export const handler = httpFunction(
