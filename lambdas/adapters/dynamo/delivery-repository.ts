@@ -3,7 +3,7 @@
  * lease in the sparse `leases` index (set while queued or sending, removed when it ends), and what
  * it sends.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
   AddressBarrier,
@@ -22,6 +22,11 @@ import type { OutboundAttachment } from '../../use-cases/provider-ports.js';
 import { batchGet } from './batch-io.js';
 import { dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
+import { DynamoSuppressionRepository } from './suppression-repository.js';
+import type { SuppressionReason } from '../../use-cases/inbound/ports.js';
+import { ulid } from 'ulid';
+
+const suppressions = new DynamoSuppressionRepository();
 
 const deliveryKey = (d: DeliveryRef) => ({ pk: keys.conversationPk(d.practiceId, d.conversationId), sk: d.sk });
 const lease = (d: DeliveryRef, due: string) => keys.deliveryLease(d.practiceId, d.conversationId, d.sk, due);
@@ -194,13 +199,20 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return wanted.map((w) => (found.has(`${w.block.pk}|${w.block.sk}`) ? 'blocked' : found.has(`${w.suppression.pk}|${w.suppression.sk}`) ? 'suppressed' : null));
   }
 
+  /**
+   * A provider-side opt-out: the same write as a keyword opt-out (suppression-repository.ts), so the
+   * address also gets its list entry (id, channel, gsi1) and an existing entry keeps its place in
+   * the practice's list; a plain put here used to drop those fields.
+   */
   async suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...keys.suppression(practiceId, type, value), type: 'Suppression', addressType: type, value, reason, at },
-      }),
-    );
+    await suppressions.suppress(practiceId, {
+      id: ulid(Date.parse(at) || Date.now()),
+      channel: type === 'email' ? 'email' : 'sms',
+      addressType: type,
+      address: value,
+      reason: (reason === 'opted_out' ? 'opt_out' : reason) as SuppressionReason,
+      at,
+    });
   }
 
   async content(d: QueuedDelivery): Promise<MessageContent | null> {
