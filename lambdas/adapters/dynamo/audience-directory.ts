@@ -1,7 +1,8 @@
 /**
  * What a broadcast's audience resolution reads, in batches: groups (member counter, chat),
  * group members (paged Queries of the group partition), patients (with the ids of their groups,
- * kept on the patient item), contacts, and the blocks and suppressions of addresses.
+ * kept on the patient item), contacts, and the blocks and suppressions of addresses (by key; a
+ * preview lists the practice's active blocks instead when they are few).
  */
 import type { PartialChatSettings } from '../../domain/chat-settings.js';
 import type { AudienceDirectory, AudiencePatient } from '../../use-cases/broadcasts/ports.js';
@@ -35,6 +36,32 @@ const patientFrom = (i: Item, groupIds: string[]): AudiencePatient => ({
   updatedAt: i['updatedAt'] as string,
   groupIds,
 });
+
+/**
+ * Every item of one gsi1 partition (paged Queries, only `projection`), made into `into`'s
+ * answer; null as soon as more than `limit` items are seen (the caller reads by key instead).
+ */
+async function listedUpTo<T>(pk: string, projection: string, limit: number, into: (items: Item[]) => T, names?: Record<string, string>): Promise<T | null> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: projection,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    if (items.length > limit) return null;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return into(items);
+}
 
 const refKey = (practiceId: string, r: MemberRef) => (r.type === 'patient' ? keys.patient(practiceId, r.id) : keys.contact(practiceId, r.id));
 
@@ -80,30 +107,26 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
     return items.filter((i) => i['type'] === 'Patient').map((i) => patientFrom(i, groupsOf.get(i['pk'] as string) ?? []));
   }
 
-  async groupChats(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null> {
-    const chats = new Map<string, PartialChatSettings>();
-    let seen = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.groupListPk(practiceId) },
-          ProjectionExpression: 'id, chat',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of out.Items ?? []) {
+  groupChats(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null> {
+    return listedUpTo(keys.groupListPk(practiceId), 'id, chat', limit, (items) => {
+      const chats = new Map<string, PartialChatSettings>();
+      for (const i of items) {
         const chat = i['chat'] as PartialChatSettings | undefined;
         if (chat && Object.keys(chat).length) chats.set(i['id'] as string, chat);
       }
-      seen += out.Items?.length ?? 0;
-      if (seen > limit) return null;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return chats;
+      return chats;
+    });
+  }
+
+  /**
+   * The practice's actively blocked addresses (`type#value`), listed from the blocks by date
+   * (gsi1 `#BLOCKS`: only active blocks are on it; written and removed in the same transaction
+   * as the `BLOCK#<type>#<value>` item the per-key check reads); null past `limit` blocks.
+   */
+  blockedAddresses(practiceId: string, limit: number): Promise<Set<string> | null> {
+    return listedUpTo(keys.blocksByDatePk(practiceId), 'addressType, #value', limit, (items) => new Set(items.map((i) => `${i['addressType'] as string}#${i['value'] as string}`)), {
+      '#value': 'value',
+    });
   }
 
   async contacts(practiceId: string, ids: readonly string[]) {
@@ -114,9 +137,13 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
     return this.directory.getSettings(practiceId);
   }
 
-  async barriers(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[]) {
-    const wanted = addresses.flatMap((a) => [keys.blockedAddress(practiceId, a.type, a.value), keys.suppression(practiceId, a.type, a.value)]);
-    const items = await batchGet(wanted, { projection: 'pk, #reason', parallel: 4, names: { '#reason': 'reason' } });
+  async barriers(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[], read: { blocks?: boolean; optOuts?: boolean } = {}) {
+    const { blocks = true, optOuts = true } = read;
+    const wanted = addresses.flatMap((a) => [
+      ...(blocks ? [keys.blockedAddress(practiceId, a.type, a.value)] : []),
+      ...(optOuts ? [keys.suppression(practiceId, a.type, a.value)] : []),
+    ]);
+    const items = wanted.length ? await batchGet(wanted, { projection: 'pk, #reason', parallel: 4, names: { '#reason': 'reason' } }) : [];
     const byPk = new Map<string, { value: string; kind: 'block' | 'suppression' }>();
     for (const a of addresses) {
       byPk.set(keys.blockedAddress(practiceId, a.type, a.value).pk, { value: a.value, kind: 'block' });

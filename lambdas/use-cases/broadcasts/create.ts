@@ -55,6 +55,8 @@ export const UNAVAILABLE_SHOWN = 100;
 const PREVIEW_PARALLEL = 12;
 /** A practice with up to this many groups has them listed once by a preview (their chat settings), instead of each patient's groups read. */
 const PREVIEW_GROUPS_LISTED = 2_000;
+/** A practice with up to this many active blocks has them listed once by a preview, instead of a block key read per address. */
+export const PREVIEW_BLOCKS_LISTED = 5_000;
 
 /** Who a broadcast would reach: the same resolution as the fan-out, counted, nothing written. */
 export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, input: { channel: ComposeChannel; audience: AudienceInput }) {
@@ -63,12 +65,13 @@ export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, inpu
   const practiceId = caller.practiceId;
   const audience = audienceOf(input.audience);
   await checkAudience(deps.audienceDirectory, practiceId, audience);
-  const [members, allGroupChats] = await Promise.all([
+  const [members, allGroupChats, allBlocked] = await Promise.all([
     expandAudience(deps.audienceDirectory, practiceId, audience),
     deps.audienceDirectory.groupChats?.(practiceId, PREVIEW_GROUPS_LISTED) ?? null,
+    input.channel === 'portal' ? null : (deps.audienceDirectory.blockedAddresses?.(practiceId, PREVIEW_BLOCKS_LISTED) ?? null),
   ]);
   const chunks = chunked(members, CHUNK);
-  const cache = { ...newCache(), ...(allGroupChats ? { allGroupChats } : {}) };
+  const cache = { ...newCache(), ...(allGroupChats ? { allGroupChats } : {}), ...(allBlocked ? { allBlocked } : {}) };
   const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = new Array(chunks.length);
   let next = 0;
   const worker = async () => {

@@ -117,10 +117,24 @@ export interface AudienceDirectory {
    * consistent, for a preview only); null when the practice has more than `limit` groups.
    */
   groupChats?(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null>;
+  /**
+   * Every actively blocked address of the practice as `type#value` (`phone#+12025550100`),
+   * listed (an index: eventually consistent, for a preview only); null when the practice has
+   * more than `limit` active blocks (then `barriers` reads them by key).
+   */
+  blockedAddresses?(practiceId: string, limit: number): Promise<Set<string> | null>;
   contacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]>;
   settings(practiceId: string): Promise<PracticeSettingsRecord>;
-  /** Of these addresses, the actively blocked ones and the opted-out ones (one BatchGetItem per 50). */
-  barriers(practiceId: string, addresses: readonly { type: 'email' | 'phone'; value: string }[]): Promise<{ blocked: Set<string>; optedOut: Set<string> }>;
+  /**
+   * Of these addresses, the actively blocked ones and the opted-out ones, read by key (one
+   * BatchGetItem per 50 addresses, per 100 when only one of the two is read); `blocks: false`
+   * or `optOuts: false` leaves that one unread (its set empty).
+   */
+  barriers(
+    practiceId: string,
+    addresses: readonly { type: 'email' | 'phone'; value: string }[],
+    read?: { blocks?: boolean; optOuts?: boolean },
+  ): Promise<{ blocked: Set<string>; optedOut: Set<string> }>;
 }
 
 export interface BroadcastDeps {

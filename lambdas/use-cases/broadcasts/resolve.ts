@@ -3,7 +3,8 @@
  * archived contacts, patients with chat disabled (their own setting, else their groups', else the
  * practice default), no address on the channel, a blocked address, an opted-out number. Reads
  * the people in one BatchGetItem per 100, their groups' chat settings once per group, and the
- * blocks and opt-outs of their addresses in BatchGetItem calls: no Query per person.
+ * blocks and opt-outs of their addresses in BatchGetItem calls: no Query per person. A preview
+ * may list the practice's groups and active blocks up front instead (few next to its patients).
  */
 import { effectiveChat, type PartialChatSettings } from '../../domain/chat-settings.js';
 import { channelAddress, type ComposeChannel } from '../../domain/conversation-policy.js';
@@ -24,6 +25,8 @@ export interface ResolutionCache {
   groupChat: Map<string, PartialChatSettings | null>;
   /** Every group of the practice with chat settings of its own, when listed up front (a preview): no other group has any. */
   allGroupChats?: ReadonlyMap<string, PartialChatSettings>;
+  /** Every actively blocked address of the practice (`type#value`), when listed up front (a preview): no other address is blocked. */
+  allBlocked?: ReadonlySet<string>;
 }
 export const newCache = (): ResolutionCache => ({ groupChat: new Map() });
 
@@ -96,7 +99,11 @@ export async function resolveMembers(
 
   const typeOf = (a: string) => (a.includes('@') ? 'email' : 'phone') as 'email' | 'phone';
   const addresses = [...new Set(candidates.map((r) => r.address).filter((a): a is string => a !== null))].map((value) => ({ type: typeOf(value), value }));
-  const { blocked, optedOut } = addresses.length ? await dir.barriers(practiceId, addresses) : { blocked: new Set<string>(), optedOut: new Set<string>() };
+  // Opt-outs only count off email; blocks listed up front (a preview) are matched here, not read again.
+  const read = { blocks: !cache.allBlocked, optOuts: channel !== 'email' };
+  const { blocked, optedOut } =
+    addresses.length && (read.blocks || read.optOuts) ? await dir.barriers(practiceId, addresses, read) : { blocked: new Set<string>(), optedOut: new Set<string>() };
+  if (cache.allBlocked) for (const a of addresses) if (cache.allBlocked.has(`${a.type}#${a.value}`)) blocked.add(a.value);
   const recipients: BroadcastRecipient[] = [];
   for (const r of candidates) {
     const reason: LeftOutReason | null = r.address && blocked.has(r.address) ? 'blocked' : r.address && channel !== 'email' && optedOut.has(r.address) ? 'opted_out' : null;

@@ -68,11 +68,23 @@ export class FakeAudienceDirectory implements AudienceDirectory {
   async settings() {
     return { name: null, defaultRegion: 'US', timeZone: 'UTC', chatDefault: { directMessaging: true, communityChat: true }, chatChanges: [], updatedAt: null } as never;
   }
-  async barriers(_p: string, addresses: readonly { value: string }[]) {
+  /** Set to list the practice's active blocks up front (as the table's block index does for a preview). */
+  listsBlocks = false;
+  blockedAddresses = async (_p: string, limit: number) => {
+    if (!this.listsBlocks) return null;
+    this.calls.push('blockedAddresses');
+    if (this.blocked.size > limit) return null;
+    return new Set([...this.blocked].map((v) => `${v.includes('@') ? 'email' : 'phone'}#${v}`));
+  };
+  /** The addresses of each `barriers` call, by what it read (`blocks`, `optOuts`). */
+  readonly barrierReads: { blocks: number; optOuts: number }[] = [];
+  async barriers(_p: string, addresses: readonly { value: string }[], read: { blocks?: boolean; optOuts?: boolean } = {}) {
+    const { blocks = true, optOuts = true } = read;
     this.calls.push('barriers');
+    this.barrierReads.push({ blocks: blocks ? addresses.length : 0, optOuts: optOuts ? addresses.length : 0 });
     return {
-      blocked: new Set(addresses.map((a) => a.value).filter((v) => this.blocked.has(v))),
-      optedOut: new Set(addresses.map((a) => a.value).filter((v) => this.optedOut.has(v))),
+      blocked: new Set(addresses.map((a) => a.value).filter((v) => blocks && this.blocked.has(v))),
+      optedOut: new Set(addresses.map((a) => a.value).filter((v) => optOuts && this.optedOut.has(v))),
     };
   }
 }
