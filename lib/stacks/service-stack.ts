@@ -23,6 +23,22 @@ import { type StreamConsumer, streamConsumers as consumerTable } from '../stream
 import type { StageConfig } from './config.js';
 import { WebhookInbound } from '../constructs/webhook-inbound.js';
 
+/**
+ * A function with a paged list (a route whose query takes `cursor`) seals cursors and reads the
+ * cursor secret; one without (attachments, broadcasts, channels: lambdas/wiring/caller.ts
+ * `unpagedHttpOptions`) gets neither the secret's id nor the right to read it. Route tables
+ * given without schemas (tests) keep the old rule: every function serving a practice.
+ */
+function sealsCursors(fn: string, routes: readonly ApiRoute[]): boolean {
+  const mine = routes.filter((r) => r.fn === fn && r.auth !== 'none');
+  const withSchemas = mine.filter((r) => 'query' in r || 'success' in r);
+  if (withSchemas.length === 0) return mine.length > 0;
+  return withSchemas.some((r) => {
+    const shape = (r as { query?: { shape?: Record<string, unknown> } }).query?.shape;
+    return !!shape && 'cursor' in shape;
+  });
+}
+
 export interface ServiceStackProps extends StackProps {
   readonly config: StageConfig;
   readonly key: IKey;
@@ -93,7 +109,7 @@ export class ServiceStack extends Stack {
       // OpenAPI document) gets no table, key or bucket access at all.
       if (servesTenantData(group, routes)) {
         this.grantDataAccess(group, handler, props);
-        if (props.cursorSecret) this.grantCursorSecret(handler, props.cursorSecret);
+        if (props.cursorSecret && sealsCursors(group, routes)) this.grantCursorSecret(handler, props.cursorSecret);
       }
       this.handlers.set(group, handler);
     }

@@ -39,7 +39,11 @@ describe('the secret list cursors are sealed with', () => {
 
   const resolved = (value: unknown) => JSON.stringify(Stack.of(built.service).resolve(value));
 
-  it('is read (GetSecretValue on that secret only) by every HTTP function that serves a practice, which finds it in CURSOR_SECRET_ID', () => {
+  it('is read (GetSecretValue on that secret only) by every HTTP function with a paged list, which finds it in CURSOR_SECRET_ID; the others get neither', () => {
+    // No route of these takes a cursor (test/unit/http/unpaged-functions.test.ts): no cursor key, no secret.
+    const unpaged = ['attachments', 'broadcasts', 'channels', 'webhooks'];
+    const groups = [...built.service.handlers.keys()];
+    expect(groups).toEqual(expect.arrayContaining([...unpaged, 'meta', 'directory', 'blocks', 'contacts', 'conversations', 'inbound']));
     for (const [group, handler] of built.service.handlers) {
       const fn = service[built.service.getLogicalId(handler.function.node.defaultChild as CfnFunction)]!;
       const policy = service[built.service.getLogicalId(handler.role.policy.node.defaultChild as CfnManagedPolicy)]!;
@@ -53,6 +57,10 @@ describe('the secret list cursors are sealed with', () => {
       }
       const cursor = reads.filter((s) => JSON.stringify(s.Resource).includes(secretId));
       const others = reads.filter((s) => !cursor.includes(s));
+      if (unpaged.includes(group)) {
+        expect(cursor, group).toEqual([]);
+        expect(env.CURSOR_SECRET_ID, group).toBeUndefined();
+      }
       if (group === 'webhooks') {
         // Beside the cursor secret, exactly the webhook function's own: the Twilio auth token and the WhatsApp webhook
         // secret (signatures, lib/constructs/webhook-inbound.ts) and the WhatsApp access token (inbound media downloads).
@@ -65,6 +73,7 @@ describe('the secret list cursors are sealed with', () => {
       } else {
         expect(others, group).toEqual([]);
       }
+      if (unpaged.includes(group)) continue;
       expect(cursor.map((s) => [s.Action].flat()), group).toEqual([['secretsmanager:GetSecretValue']]);
       expect(JSON.stringify(cursor[0]!.Resource), group).toContain(secretId);
       expect(JSON.stringify(env.CURSOR_SECRET_ID), group).toContain(secretId);
