@@ -3,11 +3,12 @@
  * them. A decoder unmarshalls the record's image and parses it with a zod item schema: a record
  * whose new image is not the decoder's item type is `null` (not this consumer's: skipped); an
  * item of the right type that does not parse throws, naming only the fields (never values).
+ * zod's mini build (no OpenAPI here): the stream consumers then carry no classic zod.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channels } from '../../domain/conversation-policy.js';
 import type { BlockRecord, Person } from '../../use-cases/blocks/ports.js';
 import type { BlockChange } from '../../use-cases/block-visibility.js';
@@ -24,7 +25,7 @@ type StreamImage = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
 const unmarshallImage = (image: StreamImage): Record<string, unknown> | undefined =>
   image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
 
-function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.output<S> {
+function parseItem<S extends z.ZodMiniType>(schema: S, item: Record<string, unknown>): z.output<S> {
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
   const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(item)'))].join(', ');
@@ -32,18 +33,22 @@ function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>
 }
 
 /** Absent (removed as undefined on write) reads back as null. */
-const orNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
+const orNull = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(z.nullish(schema), z.transform((v: z.output<T> | null | undefined) => v ?? null));
 
-const PersonItem: z.ZodType<Person> = z.object({ id: z.string(), name: orNull(z.string()) });
+/** An item schema whose parsed value is mapped into the use case's input. */
+const mapped = <S extends z.ZodMiniType, O>(schema: S, fn: (value: z.output<S>) => O) => z.pipe(schema, z.transform(fn));
 
-const BlockItem = z
-  .object({
+const PersonItem: z.ZodMiniType<Person> = z.object({ id: z.string(), name: orNull(z.string()) });
+
+const BlockItem = mapped(
+  z.object({
     practiceId: z.string(),
     id: z.string(),
     addressType: z.enum(['email', 'phone']),
     value: z.string(),
     reason: orNull(z.string()),
-    hideExisting: z.boolean().default(false),
+    hideExisting: z._default(z.boolean(), false),
     patient: orNull(PersonItem),
     contact: orNull(PersonItem),
     blockedBy: PersonItem,
@@ -52,14 +57,15 @@ const BlockItem = z
     status: z.enum(['active', 'unblocked']),
     unblockedAt: orNull(z.string()),
     unblockedBy: orNull(PersonItem),
-  })
-  .transform(({ practiceId, addressType, ...block }): { practiceId: string; block: BlockRecord } => ({
+  }),
+  ({ practiceId, addressType, ...block }): { practiceId: string; block: BlockRecord } => ({
     practiceId,
     block: { ...block, type: addressType },
-  }));
+  }),
+);
 
-const DeliveryItem = z
-  .object({
+const DeliveryItem = mapped(
+  z.object({
     practiceId: z.string(),
     conversationId: z.string(),
     messageId: z.string(),
@@ -67,36 +73,39 @@ const DeliveryItem = z
     channel: z.enum(channels),
     address: orNull(z.string()),
     purpose: z.enum(['message', 'notification']),
-    broadcastId: z.string().optional(),
-  })
-  .transform(({ broadcastId, ...d }): QueuedDelivery => ({ ...d, ...(broadcastId ? { broadcastId } : {}) }));
+    broadcastId: z.optional(z.string()),
+  }),
+  ({ broadcastId, ...d }): QueuedDelivery => ({ ...d, ...(broadcastId ? { broadcastId } : {}) }),
+);
 
 /** One step of a broadcast's background work: prepare it (it was just accepted) or fan out one chunk. */
 export type BroadcastStep =
   | { kind: 'prepare'; practiceId: string; broadcastId: string }
   | { kind: 'chunk'; practiceId: string; broadcastId: string; index: number; members: MemberRef[] };
 
-const BroadcastItem = z
-  .object({ practiceId: z.string(), id: z.string(), status: z.string() })
-  .transform(({ practiceId, id }): BroadcastStep => ({ kind: 'prepare', practiceId, broadcastId: id }));
+const BroadcastItem = mapped(
+  z.object({ practiceId: z.string(), id: z.string(), status: z.string() }),
+  ({ practiceId, id }): BroadcastStep => ({ kind: 'prepare', practiceId, broadcastId: id }),
+);
 
-const BroadcastChunkItem = z
-  .object({
+const BroadcastChunkItem = mapped(
+  z.object({
     practiceId: z.string(),
     broadcastId: z.string(),
-    index: z.number().int(),
-    members: z.array(z.string().regex(/^[pc]:.+$/)),
-  })
-  .transform(({ practiceId, broadcastId, index, members }): BroadcastStep => ({
+    index: z.number().check(z.int()),
+    members: z.array(z.string().check(z.regex(/^[pc]:.+$/))),
+  }),
+  ({ practiceId, broadcastId, index, members }): BroadcastStep => ({
     kind: 'chunk',
     practiceId,
     broadcastId,
     index,
     members: members.map((m) => ({ type: m.startsWith('p:') ? ('patient' as const) : ('contact' as const), id: m.slice(2) })),
-  }));
+  }),
+);
 
 const PartyItem = z.object({ type: z.enum(['patient', 'staff', 'contact']), id: z.string() });
-const chunkCount = z.number().int();
+const chunkCount = z.number().check(z.int());
 
 const ChunkDelivery = z.object({
   recipient: PartyItem,
@@ -104,13 +113,13 @@ const ChunkDelivery = z.object({
   address: orNull(z.string()),
   status: z.enum(['queued', 'sent', 'delivered', 'failed', 'blocked', 'suppressed']),
   purpose: z.enum(['message', 'notification']),
-  error: z.string().optional(),
-  broadcastId: z.string().optional(),
+  error: z.optional(z.string()),
+  broadcastId: z.optional(z.string()),
 });
 
 /** A send's participant chunk (large conversations; use-cases/conversations/participants-fanout.ts). */
-const ParticipantChunkItem = z
-  .object({
+const ParticipantChunkItem = mapped(
+  z.object({
     practiceId: z.string(),
     conversationId: z.string(),
     messageId: z.string(),
@@ -121,16 +130,15 @@ const ParticipantChunkItem = z
     deliveries: z.array(z.object({ index: chunkCount, delivery: ChunkDelivery })),
     correspondenceOf: z.array(z.string()),
     pairs: z.array(z.object({ providerId: z.string(), patientId: z.string() })),
-  })
-  .transform(
-    (c): ParticipantChunk => ({
-      ...c,
-      deliveries: c.deliveries.map(({ index, delivery: { error, broadcastId, ...d } }) => ({
-        index,
-        delivery: { ...d, ...(error ? { error } : {}), ...(broadcastId ? { broadcastId } : {}) },
-      })),
-    }),
-  );
+  }),
+  (c): ParticipantChunk => ({
+    ...c,
+    deliveries: c.deliveries.map(({ index, delivery: { error, broadcastId, ...d } }) => ({
+      index,
+      delivery: { ...d, ...(error ? { error } : {}), ...(broadcastId ? { broadcastId } : {}) },
+    })),
+  }),
+);
 
 /** The new image when it is an item of `type`, else null. */
 function newItemOf(record: DynamoDBRecord, type: string): Record<string, unknown> | null {

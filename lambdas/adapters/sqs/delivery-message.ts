@@ -2,10 +2,10 @@
  * The body of a delivery queue message: the delivery's key fields as JSON, ids only (no PHI).
  * A body that is not one is refused with an error that names no value.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DeliveryRef } from '../../use-cases/delivery-ports.js';
 
-const id = z.string().min(1).max(256);
+const id = z.string().check(z.minLength(1), z.maxLength(256));
 const DeliveryMessage = z.strictObject({ practiceId: id, conversationId: id, sk: id });
 
 export const encodeDeliveryRef = (ref: DeliveryRef): string =>
