@@ -1,13 +1,13 @@
 /** AWS End User Messaging two-way SMS: the JSON its SNS topic carries (`originationNumber` → `destinationNumber`). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { e164, nothingParsed, type ParsedWebhook } from './drafts.js';
 
 const EumInbound = z.object({
   originationNumber: z.string(),
   destinationNumber: z.string(),
-  messageBody: z.string().optional(),
-  inboundMessageId: z.string().min(1),
-  messageKeyword: z.string().optional(),
+  messageBody: z.optional(z.string()),
+  inboundMessageId: z.string().check(z.minLength(1)),
+  messageKeyword: z.optional(z.string()),
 });
 
 export function parseEum(body: unknown, now: string): ParsedWebhook {

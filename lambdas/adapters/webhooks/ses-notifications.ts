@@ -3,7 +3,7 @@
  * raw MIME inline with `encoding` UTF8, BASE64 or absent, or in S3 when the receipt action was
  * S3) and delivery receipts (`eventType` or `notificationType`: Delivery, Bounce, Complaint).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DeliveryReceiptEvent } from '../../use-cases/inbound/events.js';
 import { nothingParsed, type ParsedWebhook } from './drafts.js';
 import { parseInboundMime } from './mime-message.js';
@@ -11,39 +11,39 @@ import { normalizeEmail } from '../../domain/contact-address.js';
 
 const Header = z.object({ name: z.string(), value: z.string() });
 const Mail = z.object({
-  messageId: z.string().min(1),
-  timestamp: z.string().optional(),
-  source: z.string().optional(),
-  headers: z.array(Header).optional(),
-  tags: z.record(z.string(), z.array(z.string())).optional(),
+  messageId: z.string().check(z.minLength(1)),
+  timestamp: z.optional(z.string()),
+  source: z.optional(z.string()),
+  headers: z.optional(z.array(Header)),
+  tags: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
 const Received = z.object({
   notificationType: z.literal('Received'),
   receipt: z.object({
     timestamp: z.string(),
-    recipients: z.array(z.string()).min(1),
+    recipients: z.array(z.string()).check(z.minLength(1)),
     action: z.object({
       type: z.string(),
-      encoding: z.string().optional(),
-      bucketName: z.string().optional(),
-      objectKey: z.string().optional(),
+      encoding: z.optional(z.string()),
+      bucketName: z.optional(z.string()),
+      objectKey: z.optional(z.string()),
     }),
   }),
   mail: Mail,
-  content: z.string().optional(),
+  content: z.optional(z.string()),
 });
 
 const Recipient = z.object({ emailAddress: z.string() });
 const Feedback = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
   mail: Mail,
-  delivery: z.object({ timestamp: z.string().optional(), recipients: z.array(z.string()).optional() }).optional(),
-  bounce: z
-    .object({ bounceType: z.string(), bounceSubType: z.string().optional(), timestamp: z.string().optional(), bouncedRecipients: z.array(Recipient).optional() })
-    .optional(),
-  complaint: z.object({ timestamp: z.string().optional(), complainedRecipients: z.array(Recipient).optional() }).optional(),
+  delivery: z.optional(z.object({ timestamp: z.optional(z.string()), recipients: z.optional(z.array(z.string())) })),
+  bounce: z.optional(
+    z.object({ bounceType: z.string(), bounceSubType: z.optional(z.string()), timestamp: z.optional(z.string()), bouncedRecipients: z.optional(z.array(Recipient)) }),
+  ),
+  complaint: z.optional(z.object({ timestamp: z.optional(z.string()), complainedRecipients: z.optional(z.array(Recipient)) })),
 });
 
 /** Reads the raw MIME of an S3-action receipt (bucket, key). */

@@ -13,7 +13,7 @@
  *   locally).
  */
 import { X509Certificate, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const SNS_HOST = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
 
@@ -40,10 +40,10 @@ export const SnsMessage = z.object({
   Signature: text,
   SignatureVersion: z.enum(['1', '2']),
   SigningCertURL: text,
-  Subject: text.nullable().optional(),
-  SubscribeURL: text.optional(),
-  Token: text.optional(),
-  UnsubscribeURL: text.optional(),
+  Subject: z.optional(z.nullable(text)),
+  SubscribeURL: z.optional(text),
+  Token: z.optional(text),
+  UnsubscribeURL: z.optional(text),
 });
 export type SnsMessage = z.infer<typeof SnsMessage>;
 

@@ -3,36 +3,36 @@
  * bytes are fetched through the Graph API media endpoint) and statuses (sent, delivered, read,
  * failed), routed by `metadata.phone_number_id`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InboundFile } from '../../use-cases/inbound/events.js';
 import { e164, fromEpochSeconds, type ParsedWebhook } from './drafts.js';
 
 /** Fetches a media object's bytes by its id (Graph API: the media URL, then the bytes, with the access token). */
 export type WhatsAppMediaFetch = (mediaId: string) => Promise<Uint8Array | null>;
 
-const Media = z.object({ id: z.string(), mime_type: z.string().optional(), filename: z.string().optional(), caption: z.string().optional() });
+const Media = z.object({ id: z.string(), mime_type: z.optional(z.string()), filename: z.optional(z.string()), caption: z.optional(z.string()) });
 const Message = z.object({
   from: z.string(),
-  id: z.string().min(1),
-  timestamp: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  timestamp: z.optional(z.string()),
   type: z.string(),
-  text: z.object({ body: z.string() }).optional(),
-  image: Media.optional(),
-  document: Media.optional(),
-  audio: Media.optional(),
-  video: Media.optional(),
-  sticker: Media.optional(),
+  text: z.optional(z.object({ body: z.string() })),
+  image: z.optional(Media),
+  document: z.optional(Media),
+  audio: z.optional(Media),
+  video: z.optional(Media),
+  sticker: z.optional(Media),
 });
 const Status = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.string(),
-  timestamp: z.string().optional(),
-  errors: z.array(z.object({ code: z.number().optional() })).optional(),
+  timestamp: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ code: z.optional(z.number()) }))),
 });
 const Value = z.object({
-  metadata: z.object({ phone_number_id: z.string().min(1) }),
-  messages: z.array(z.unknown()).optional(),
-  statuses: z.array(z.unknown()).optional(),
+  metadata: z.object({ phone_number_id: z.string().check(z.minLength(1)) }),
+  messages: z.optional(z.array(z.unknown())),
+  statuses: z.optional(z.array(z.unknown())),
 });
 const Notification = z.object({
   object: z.literal('whatsapp_business_account'),
