@@ -84,6 +84,28 @@ describe('function bundles', () => {
     expect(checked).toBeGreaterThan(Object.keys(functionEntries).length - 1);
   });
 
+  it('carries classic zod only in the HTTP functions (their route schemas feed the OpenAPI document); the others validate with zod/mini', () => {
+    // lambdas/config.ts, the stream items, the delivery queue message and the webhook payloads are on
+    // `zod/mini`: classic zod (~90 KiB) would otherwise ship in every stream, queue and SNS consumer.
+    const classicZod = (code: string) => code.includes('"ZodObject"'); // a classic constructor name (mini: ZodMiniObject, core: $ZodObject)
+    const pascal = (group: string) => group.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+    const httpFunction = new RegExp(`/(${Object.keys(functionEntries).map(pascal).join('|')})HandlerFunction`); // lib/stacks/service-stack.ts ids
+    const consumers: string[] = [];
+    let http = 0;
+    for (const [fn, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      if (httpFunction.test(fn) && ++http) expect(classicZod(code), `${fn}: the marker moved? its route schemas are classic zod`).toBe(true);
+      else {
+        expect(classicZod(code), `${fn}: classic zod`).toBe(false);
+        consumers.push(fn);
+      }
+    }
+    expect(http).toBe(Object.keys(functionEntries).length);
+    for (const name of ['BlockVisibility', 'BroadcastFanout', 'ParticipantFanout', 'Dispatcher', 'DeliveryQueue', 'Sweeper', 'SmsInbound']) {
+      expect(consumers.some((fn) => fn.includes(name)), `${name} checked: ${consumers.join(', ')}`).toBe(true);
+    }
+  });
+
   it('carries libphonenumber-js (118 KiB) only in the functions that normalise or index phone numbers', () => {
     // The others read the directory, blocks and contacts by key (adapters/dynamo/directory-reader.ts,
     // active-blocks.ts, contact-reads.ts): their writes' search tokens are what format phones.
