@@ -10,7 +10,17 @@
  */
 import { ulid } from 'ulid';
 import type { BroadcastCount, DeliveryRef, TallyStore } from './delivery-ports.js';
-import type { DispatchDeps, Settled } from './dispatch.js';
+
+/** How a broadcast delivery settled, as its broadcast counts it. */
+export type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
+
+/** What counting needs of the dispatcher's dependencies (the dispatcher's have both). */
+export interface TallyDeps {
+  /** Open tallies of batches: with it a batch's count survives the batch dying before it. */
+  tallies?: TallyStore;
+  /** Adds settled broadcast deliveries to their broadcast: one call per broadcast per batch, the outcomes summed. */
+  broadcastSettled?: (practiceId: string, broadcastId: string, outcomes: Partial<Record<Settled, number>>) => Promise<void>;
+}
 
 export class BroadcastTally {
   private readonly byPractice = new Map<string, Map<string, BroadcastCount>>();
@@ -45,7 +55,7 @@ export class BroadcastTally {
   }
 
   /** Closes every open tally (with its counts, or none) and adds the other counts through `broadcastSettled`; emptied first, so it counts once. */
-  async flush(deps: Pick<DispatchDeps, 'broadcastSettled' | 'tallies'>): Promise<void> {
+  async flush(deps: TallyDeps): Promise<void> {
     const byPractice = new Map(this.byPractice);
     const open = new Map(this.open);
     this.byPractice.clear();

@@ -16,7 +16,7 @@
  * A wait is `RetryLater`: the queue consumer delays the delivery's message by its `delayMs`.
  */
 import type { AddressBarrier, ClaimedDelivery, DeliveryMetrics, DeliveryRef, DeliveryStore, QueuedDelivery, TallyStore } from './delivery-ports.js';
-import { BroadcastTally } from './broadcast-tally.js';
+import { BroadcastTally, type Settled } from './broadcast-tally.js';
 import { noMetrics } from './delivery-ports.js';
 import type { ChannelSenders, OutboundMessage, ProviderChannel, SendResult } from './provider-ports.js';
 import { originFields, type OriginSource } from './channels/outbound-origin.js';
@@ -71,7 +71,7 @@ const addressType = (channel: ProviderChannel): 'email' | 'phone' => (channel ==
 export const isDispatchable = (d: Pick<QueuedDelivery, 'channel' | 'address'>): boolean =>
   (d.channel === 'email' || d.channel === 'sms' || d.channel === 'whatsapp') && !!d.address;
 
-export type Settled = 'sent' | 'failed' | 'blocked' | 'suppressed';
+export type { Settled };
 
 async function settled(deps: DispatchDeps, d: { practiceId: string; broadcastId?: string }, outcome: Settled, tally?: BroadcastTally): Promise<Settled> {
   if (!d.broadcastId) return outcome;
