@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../lib/lambda-bundling.js';
+import { esbuildOptions } from '../lib/lambda-bundling.js';
 
 const root = resolve(import.meta.dirname, '..');
 export const BARE = 'bare (one DynamoDB client, one GetItem)';
@@ -75,16 +75,7 @@ async function bundle(dir: string, e: { name: string; kind: string; entry: strin
   const result = await build({
     entryPoints: [join(root, e.entry)],
     outfile,
-    bundle: true,
-    minify: LAMBDA_BUNDLING.minify,
-    platform: LAMBDA_BUNDLING.platform,
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    define: { ...LAMBDA_BUNDLING.define },
-    banner: { js: LAMBDA_BUNDLING.banner },
-    alias: aliases ? { ...LAMBDA_BUNDLING.alias } : {},
-    absWorkingDir: root,
+    ...esbuildOptions(root, { aliases }),
     sourcemap: true,
     metafile: true,
     logLevel: 'silent',

@@ -31,3 +31,21 @@ export const LAMBDA_BUNDLING = {
 
 /** The aliases as esbuild command-line values (`--alias:name=path`), for CDK's `esbuildArgs`. */
 export const aliasArgs = (): string[] => Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`);
+
+/**
+ * The same options for esbuild's JavaScript API (the benchmark's bundles and the bundled
+ * rich-text test): `root` is the repository root, the aliases' base; `aliases: false` builds
+ * without them (the benchmark's reference row).
+ */
+export const esbuildOptions = (root: string, { aliases = true }: { aliases?: boolean } = {}) => ({
+  bundle: true,
+  minify: LAMBDA_BUNDLING.minify,
+  platform: LAMBDA_BUNDLING.platform,
+  format: LAMBDA_BUNDLING.format,
+  target: LAMBDA_BUNDLING.target,
+  mainFields: [...LAMBDA_BUNDLING.mainFields],
+  define: { ...LAMBDA_BUNDLING.define },
+  banner: { js: LAMBDA_BUNDLING.banner },
+  alias: aliases ? { ...LAMBDA_BUNDLING.alias } : {},
+  absWorkingDir: root,
+});

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING } from '../../../lib/lambda-bundling.js';
+import { esbuildOptions } from '../../../lib/lambda-bundling.js';
 import * as unbundled from '../../../lambdas/domain/rich-text.js';
 import { xssCases } from '../../fixtures/xss-cases.js';
 
@@ -37,16 +37,7 @@ beforeAll(async () => {
   await build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    minify: LAMBDA_BUNDLING.minify,
-    platform: LAMBDA_BUNDLING.platform,
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    define: { ...LAMBDA_BUNDLING.define },
-    banner: { js: LAMBDA_BUNDLING.banner },
-    alias: { ...LAMBDA_BUNDLING.alias },
-    absWorkingDir: root,
+    ...esbuildOptions(root),
     logLevel: 'silent',
   });
   code = readFileSync(outfile, 'utf8');
