@@ -9,11 +9,10 @@ import type { AudienceDirectory, AudiencePatient } from '../../use-cases/broadca
 import type { MemberRef } from '../../use-cases/contacts/ports.js';
 import type { DirectoryRepository } from '../../use-cases/directory-ports.js';
 import { batchGet } from './batch-io.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from './client.js';
+import { tableName } from './client.js';
 import { contactFrom, setOf } from './contact-items.js';
 import { keys } from './keys.js';
-import { queryAll } from './query.js';
+import { queryAll, queryUpTo } from './query.js';
 
 type Item = Record<string, unknown>;
 
@@ -42,25 +41,18 @@ const patientFrom = (i: Item, groupIds: string[]): AudiencePatient => ({
  * answer; null as soon as more than `limit` items are seen (the caller reads by key instead).
  */
 async function listedUpTo<T>(pk: string, projection: string, limit: number, into: (items: Item[]) => T, names?: Record<string, string>): Promise<T | null> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: projection,
-        ...(names ? { ExpressionAttributeNames: names } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    if (items.length > limit) return null;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return into(items);
+  const items = await queryUpTo(
+    {
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: projection,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+    },
+    limit,
+  );
+  return items ? into(items) : null;
 }
 
 const refKey = (practiceId: string, r: MemberRef) => (r.type === 'patient' ? keys.patient(practiceId, r.id) : keys.contact(practiceId, r.id));

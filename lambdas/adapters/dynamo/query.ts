@@ -129,11 +129,17 @@ export function queryIndexPage(
 
 /** Every item of a Query, following LastEvaluatedKey (bounded partitions only). */
 export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  return (await queryUpTo(input, Infinity)) as Item[];
+}
+
+/** Every item of the Query (paged), or null as soon as more than `limit` are seen (the caller then reads another way). */
+export async function queryUpTo(input: QueryCommandInput, limit: number): Promise<Item[] | null> {
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
     items.push(...(out.Items ?? []));
+    if (items.length > limit) return null;
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
