@@ -151,6 +151,44 @@ export async function measureFloor(dynamoEndpoint: string, tableName: string, pr
   }
 }
 
+/** The preview alone (BENCH_PREVIEW_ONLY=1): seeded as for a broadcast, previewed `rounds` times, nothing sent. */
+export interface PreviewResult {
+  recipients: number;
+  setupMs: number;
+  ms: number[];
+  statuses: number[];
+  calls: CallStats;
+}
+
+export async function measurePreview(h: Harness, env: BroadcastEnv, recipients: number, phoneOffset: number, rounds = 3): Promise<PreviewResult> {
+  const keys = env.keys ?? (await import('../lambdas/adapters/dynamo/keys.js')).keys;
+  const doc = rawDocumentClient(env.dynamoEndpoint);
+  try {
+    const setupStarted = performance.now();
+    const groupId = await seedGroup(doc, env, keys, recipients, phoneOffset);
+    const setupMs = performance.now() - setupStarted;
+    await settle(h, 300);
+    const ms: number[] = [];
+    const statuses: number[] = [];
+    // The stream poller, delivery queue and sweeper held: the counts are the previews' own.
+    await h.call('POST', '/dev/stream', { body: { paused: true, deliveries: true } });
+    try {
+      const before = h.stats();
+      for (let i = 0; i < rounds; i++) {
+        const preview = await h.call('POST', '/v1/broadcasts/preview', { token: env.staffToken, body: { channel: 'sms', audience: { groupIds: [groupId] } } });
+        ms.push(preview.ms);
+        statuses.push(preview.status);
+        if (preview.status === 200 && preview.body.recipients !== recipients) throw new Error(`preview: expected ${recipients} recipients, got ${preview.body.recipients}`);
+      }
+      return { recipients, setupMs, ms, statuses, calls: diff(h.stats(), before) };
+    } finally {
+      await h.call('POST', '/dev/stream', { body: { paused: false } });
+    }
+  } finally {
+    doc.destroy();
+  }
+}
+
 export async function measureBroadcast(h: Harness, env: BroadcastEnv, recipients: number, phoneOffset: number, deadlineMs: number): Promise<BroadcastResult> {
   const keys = env.keys ?? (await import('../lambdas/adapters/dynamo/keys.js')).keys;
   const doc = rawDocumentClient(env.dynamoEndpoint);
@@ -259,6 +297,21 @@ export async function runBroadcasts(): Promise<{ markdown: string; ok: boolean }
     const env: BroadcastEnv = { practiceId, staffToken, dynamoEndpoint: runtime.endpoints.dynamodb, tableName: runtime.tableName, keys, broadcastKey: keys.broadcast };
     const results: BroadcastResult[] = [];
     let offset = 0;
+    if (process.env['BENCH_PREVIEW_ONLY']) {
+      const rows: string[][] = [];
+      for (const n of sizes) {
+        progress(`seeding ${n} patients in one group (BatchWriteItem), then 3 previews`);
+        const r = await measurePreview(h, env, n, offset);
+        offset += n;
+        const sorted = [...r.ms].sort((a, b) => a - b);
+        rows.push([String(n), r.ms.map((m) => num(m, 0)).join(', '), num(sorted[Math.floor(sorted.length / 2)] ?? 0, 0), r.statuses.join(', '), num(total(r.calls.calls) / r.ms.length, 0), breakdown(r.calls.calls, r.ms.length)]);
+        progress(`preview of ${n}: ${r.ms.map((m) => num(m, 0)).join(', ')} ms (${r.statuses.join(', ')})`);
+      }
+      return {
+        markdown: [`## Broadcast preview (${new Date().toISOString()}, ${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node})`, '', table(['Recipients', 'ms (each)', 'p50 ms', 'status', 'DynamoDB calls / preview', 'by command'], rows)].join('\n'),
+        ok: true,
+      };
+    }
     for (const n of sizes) {
       progress(`seeding ${n} patients in one group (BatchWriteItem)`);
       const r = await measureBroadcast(h, env, n, offset, deadlineMs);

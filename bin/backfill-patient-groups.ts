@@ -11,23 +11,11 @@
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parseBackfillArgs as parseArgs, type BackfillOptions } from './backfill-args.js';
 
-export interface BackfillOptions {
-  table: string;
-  endpoint?: string;
-  dryRun: boolean;
-}
+export type { BackfillOptions };
 
-export function parseBackfillArgs(argv: readonly string[]): BackfillOptions {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const table = value('--table');
-  if (!table) throw new Error('Usage: bin/backfill-patient-groups.ts --table <table name> [--endpoint <url>] [--dry-run]');
-  const endpoint = value('--endpoint');
-  return { table, ...(endpoint ? { endpoint } : {}), dryRun: argv.includes('--dry-run') };
-}
+export const parseBackfillArgs = (argv: readonly string[]) => parseArgs(argv, 'bin/backfill-patient-groups.ts');
 
 export async function backfillPatientGroups(doc: DynamoDBDocumentClient, o: BackfillOptions): Promise<{ links: number; written: number }> {
   let links = 0;

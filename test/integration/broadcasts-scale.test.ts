@@ -56,13 +56,9 @@ async function scene() {
   const quiet = await call('POST', '/v1/groups', { token: staff.token, body: { name: 'No chat' } });
   expect((await call('POST', `/v1/groups/${quiet.body.id}/members`, { token: staff.token, body: { patientIds: [groupChatOff.id] } })).status).toBeLessThan(300);
   expect((await call('PATCH', `/v1/groups/${quiet.body.id}/chat`, { token: staff.token, body: { directMessaging: false } })).status).toBe(200);
-  // An SMS opt-out (STOP) is a suppression with reason opt_out.
-  await dynamo.send(
-    new lib.PutCommand({
-      TableName: tableName,
-      Item: { ...keys.suppression(p.practiceId, 'phone', phones.optedOut), type: 'Suppression', addressType: 'phone', value: phones.optedOut, reason: 'opt_out', at: new Date().toISOString() },
-    }),
-  );
+  // An SMS opt-out (STOP): the suppression the inbound keyword handler writes (listed for GET /v1/suppressions and a preview).
+  const { DynamoSuppressionRepository } = await import('../../lambdas/adapters/dynamo/suppression-repository.js');
+  await new DynamoSuppressionRepository().suppress(p.practiceId, { id: ulid(), channel: 'sms', addressType: 'phone', address: phones.optedOut, reason: 'opt_out', at: new Date().toISOString() });
   const flu = await call('POST', '/v1/groups', { token: staff.token, body: { name: 'Flu clinic' } });
   expect((await call('POST', `/v1/groups/${flu.body.id}/members`, { token: staff.token, body: { patientIds: [ok2.id, chatOff.id, noPhone.id, ok1.id] } })).status).toBeLessThan(300);
   const audience = { patientIds: [ok1.id, blocked.id, groupChatOff.id, optedOut.id], contactIds: [archived.body.id], groupIds: [flu.body.id] };

@@ -12,9 +12,12 @@ import { batchGet } from './batch-io.js';
 import { tableName } from './client.js';
 import { contactFrom, setOf } from './contact-items.js';
 import { keys } from './keys.js';
-import { queryAll, queryUpTo } from './query.js';
+import { queryPages, queryUpTo } from './query.js';
 
 type Item = Record<string, unknown>;
+
+/** Group members read per Query. */
+const MEMBER_PAGE = 5_000;
 
 /** What `patientFrom` and the resolution read of a patient item (and of the item listing its groups). */
 const PATIENT_PROJECTION = 'pk, sk, #type, id, #name, email, phone, whatsapp, #status, chat, createdAt, updatedAt, groupIds';
@@ -68,14 +71,21 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
     });
   }
 
-  async members(practiceId: string, groupId: string): Promise<MemberRef[]> {
-    const items = await queryAll({
+  /**
+   * Pages of at most MEMBER_PAGE members: a page as large as 1 MB allows (about 9,000 of these
+   * items) took DynamoDB Local about twice as long per item, and a page of this size lets the
+   * preview resolve members while the next page is read.
+   */
+  async *memberPages(practiceId: string, groupId: string): AsyncIterable<MemberRef[]> {
+    for await (const items of queryPages({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.groupPk(practiceId, groupId), ':prefix': 'MEMBER#' },
       ProjectionExpression: 'memberType, memberId',
-    });
-    return items.map((i) => ({ type: i['memberType'] as MemberRef['type'], id: i['memberId'] as string }));
+      Limit: MEMBER_PAGE,
+    })) {
+      yield items.map((i) => ({ type: i['memberType'] as MemberRef['type'], id: i['memberId'] as string }));
+    }
   }
 
   async existing(practiceId: string, refs: readonly MemberRef[]): Promise<Set<string>> {
@@ -119,6 +129,21 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
     return listedUpTo(keys.blocksByDatePk(practiceId), 'addressType, #value', limit, (items) => new Set(items.map((i) => `${i['addressType'] as string}#${i['value'] as string}`)), {
       '#value': 'value',
     });
+  }
+
+  /**
+   * The practice's opted-out numbers (`phone#value`), listed from its suppressions (gsi1
+   * `#SUPPRESSIONS`: every suppression the inbound keywords and the dispatcher write, bounces and
+   * complaints too); null past `limit` suppressions.
+   */
+  optedOutAddresses(practiceId: string, limit: number): Promise<Set<string> | null> {
+    return listedUpTo(
+      keys.suppressionsPk(practiceId),
+      'addressType, #value, #reason',
+      limit,
+      (items) => new Set(items.filter((i) => i['addressType'] === 'phone' && OPT_OUT_REASONS.has(i['reason'] as string)).map((i) => `phone#${i['value'] as string}`)),
+      { '#value': 'value', '#reason': 'reason' },
+    );
   }
 
   async contacts(practiceId: string, ids: readonly string[]) {

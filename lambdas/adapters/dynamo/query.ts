@@ -132,15 +132,22 @@ export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
   return (await queryUpTo(input, Infinity)) as Item[];
 }
 
-/** Every item of the Query (paged), or null as soon as more than `limit` are seen (the caller then reads another way). */
-export async function queryUpTo(input: QueryCommandInput, limit: number): Promise<Item[] | null> {
-  const items: Item[] = [];
+/** Every page of a Query as DynamoDB answers it, following LastEvaluatedKey. */
+export async function* queryPages(input: QueryCommandInput): AsyncIterable<Item[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(out.Items ?? []));
-    if (items.length > limit) return null;
+    yield out.Items ?? [];
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+}
+
+/** Every item of the Query (paged), or null as soon as more than `limit` are seen (the caller then reads another way). */
+export async function queryUpTo(input: QueryCommandInput, limit: number): Promise<Item[] | null> {
+  const items: Item[] = [];
+  for await (const page of queryPages(input)) {
+    items.push(...page);
+    if (items.length > limit) return null;
+  }
   return items;
 }

@@ -15,6 +15,7 @@ import type {
 } from '../../use-cases/inbound/ports.js';
 import { dynamo, isConditionFailure, tableName } from './client.js';
 import { keys } from './keys.js';
+import { channelOfAddress, searchAddress } from './suppression-items.js';
 import { queryPage } from './query.js';
 
 /** The dispatcher records a provider-side opt-out as `opted_out`: the same as a keyword opt-out here. */
@@ -24,15 +25,13 @@ const reasonOf = (raw: unknown): SuppressionReason => (raw === PROVIDER_OPT_OUT 
 
 const recordFrom = (item: Record<string, unknown>): SuppressionRecord => ({
   id: (item['id'] as string | undefined) ?? '',
-  channel: (item['channel'] as SuppressionRecord['channel'] | undefined) ?? (item['addressType'] === 'email' ? 'email' : 'sms'),
+  channel: (item['channel'] as SuppressionRecord['channel'] | undefined) ?? channelOfAddress(item['addressType'] as AddressType),
   addressType: item['addressType'] as AddressType,
   address: item['value'] as string,
   reason: reasonOf(item['reason']),
   at: item['at'] as string,
 });
 
-/** What `q` is matched against: emails lower-case, phones their digits (as GET /v1/contacts?q= reads a phone). */
-const searchAddress = (type: AddressType, address: string) => (type === 'phone' ? address.replace(/\D/g, '') : address.toLowerCase());
 
 export class DynamoSuppressionRepository implements SuppressionRepository {
   async suppress(practiceId: string, s: SuppressionRecord): Promise<void> {

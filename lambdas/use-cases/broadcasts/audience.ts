@@ -1,7 +1,8 @@
 /**
  * The audience of a broadcast: its size bounded cheaply (named ids counted directly, each group
  * by the member counter on its item: one BatchGetItem, no member read), and expanded in full in
- * the background (each group's members in paged Queries of its partition), each person once.
+ * the background or by a preview (each group's members in paged Queries of its partition), each
+ * person once.
  */
 import { DomainError, notFound } from '../../domain/errors.js';
 import type { MemberRef } from '../contacts/ports.js';
@@ -46,20 +47,33 @@ export async function checkAudience(dir: AudienceDirectory, practiceId: string, 
   return bound;
 }
 
+/**
+ * Everyone in the audience, each once, page by page: the named people first, then each group's
+ * members as their pages are read (someone already seen is left out of a later page).
+ */
+export async function* audiencePages(dir: AudienceDirectory, practiceId: string, audience: Audience): AsyncIterable<MemberRef[]> {
+  const seen = new Set<string>();
+  const fresh = (refs: readonly MemberRef[]) =>
+    refs.filter((r) => {
+      const k = `${r.type}#${r.id}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  const named = fresh([...audience.patientIds.map((id) => ({ type: 'patient' as const, id })), ...audience.contactIds.map((id) => ({ type: 'contact' as const, id }))]);
+  if (named.length) yield named;
+  for (const groupId of audience.groupIds) {
+    for await (const page of dir.memberPages(practiceId, groupId)) {
+      const refs = fresh(page);
+      if (refs.length) yield refs;
+    }
+  }
+}
+
 /** Everyone in the audience, each once: named people first, then each group's members. */
 export async function expandAudience(dir: AudienceDirectory, practiceId: string, audience: Audience): Promise<MemberRef[]> {
-  const seen = new Set<string>();
   const out: MemberRef[] = [];
-  const add = (r: MemberRef) => {
-    const k = `${r.type}#${r.id}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    out.push(r);
-  };
-  for (const id of audience.patientIds) add({ type: 'patient', id });
-  for (const id of audience.contactIds) add({ type: 'contact', id });
-  const lists = await Promise.all(audience.groupIds.map((g) => dir.members(practiceId, g)));
-  for (const list of lists) for (const m of list) add(m);
+  for await (const page of audiencePages(dir, practiceId, audience)) out.push(...page);
   return out;
 }
 

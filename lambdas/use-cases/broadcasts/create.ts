@@ -7,9 +7,9 @@ import { requireStaff, type Caller } from '../../domain/caller.js';
 import { assertValidContent, requireSendPermission, type ComposeChannel } from '../../domain/conversation-policy.js';
 import { notFound } from '../../domain/errors.js';
 import type { MemberRef } from '../contacts/ports.js';
-import { audienceOf, checkAudience, chunked, expandAudience, type AudienceInput } from './audience.js';
+import { audienceOf, audiencePages, checkAudience, type AudienceInput } from './audience.js';
 import { CHUNK, noneExcluded, type BroadcastDeps, type BroadcastRecord, type LeftOut } from './ports.js';
-import { addExcluded, newCache, resolveMembers } from './resolve.js';
+import { addExcluded, newCache, resolveMembers, type ResolutionCache } from './resolve.js';
 
 export interface BroadcastInput {
   channel: ComposeChannel;
@@ -57,30 +57,60 @@ const PREVIEW_PARALLEL = 12;
 const PREVIEW_GROUPS_LISTED = 2_000;
 /** A practice with up to this many active blocks has them listed once by a preview, instead of a block key read per address. */
 export const PREVIEW_BLOCKS_LISTED = 5_000;
+/** A practice with up to this many suppressions has its opt-outs listed once by an SMS or WhatsApp preview, instead of a suppression key read per number. */
+export const PREVIEW_SUPPRESSIONS_LISTED = 20_000;
 
-/** Who a broadcast would reach: the same resolution as the fan-out, counted, nothing written. */
+/**
+ * Who a broadcast would reach: the same resolution as the fan-out, counted, nothing written.
+ * The practice's groups, active blocks and opt-outs are listed once (when few) while the
+ * audience is read page by page; each chunk of 100 is resolved as soon as it is complete, 12 at
+ * once, so reading the members and resolving them overlap.
+ */
 export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, input: { channel: ComposeChannel; audience: AudienceInput }) {
   requireStaff(caller);
   requireSendPermission(caller);
   const practiceId = caller.practiceId;
+  const dir = deps.audienceDirectory;
   const audience = audienceOf(input.audience);
-  await checkAudience(deps.audienceDirectory, practiceId, audience);
-  const [members, allGroupChats, allBlocked] = await Promise.all([
-    expandAudience(deps.audienceDirectory, practiceId, audience),
-    deps.audienceDirectory.groupChats?.(practiceId, PREVIEW_GROUPS_LISTED) ?? null,
-    input.channel === 'portal' ? null : (deps.audienceDirectory.blockedAddresses?.(practiceId, PREVIEW_BLOCKS_LISTED) ?? null),
-  ]);
-  const chunks = chunked(members, CHUNK);
-  const cache = { ...newCache(), ...(allGroupChats ? { allGroupChats } : {}), ...(allBlocked ? { allBlocked } : {}) };
-  const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = new Array(chunks.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < chunks.length; i = next++) {
-      const r = await resolveMembers(deps.audienceDirectory, practiceId, input.channel, chunks[i] as MemberRef[], cache);
-      results[i] = { recipients: r.recipients.length, leftOut: r.leftOut, excluded: r.excluded };
-    }
+  await checkAudience(dir, practiceId, audience);
+  const phones = input.channel === 'sms' || input.channel === 'whatsapp';
+  const listed = Promise.all([
+    dir.groupChats?.(practiceId, PREVIEW_GROUPS_LISTED) ?? null,
+    input.channel === 'portal' ? null : (dir.blockedAddresses?.(practiceId, PREVIEW_BLOCKS_LISTED) ?? null),
+    phones ? (dir.optedOutAddresses?.(practiceId, PREVIEW_SUPPRESSIONS_LISTED) ?? null) : null,
+  ]).then(([allGroupChats, allBlocked, allOptedOut]): ResolutionCache => ({
+    ...newCache(),
+    ...(allGroupChats ? { allGroupChats } : {}),
+    ...(allBlocked ? { allBlocked } : {}),
+    ...(allOptedOut ? { allOptedOut } : {}),
+  }));
+  // Awaited by every chunk and at the end; a failure is not left unhandled meanwhile.
+  listed.catch(() => undefined);
+
+  const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = [];
+  const running = new Set<Promise<void>>();
+  const resolveChunk = async (refs: MemberRef[]) => {
+    const i = results.length;
+    results.push({ recipients: 0, leftOut: [], excluded: noneExcluded() });
+    const task: Promise<void> = listed
+      .then((cache) => resolveMembers(dir, practiceId, input.channel, refs, cache))
+      .then((r) => {
+        results[i] = { recipients: r.recipients.length, leftOut: r.leftOut, excluded: r.excluded };
+      })
+      .finally(() => running.delete(task));
+    task.catch(() => undefined);
+    running.add(task);
+    if (running.size >= PREVIEW_PARALLEL) await Promise.race(running);
   };
-  await Promise.all(Array.from({ length: Math.min(PREVIEW_PARALLEL, chunks.length) }, worker));
+  let pending: MemberRef[] = [];
+  for await (const page of audiencePages(dir, practiceId, audience)) {
+    pending.push(...page);
+    while (pending.length >= CHUNK) await resolveChunk(pending.splice(0, CHUNK));
+  }
+  if (pending.length) await resolveChunk(pending);
+  pending = [];
+  await Promise.all([listed, ...running]);
+
   let recipients = 0;
   let excluded = noneExcluded();
   const unavailable: LeftOut[] = [];

@@ -106,8 +106,8 @@ export interface BroadcastRepository {
 /** What the audience resolution reads: groups, their members, people, blocks and opt-outs. */
 export interface AudienceDirectory {
   groups(practiceId: string, ids: readonly string[]): Promise<{ id: string; memberCount: number; chat: PartialChatSettings | null }[]>;
-  /** Every member of a group (paged Queries of the group partition). */
-  members(practiceId: string, groupId: string): Promise<MemberRef[]>;
+  /** Every member of a group, page by page as the paged Queries of the group partition read them. */
+  memberPages(practiceId: string, groupId: string): AsyncIterable<MemberRef[]>;
   /** Of these references, the `type#id` of those that exist (no attribute beyond the key is read). */
   existing(practiceId: string, refs: readonly MemberRef[]): Promise<Set<string>>;
   /** The patients (only what the resolution reads); with `groups: false` their group ids are not read (left empty). */
@@ -123,6 +123,12 @@ export interface AudienceDirectory {
    * more than `limit` active blocks (then `barriers` reads them by key).
    */
   blockedAddresses?(practiceId: string, limit: number): Promise<Set<string> | null>;
+  /**
+   * Every opted-out (STOP) phone number of the practice as `phone#value`, listed from its
+   * suppressions (an index: eventually consistent, for a preview only); null when the practice
+   * has more than `limit` suppressions (then `barriers` reads them by key).
+   */
+  optedOutAddresses?(practiceId: string, limit: number): Promise<Set<string> | null>;
   contacts(practiceId: string, ids: readonly string[]): Promise<ContactRecord[]>;
   settings(practiceId: string): Promise<PracticeSettingsRecord>;
   /**

@@ -4,7 +4,7 @@
  * practice default), no address on the channel, a blocked address, an opted-out number. Reads
  * the people in one BatchGetItem per 100, their groups' chat settings once per group, and the
  * blocks and opt-outs of their addresses in BatchGetItem calls: no Query per person. A preview
- * may list the practice's groups and active blocks up front instead (few next to its patients).
+ * may list the practice's groups, active blocks and opt-outs up front instead (few next to its patients).
  */
 import { effectiveChat, type PartialChatSettings } from '../../domain/chat-settings.js';
 import { channelAddress, type ComposeChannel } from '../../domain/conversation-policy.js';
@@ -27,6 +27,8 @@ export interface ResolutionCache {
   allGroupChats?: ReadonlyMap<string, PartialChatSettings>;
   /** Every actively blocked address of the practice (`type#value`), when listed up front (a preview): no other address is blocked. */
   allBlocked?: ReadonlySet<string>;
+  /** Every opted-out number of the practice (`phone#value`), when listed up front (a preview): no other number is opted out. */
+  allOptedOut?: ReadonlySet<string>;
 }
 export const newCache = (): ResolutionCache => ({ groupChat: new Map() });
 
@@ -99,11 +101,12 @@ export async function resolveMembers(
 
   const typeOf = (a: string) => (a.includes('@') ? 'email' : 'phone') as 'email' | 'phone';
   const addresses = [...new Set(candidates.map((r) => r.address).filter((a): a is string => a !== null))].map((value) => ({ type: typeOf(value), value }));
-  // Opt-outs only count off email; blocks listed up front (a preview) are matched here, not read again.
-  const read = { blocks: !cache.allBlocked, optOuts: channel !== 'email' };
+  // Opt-outs only count off email; blocks and opt-outs listed up front (a preview) are matched here, not read again.
+  const read = { blocks: !cache.allBlocked, optOuts: channel !== 'email' && !cache.allOptedOut };
   const { blocked, optedOut } =
     addresses.length && (read.blocks || read.optOuts) ? await dir.barriers(practiceId, addresses, read) : { blocked: new Set<string>(), optedOut: new Set<string>() };
   if (cache.allBlocked) for (const a of addresses) if (cache.allBlocked.has(`${a.type}#${a.value}`)) blocked.add(a.value);
+  if (cache.allOptedOut && channel !== 'email') for (const a of addresses) if (cache.allOptedOut.has(`${a.type}#${a.value}`)) optedOut.add(a.value);
   const recipients: BroadcastRecipient[] = [];
   for (const r of candidates) {
     const reason: LeftOutReason | null = r.address && blocked.has(r.address) ? 'blocked' : r.address && channel !== 'email' && optedOut.has(r.address) ? 'opted_out' : null;

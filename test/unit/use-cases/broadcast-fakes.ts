@@ -41,9 +41,12 @@ export class FakeAudienceDirectory implements AudienceDirectory {
       return g ? [{ id: g.id, memberCount: g.memberCount, chat: g.chat }] : [];
     });
   }
-  async members(_p: string, groupId: string) {
+  /** Members per page (as the table's paged Queries answer them). */
+  memberPage = 1_000;
+  async *memberPages(_p: string, groupId: string) {
     this.calls.push('members');
-    return [...(this.groupsById.get(groupId)?.members ?? [])];
+    const members = [...(this.groupsById.get(groupId)?.members ?? [])];
+    for (let i = 0; i < members.length; i += this.memberPage) yield members.slice(i, i + this.memberPage);
   }
   async existing(_p: string, refs: readonly MemberRef[]) {
     this.calls.push('existing');
@@ -75,6 +78,14 @@ export class FakeAudienceDirectory implements AudienceDirectory {
     this.calls.push('blockedAddresses');
     if (this.blocked.size > limit) return null;
     return new Set([...this.blocked].map((v) => `${v.includes('@') ? 'email' : 'phone'}#${v}`));
+  };
+  /** Set to list the practice's opt-outs up front (as the table's suppression index does for a preview). */
+  listsOptOuts = false;
+  optedOutAddresses = async (_p: string, limit: number) => {
+    if (!this.listsOptOuts) return null;
+    this.calls.push('optedOutAddresses');
+    if (this.optedOut.size > limit) return null;
+    return new Set([...this.optedOut].filter((v) => !v.includes('@')).map((v) => `phone#${v}`));
   };
   /** The addresses of each `barriers` call, by what it read (`blocks`, `optOuts`). */
   readonly barrierReads: { blocks: number; optOuts: number }[] = [];

@@ -5,7 +5,7 @@ import { FakeAudienceDirectory, FakeBroadcastRepository, patient } from './broad
 
 process.env.TABLE_NAME ??= 'unit';
 const bc = await import('../../../lambdas/use-cases/broadcasts.js');
-const { PREVIEW_BLOCKS_LISTED } = await import('../../../lambdas/use-cases/broadcasts/create.js');
+const { PREVIEW_BLOCKS_LISTED, PREVIEW_SUPPRESSIONS_LISTED } = await import('../../../lambdas/use-cases/broadcasts/create.js');
 
 const P = 'practice-1';
 const staff: Caller = { practiceId: P, id: 'staff-1', role: 'receptionist', kind: 'staff', name: 'Robin', permissions: ['send_messages'] };
@@ -87,5 +87,56 @@ describe('Broadcast preview: blocks listed instead of read by key', () => {
     expect(dir.calls).not.toContain('blockedAddresses');
     expect(readsOf(dir)).toEqual({ blocks: 150, optOuts: 150 });
     expect(await bc.getBroadcast(deps, staff, id)).toMatchObject({ recipients: 103, excluded: { blocked: 22, optedOut: 25 } });
+  });
+
+  it.each(['sms', 'whatsapp', 'email', 'portal'] as const)('%s: listing the opt-outs (and blocks) answers exactly as reading each suppression key, and reads none by key', async (channel) => {
+    const byKey = await preview(channel);
+    dir.listsBlocks = true;
+    dir.listsOptOuts = true;
+    dir.barrierReads.length = 0;
+    dir.calls.length = 0;
+    const listed = await preview(channel);
+    expect(listed).toEqual(byKey);
+    expect(readsOf(dir)).toEqual({ blocks: 0, optOuts: 0 });
+    expect(dir.calls).not.toContain('barriers');
+    // Only a phone channel lists the opt-outs (they do not count on email; portal has no address).
+    expect(dir.calls.filter((c) => c === 'optedOutAddresses')).toHaveLength(channel === 'sms' || channel === 'whatsapp' ? 1 : 0);
+  });
+
+  it('more suppressions than the bound: the preview reads each opt-out by key instead, with the same answer', async () => {
+    const small = await preview('sms');
+    for (let i = 0; i < PREVIEW_SUPPRESSIONS_LISTED; i++) dir.optedOut.add(`+1303555${String(i).padStart(5, '0')}`);
+    dir.listsOptOuts = true;
+    dir.barrierReads.length = 0;
+    const over = await preview('sms');
+    expect(dir.calls).toContain('optedOutAddresses');
+    expect(readsOf(dir)).toEqual({ blocks: 150, optOuts: 150 });
+    expect(over).toEqual(small);
+  });
+
+  it('a group read in many pages: every member resolved once, in audience order, as when read in one page', async () => {
+    const members = ids().map((id) => ({ type: 'patient' as const, id }));
+    // Named twice: in the group and by id (counted once).
+    dir.groupsById.set('all', { id: 'all', memberCount: members.length, chat: null, members });
+    const audience = { patientIds: ['p140', 'p3'], groupIds: ['all'] };
+    dir.memberPage = 1_000;
+    const onePage = await bc.previewBroadcast(deps, staff, { channel: 'sms', audience });
+    dir.memberPage = 7;
+    const manyPages = await bc.previewBroadcast(deps, staff, { channel: 'sms', audience });
+    expect(manyPages).toEqual(onePage);
+    expect(onePage.recipients + Object.values(onePage.excluded).reduce((a, b) => a + b, 0)).toBe(150);
+    expect(onePage.unavailable.slice(0, 2).map((u) => u.id)).toEqual(['p140', 'p0']);
+  });
+
+  it('a failing read fails the preview (no answer from a partial audience)', async () => {
+    dir.groupsById.set('all', { id: 'all', memberCount: 150, chat: null, members: ids().map((id) => ({ type: 'patient' as const, id })) });
+    dir.memberPage = 10;
+    const patients = dir.patients.bind(dir);
+    let n = 0;
+    dir.patients = async (...args) => {
+      if (++n === 2) throw new Error('throttled');
+      return patients(...args);
+    };
+    await expect(bc.previewBroadcast(deps, staff, { channel: 'sms', audience: { groupIds: ['all'] } })).rejects.toThrow('throttled');
   });
 });
