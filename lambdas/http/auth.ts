@@ -27,6 +27,12 @@ export function claimsOf(event: APIGatewayProxyEventV2): Record<string, unknown>
   return ctx.authorizer?.jwt?.claims ?? null;
 }
 
+/** The practice the verified token names, when usable (before the caller is checked against the directory). */
+export function claimedPracticeId(event: APIGatewayProxyEventV2): string | null {
+  const practiceId = claimsOf(event)?.['practice_id'];
+  return typeof practiceId === 'string' && ID.test(practiceId) ? practiceId : null;
+}
+
 export async function resolveCaller(event: APIGatewayProxyEventV2, directory: CallerDirectory): Promise<Caller> {
   const claims = claimsOf(event);
   if (!claims) throw unauthorized();

@@ -18,7 +18,7 @@ import type { Caller } from '../domain/caller.js';
 import { DomainError, routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { inRequestScope } from '../request-scope.js';
-import { resolveCaller, type CallerDirectory } from './auth.js';
+import { claimedPracticeId, resolveCaller, type CallerDirectory } from './auth.js';
 import type { Idempotent } from './idempotency.js';
 import { problemErrors } from './problem.js';
 import { json, noContent, type HttpResponse } from './responses.js';
@@ -69,6 +69,13 @@ export interface HttpFunctionOptions {
   cursorKey?: CursorKeySource;
   /** `Idempotency-Key` over the function's store (idempotent records need it). */
   idempotent?: Idempotent;
+  /**
+   * What a route reads first, started together with the auth step's read of the caller (one
+   * BatchGetItem), by operation id: given the practice of the verified token and the path
+   * parameters. A read is used only once the caller is accepted (and only by the route's first
+   * read of that key); a refused caller's reads are dropped with the request.
+   */
+  prefetch?: Readonly<Record<string, (request: { practiceId: string; params: Record<string, string> }) => void>>;
 }
 
 function headersOf(event: APIGatewayProxyEventV2): Record<string, string> {
@@ -151,9 +158,9 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     (async () => {
       throw new Error('httpFunction: an idempotent route needs options.idempotent (lambdas/wiring.ts)');
     });
-  const byKey = new Map<string, { spec: RouteSpec; impl: RouteImpl<RouteSpec> }>();
+  const byKey = new Map<string, { operationId: string; spec: RouteSpec; impl: RouteImpl<RouteSpec> }>();
   for (const [operationId, spec] of Object.entries(records)) {
-    byKey.set(routeKey(spec), { spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
+    byKey.set(routeKey(spec), { operationId, spec, impl: impls[operationId] as RouteImpl<RouteSpec> });
   }
 
   // Each event in its own request scope: reads cached for one request (lambdas/request-scope.ts) end with it.
@@ -161,7 +168,7 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
   const serveInScope = async (event: APIGatewayProxyEventV2, context?: Context): Promise<HttpResponse> => {
     const entry = byKey.get(event.routeKey);
     if (!entry) throw routeNotFound();
-    const { spec, impl } = entry;
+    const { operationId, spec, impl } = entry;
     const headers = headersOf(event);
     const params = paramsOf(event, spec);
     const hasBody = event.body !== undefined && event.body !== '';
@@ -171,6 +178,9 @@ export function httpFunction<T extends Record<string, RouteSpec>>(records: T, im
     let caller: Caller | undefined;
     if (spec.auth === 'jwt') {
       if (!options.directory) throw new Error(`${event.routeKey}: a jwt route needs a caller directory`);
+      const prefetch = options.prefetch?.[operationId];
+      const claimed = prefetch ? claimedPracticeId(event) : null;
+      if (prefetch && claimed) prefetch({ practiceId: claimed, params });
       caller = await resolveCaller(event, options.directory());
       logger.appendKeys({ practiceId: caller.practiceId, callerId: caller.id });
     }

@@ -19,15 +19,22 @@ import { batchDeleteAll, batchGetAll, dynamo, tableName } from './client.js';
 import { conversationFrom, stateFrom, statePut, statesOf, type Item } from './conversation-items.js';
 import { keys } from './keys.js';
 import { queryAll, queryPage } from './query.js';
-import { getItems } from './request-batch.js';
+import { getItem, getItems, prefetchItem, takePrefetched } from './request-batch.js';
 import { sendPlan } from './send-transaction.js';
 import { mergedIndexPage } from './inbox-search.js';
 
 export class DynamoConversationRepository implements ConversationRepository {
+  /** Read with whatever else the request reads in this turn; a prefetched read (`prefetch`) serves the first `get` of it. */
   async get(practiceId: string, id: string, options: { includeDeleting?: boolean } = {}): Promise<ConversationRecord | null> {
-    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.conversation(practiceId, id) }));
-    if (!out.Item || (out.Item['deletingAt'] && !options.includeDeleting)) return null;
-    return conversationFrom(out.Item);
+    const key = keys.conversation(practiceId, id);
+    const item = await (takePrefetched(key) ?? getItem(key));
+    if (!item || (item['deletingAt'] && !options.includeDeleting)) return null;
+    return conversationFrom(item);
+  }
+
+  /** Starts the conversation's read now (in the same BatchGetItem as the auth step's caller read). */
+  prefetch(practiceId: string, id: string): void {
+    prefetchItem(keys.conversation(practiceId, id));
   }
 
   states(practiceId: string, id: string): Promise<StateRecord[]> {

@@ -7,12 +7,11 @@
  * Access patterns (see docs/data-model.md): GetItem by id; lists by name on gsi1; patient search
  * on the practice's search partition (Query begins_with) followed by one BatchGetItem.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressOwner, DirectoryReader, PatientRecord, PracticeSettingsRecord, StaffRecord } from '../../use-cases/directory-ports.js';
 import type { Page, PageRequest } from '../../use-cases/page.js';
 import { compactChanges, type ChatDefaultChange } from '../../domain/chat-default.js';
 import { defaultChatSettings } from '../../domain/chat-settings.js';
-import { dynamo, tableName } from './client.js';
+import { tableName } from './client.js';
 import { getByIdsBatched, getItem } from './request-batch.js';
 import { keys } from './keys.js';
 import { queryAll, queryIndexPage, queryPrefixPage } from './query.js';
@@ -75,8 +74,8 @@ export class DynamoDirectoryReader implements DirectoryReader {
   }
 
   async getStaff(practiceId: string, id: string): Promise<StaffRecord | null> {
-    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.staff(practiceId, id) }));
-    return out.Item ? staffFrom(out.Item) : null;
+    const item = await getItem(keys.staff(practiceId, id));
+    return item ? staffFrom(item) : null;
   }
 
   listStaff(practiceId: string, page: PageRequest): Promise<Page<StaffRecord>> {
@@ -98,8 +97,8 @@ export class DynamoDirectoryReader implements DirectoryReader {
   }
 
   async getPatient(practiceId: string, id: string): Promise<PatientRecord | null> {
-    const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.patient(practiceId, id) }));
-    return out.Item ? patientFrom(out.Item) : null;
+    const item = await getItem(keys.patient(practiceId, id));
+    return item ? patientFrom(item) : null;
   }
 
   getPatients(practiceId: string, ids: readonly string[]): Promise<PatientRecord[]> {

@@ -31,5 +31,9 @@ export const handler = httpFunction(
     deleteDraft: ({ caller, params }) => drafts.deleteDraft(draftDeps, caller, params.id),
     sendDraft: ({ caller, params }) => drafts.sendDraft(draftDeps, caller, params.id),
   },
-  httpOptions,
+  {
+    ...httpOptions,
+    // A reply reads the conversation first: with the caller's record, in one BatchGetItem.
+    prefetch: { replyToConversation: ({ practiceId, params }) => deps.conversations.prefetch?.(practiceId, params['id'] as string) },
+  },
 );

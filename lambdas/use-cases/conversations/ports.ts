@@ -148,6 +148,8 @@ export interface NoteRecord {
 export interface ConversationRepository {
   /** null when absent or being deleted (unless `includeDeleting`, for resuming a delete). */
   get(practiceId: string, id: string, options?: { includeDeleting?: boolean }): Promise<ConversationRecord | null>;
+  /** Starts reading the conversation now, for the request's first `get` (an adapter's optimisation; may do nothing). */
+  prefetch?(practiceId: string, id: string): void;
   states(practiceId: string, id: string): Promise<StateRecord[]>;
   state(practiceId: string, id: string, party: PartyRef): Promise<StateRecord | null>;
   /** The states of these parties that exist, read by key (with whatever else the request reads at the same time). */

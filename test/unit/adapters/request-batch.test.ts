@@ -10,7 +10,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 process.env.TABLE_NAME ??= 'unit';
 const ddb = mockClient(DynamoDBDocumentClient);
-const { getItems, getItem } = await import('../../../lambdas/adapters/dynamo/request-batch.js');
+const { getItems, getItem, prefetchItem, takePrefetched } = await import('../../../lambdas/adapters/dynamo/request-batch.js');
+const { DynamoConversationRepository } = await import('../../../lambdas/adapters/dynamo/conversation-repository.js');
+const { DynamoDirectoryReader } = await import('../../../lambdas/adapters/dynamo/directory-reader.js');
 const { inRequestScope } = await import('../../../lambdas/request-scope.js');
 const { DynamoDirectoryRepository } = await import('../../../lambdas/adapters/dynamo/directory-repository.js');
 const { DynamoGroupRepository } = await import('../../../lambdas/adapters/dynamo/group-repository.js');
@@ -48,11 +50,16 @@ describe('Reads by key coalesced per request', () => {
 
   it('a read started after the first batch left is the next batch', async () => {
     serve([{ pk: 'a', sk: '1' }]);
-    await inRequestScope(async () => {
-      await getItems([{ pk: 'a', sk: '1' }]);
-      await getItems([{ pk: 'b', sk: '1' }]);
+    ddb.on(GetCommand).resolves({ Item: { pk: 'c', sk: '1' } });
+    const last = await inRequestScope(async () => {
+      await getItems([{ pk: 'a', sk: '1' }, { pk: 'a', sk: '2' }]);
+      await getItems([{ pk: 'b', sk: '1' }, { pk: 'b', sk: '2' }]);
+      // Alone in its turn, one key is a GetItem.
+      return getItem({ pk: 'c', sk: '1' });
     });
-    expect(batchKeys()).toEqual([[{ pk: 'a', sk: '1' }], [{ pk: 'b', sk: '1' }]]);
+    expect(batchKeys()).toEqual([[{ pk: 'a', sk: '1' }, { pk: 'a', sk: '2' }], [{ pk: 'b', sk: '1' }, { pk: 'b', sk: '2' }]]);
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'c', sk: '1' }]);
+    expect(last).toEqual({ pk: 'c', sk: '1' });
   });
 
   it('outside a request nothing waits or joins: a GetItem for one key, a BatchGetItem per call', async () => {
@@ -68,6 +75,45 @@ describe('Reads by key coalesced per request', () => {
     const results = await inRequestScope(() => Promise.allSettled([getItems([{ pk: 'a', sk: '1' }]), getItem({ pk: 'b', sk: '1' })]));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+});
+
+describe('A prefetched read', () => {
+  it('joins the batch of the reads started in its turn, serves the first read of its key once; a second read reads again', async () => {
+    serve([{ pk: 'a', sk: '1', v: 1 }, { pk: 'b', sk: '1', v: 2 }]);
+    await inRequestScope(async () => {
+      prefetchItem({ pk: 'a', sk: '1' });
+      expect(await getItem({ pk: 'b', sk: '1' })).toEqual({ pk: 'b', sk: '1', v: 2 });
+      expect(await takePrefetched({ pk: 'a', sk: '1' })).toEqual({ pk: 'a', sk: '1', v: 1 });
+      expect(takePrefetched({ pk: 'a', sk: '1' })).toBeUndefined();
+    });
+    expect(batchKeys()).toEqual([[{ pk: 'a', sk: '1' }, { pk: 'b', sk: '1' }]]);
+  });
+
+  it('a reply: the conversation prefetched with the caller’s staff record is one BatchGetItem; a retry reads the conversation again', async () => {
+    serve([
+      { ...keys.staff(P, 'staff-1'), type: 'Staff', id: 'staff-1', name: 'R', role: 'receptionist', permissions: [], status: 'active', createdAt: 'x', updatedAt: 'x' },
+      { ...keys.conversation(P, 'c1'), type: 'Conversation', id: 'c1', kind: 'direct', channel: 'sms', subject: null, participants: [], lastMessageAt: 'x', lastDirection: 'outbound', createdAt: 'x', createdBy: { type: 'staff', id: 'staff-1' } },
+    ]);
+    ddb.on(GetCommand).resolves({ Item: { ...keys.conversation(P, 'c1'), type: 'Conversation', id: 'c1', kind: 'direct', channel: 'sms', subject: null, participants: [], lastMessageAt: 'x', lastDirection: 'outbound', createdAt: 'x', createdBy: { type: 'staff', id: 'staff-1' } } });
+    const conversations = new DynamoConversationRepository();
+    const reader = new DynamoDirectoryReader();
+    await inRequestScope(async () => {
+      conversations.prefetch(P, 'c1');
+      expect((await reader.getStaff(P, 'staff-1'))?.id).toBe('staff-1');
+      expect((await conversations.get(P, 'c1'))?.id).toBe('c1');
+      expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+      expect((await conversations.get(P, 'c1'))?.id).toBe('c1');
+    });
+    expect(batchKeys()).toEqual([[keys.conversation(P, 'c1'), keys.staff(P, 'staff-1')]]);
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([keys.conversation(P, 'c1')]);
+  });
+
+  it('outside a request a prefetch does nothing (each read is its own call)', async () => {
+    ddb.on(GetCommand).resolves({});
+    prefetchItem({ pk: 'a', sk: '1' });
+    expect(takePrefetched({ pk: 'a', sk: '1' })).toBeUndefined();
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
 });
 

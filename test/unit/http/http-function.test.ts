@@ -110,3 +110,44 @@ describe('httpFunction: a function served from its route records', () => {
     expect(res).toEqual({ status: 200, body: { bytes: 20, caller: false } });
   });
 });
+
+describe('httpFunction: a route’s first read prefetched with the caller’s', () => {
+  const order: string[] = [];
+  const prefetched = httpFunction(
+    records,
+    {
+      createThing: { prepare: async () => 'US', fieldErrors: () => [], run: async ({ params, body }) => ({ id: params.id, name: body.name }) },
+      dropThing: async ({ params }) => {
+        order.push(`route ${params.id}`);
+      },
+      receiveHook: async () => ({ bytes: 0, caller: false }),
+    },
+    {
+      directory: () => ({
+        findStaffEntry: async (_p: string, id: string) => {
+          order.push(`caller ${id}`);
+          return id === 'staff-1' ? { name: 'R', role: 'receptionist', permissions: [] } : null;
+        },
+        findPatientEntry: async () => null,
+      }),
+      prefetch: { dropThing: ({ practiceId, params }) => order.push(`prefetch ${practiceId}/${params['id'] as string}`) },
+    },
+  );
+
+  it('starts the prefetch with the practice of the token and the validated path parameters, before the caller check, only for its route', async () => {
+    order.length = 0;
+    const res = await prefetched(event('DELETE /v1/things/{id}', { id: 'c1' }), context);
+    expect(res.statusCode).toBe(204);
+    expect(order).toEqual(['prefetch p1/c1', 'caller staff-1', 'route c1']);
+    order.length = 0;
+    await prefetched(event('POST /v1/things/{id}', { id: 'c2' }, '{"name":"x"}'), context);
+    expect(order).toEqual(['caller staff-1']);
+  });
+
+  it('prefetches nothing without claims or for a path id that is refused (404), and the route never runs for a refused caller', async () => {
+    order.length = 0;
+    expect((await prefetched(event('DELETE /v1/things/{id}', { id: 'c1' }, undefined, false), context)).statusCode).toBe(401);
+    expect((await prefetched(event('DELETE /v1/things/{id}', { id: 'a#b' }), context)).statusCode).toBe(404);
+    expect(order).toEqual([]);
+  });
+});
