@@ -84,6 +84,19 @@ describe('function bundles', () => {
     expect(checked).toBeGreaterThan(Object.keys(functionEntries).length - 1);
   });
 
+  it('only the delivery queue consumer carries a provider client, S3 and the mail composer: the stream dispatcher enqueues (SQS only), the sweeper re-enqueues', () => {
+    const pipeline = [...bundles].filter(([fn]) => /Dispatcher|DeliveryQueue|Sweeper/i.test(fn));
+    expect(pipeline.length).toBe(3);
+    for (const [fn, dir] of pipeline) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const sends = /DeliveryQueue/i.test(fn);
+      expect(code.includes('"AmazonSQS"'), `${fn}: the SQS client`).toBe(true);
+      expect(code.includes('SimpleEmailService_v2'), `${fn}: the SES client`).toBe(sends);
+      expect(code.includes('AmazonS3'), `${fn}: the S3 client`).toBe(sends);
+      expect(code.includes('File access rejected for '), `${fn}: nodemailer's MIME builder`).toBe(sends);
+    }
+  });
+
   it('carries classic zod only in the HTTP functions (their route schemas feed the OpenAPI document); the others validate with zod/mini', () => {
     // lambdas/config.ts, the stream items, the delivery queue message and the webhook payloads are on
     // `zod/mini`: classic zod (~90 KiB) would otherwise ship in every stream, queue and SNS consumer.

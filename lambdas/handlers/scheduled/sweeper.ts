@@ -6,7 +6,7 @@
 import { logger } from '../../logger.js';
 import { sweepDeliveries, type SweepDeps } from '../../use-cases/sweep.js';
 import { sweepTallies } from '../../use-cases/broadcast-tally.js';
-import { flushDeliveryMetrics, sweepDeps, tallySweepDeps } from '../../delivery-wiring.js';
+import { flushDeliveryMetrics, sweepDeps, tallySweepDeps } from '../../wiring/delivery-state.js';
 
 export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined, tallies?: Parameters<typeof sweepTallies>[0]) => async () => {
   try {

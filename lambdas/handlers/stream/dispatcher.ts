@@ -10,7 +10,7 @@ import { logger } from '../../logger.js';
 import { isDispatchable } from '../../use-cases/dispatch.js';
 import type { DeliveryRef } from '../../use-cases/delivery-ports.js';
 import type { DeliveryQueue } from '../../use-cases/delivery-queue.js';
-import { deliveryQueue } from '../../delivery-wiring.js';
+import { deliveryQueue } from '../../wiring/delivery-queue.js';
 import type { StreamHandler } from './stream-handler.js';
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown');

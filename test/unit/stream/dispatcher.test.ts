@@ -4,7 +4,7 @@ import type { DeliveryQueue } from '../../../lambdas/use-cases/delivery-queue.js
 import { lambdaContext, sequenceOf, streamEvent } from './stream-event.js';
 
 // The composition root is not loaded: the consumer gets a fake queue.
-vi.mock('../../../lambdas/delivery-wiring.js', () => ({ deliveryQueue: {} }));
+vi.mock('../../../lambdas/wiring/delivery-queue.js', () => ({ deliveryQueue: {} }));
 const { dispatcher } = await import('../../../lambdas/handlers/stream/dispatcher.js');
 const { decodeDelivery } = await import('../../../lambdas/adapters/dynamo/stream-items.js');
 
