@@ -151,6 +151,16 @@ export async function measureFloor(dynamoEndpoint: string, tableName: string, pr
   }
 }
 
+/** The group of N patients both measurements start from, seeded (timed, not counted) and settled. */
+async function seeded(h: Harness, doc: DynamoDBDocumentClient, env: BroadcastEnv, recipients: number, phoneOffset: number): Promise<{ groupId: string; setupMs: number }> {
+  const keys = env.keys ?? (await import('../lambdas/adapters/dynamo/keys.js')).keys;
+  const started = performance.now();
+  const groupId = await seedGroup(doc, env, keys, recipients, phoneOffset);
+  const setupMs = performance.now() - started;
+  await settle(h, 300);
+  return { groupId, setupMs };
+}
+
 /** The preview alone (BENCH_PREVIEW_ONLY=1): seeded as for a broadcast, previewed `rounds` times, nothing sent. */
 export interface PreviewResult {
   recipients: number;
@@ -161,13 +171,9 @@ export interface PreviewResult {
 }
 
 export async function measurePreview(h: Harness, env: BroadcastEnv, recipients: number, phoneOffset: number, rounds = 3): Promise<PreviewResult> {
-  const keys = env.keys ?? (await import('../lambdas/adapters/dynamo/keys.js')).keys;
   const doc = rawDocumentClient(env.dynamoEndpoint);
   try {
-    const setupStarted = performance.now();
-    const groupId = await seedGroup(doc, env, keys, recipients, phoneOffset);
-    const setupMs = performance.now() - setupStarted;
-    await settle(h, 300);
+    const { groupId, setupMs } = await seeded(h, doc, env, recipients, phoneOffset);
     const ms: number[] = [];
     const statuses: number[] = [];
     // The stream poller, delivery queue and sweeper held: the counts are the previews' own.
@@ -190,13 +196,9 @@ export async function measurePreview(h: Harness, env: BroadcastEnv, recipients: 
 }
 
 export async function measureBroadcast(h: Harness, env: BroadcastEnv, recipients: number, phoneOffset: number, deadlineMs: number): Promise<BroadcastResult> {
-  const keys = env.keys ?? (await import('../lambdas/adapters/dynamo/keys.js')).keys;
   const doc = rawDocumentClient(env.dynamoEndpoint);
   try {
-    const setupStarted = performance.now();
-    const groupId = await seedGroup(doc, env, keys, recipients, phoneOffset);
-    const setupMs = performance.now() - setupStarted;
-    await settle(h, 300);
+    const { groupId, setupMs } = await seeded(h, doc, env, recipients, phoneOffset);
     const preview = await h.call('POST', '/v1/broadcasts/preview', { token: env.staffToken, body: { channel: 'sms', audience: { groupIds: [groupId] } } });
     // A preview past the function's timeout (30 s, as API Gateway's) answers 500: reported, and the broadcast is still measured.
     const previewFailed = preview.status !== 200 ? `preview answered ${preview.status} after ${Math.round(preview.ms)} ms` : undefined;

@@ -10,8 +10,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parseBackfillArgs as parseArgs, type BackfillOptions } from './backfill-args.js';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parseBackfillArgs as parseArgs, scanned, type BackfillOptions } from './backfill-args.js';
 
 export type { BackfillOptions };
 
@@ -20,33 +20,26 @@ export const parseBackfillArgs = (argv: readonly string[]) => parseArgs(argv, 'b
 export async function backfillPatientGroups(doc: DynamoDBDocumentClient, o: BackfillOptions): Promise<{ links: number; written: number }> {
   let links = 0;
   let written = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
+  const found = scanned(doc, {
+    TableName: o.table,
+    FilterExpression: '#type = :link AND memberType = :patient',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':link': 'GroupLink', ':patient': 'patient' },
+    ProjectionExpression: 'pk, groupId',
+  });
+  for await (const link of found) {
+    links++;
+    if (o.dryRun) continue;
+    await doc.send(
+      new UpdateCommand({
         TableName: o.table,
-        FilterExpression: '#type = :link AND memberType = :patient',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':link': 'GroupLink', ':patient': 'patient' },
-        ProjectionExpression: 'pk, groupId',
-        ExclusiveStartKey: start,
+        Key: { pk: link['pk'], sk: 'GROUPS' },
+        UpdateExpression: 'ADD groupIds :g',
+        ExpressionAttributeValues: { ':g': new Set([link['groupId'] as string]) },
       }),
     );
-    for (const link of page.Items ?? []) {
-      links++;
-      if (o.dryRun) continue;
-      await doc.send(
-        new UpdateCommand({
-          TableName: o.table,
-          Key: { pk: link['pk'], sk: 'GROUPS' },
-          UpdateExpression: 'ADD groupIds :g',
-          ExpressionAttributeValues: { ':g': new Set([link['groupId'] as string]) },
-        }),
-      );
-      written++;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+    written++;
+  }
   return { links, written };
 }
 

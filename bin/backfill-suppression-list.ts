@@ -13,63 +13,56 @@
  */
 import { pathToFileURL } from 'node:url';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { keys } from '../lambdas/adapters/dynamo/keys.js';
 import { channelOfAddress, searchAddress } from '../lambdas/adapters/dynamo/suppression-items.js';
-import { parseBackfillArgs, type BackfillOptions } from './backfill-args.js';
+import { parseBackfillArgs, scanned, type BackfillOptions } from './backfill-args.js';
 
 const SUPPRESSION_PK = /^P#(.+)#SUPPRESS#(email|phone)#/;
 
 export async function backfillSuppressionList(doc: DynamoDBDocumentClient, o: BackfillOptions, now = () => Date.now()): Promise<{ found: number; written: number }> {
   let found = 0;
   let written = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: o.table,
-        FilterExpression: '#type = :suppression AND attribute_not_exists(gsi1pk)',
-        ExpressionAttributeNames: { '#type': 'type', '#value': 'value', '#at': 'at' },
-        ExpressionAttributeValues: { ':suppression': 'Suppression' },
-        ProjectionExpression: 'pk, sk, addressType, #value, #at',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const match = SUPPRESSION_PK.exec(item['pk'] as string);
-      if (!match) continue;
-      found++;
-      if (o.dryRun) continue;
-      const practiceId = match[1] as string;
-      const type = item['addressType'] as 'email' | 'phone';
-      const at = Date.parse(item['at'] as string);
-      const id = ulid(Number.isFinite(at) ? at : now());
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: o.table,
-            Key: { pk: item['pk'], sk: item['sk'] },
-            UpdateExpression:
-              'SET gsi1pk = :g1pk, id = if_not_exists(id, :id), gsi1sk = if_not_exists(gsi1sk, :id), #channel = if_not_exists(#channel, :channel), searchAddress = :search',
-            // Still there, still without an entry (a suppression lifted or re-written meanwhile is left as it is).
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi1pk)',
-            ExpressionAttributeNames: { '#channel': 'channel' },
-            ExpressionAttributeValues: {
-              ':g1pk': keys.suppressionsPk(practiceId),
-              ':id': id,
-              ':channel': channelOfAddress(type),
-              ':search': searchAddress(type, item['value'] as string),
-            },
-          }),
-        );
-        written++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+  const items = scanned(doc, {
+    TableName: o.table,
+    FilterExpression: '#type = :suppression AND attribute_not_exists(gsi1pk)',
+    ExpressionAttributeNames: { '#type': 'type', '#value': 'value', '#at': 'at' },
+    ExpressionAttributeValues: { ':suppression': 'Suppression' },
+    ProjectionExpression: 'pk, sk, addressType, #value, #at',
+  });
+  for await (const item of items) {
+    const match = SUPPRESSION_PK.exec(item['pk'] as string);
+    if (!match) continue;
+    found++;
+    if (o.dryRun) continue;
+    const practiceId = match[1] as string;
+    const type = item['addressType'] as 'email' | 'phone';
+    const at = Date.parse(item['at'] as string);
+    const id = ulid(Number.isFinite(at) ? at : now());
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: o.table,
+          Key: { pk: item['pk'], sk: item['sk'] },
+          UpdateExpression:
+            'SET gsi1pk = :g1pk, id = if_not_exists(id, :id), gsi1sk = if_not_exists(gsi1sk, :id), #channel = if_not_exists(#channel, :channel), searchAddress = :search',
+          // Still there, still without an entry (a suppression lifted or re-written meanwhile is left as it is).
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi1pk)',
+          ExpressionAttributeNames: { '#channel': 'channel' },
+          ExpressionAttributeValues: {
+            ':g1pk': keys.suppressionsPk(practiceId),
+            ':id': id,
+            ':channel': channelOfAddress(type),
+            ':search': searchAddress(type, item['value'] as string),
+          },
+        }),
+      );
+      written++;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return { found, written };
 }
 
