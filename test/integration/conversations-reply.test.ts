@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, type ApiResponse, call, expectProblem, newPractice, tokenFor } from './api-client.js';
+import { type Actor, type ApiResponse, call, eventually, expectProblem, newPractice, outbox, tokenFor } from './api-client.js';
+import { freshPhone } from './fixtures.js';
 import { BODY, portal, portalScene, pt, reply, st, started } from './conversation-helpers.js';
 
 function view(token: string, conversationId: string): Promise<ApiResponse> {
@@ -150,6 +151,36 @@ describe('Replying: the message', () => {
   it('a reply to a conversation that does not exist is 404', async () => {
     const p = await newPractice();
     expectProblem(await reply(p.admin.token, '01NOSUCHCONVERSATION'), 404, 'not_found');
+  });
+});
+
+describe('Replying: the block check of the addresses the last send used', () => {
+  it('a patient whose number changed since the last send: the new number is checked and its block wins; nothing reaches it, and the old number gets nothing', async () => {
+    const p = await newPractice();
+    const receptionist = await p.staff('receptionist', ['send_messages', 'manage_contacts']);
+    const oldPhone = freshPhone();
+    let newPhone = freshPhone();
+    while (newPhone === oldPhone) newPhone = freshPhone();
+    const patient = await p.patient({ phone: oldPhone });
+    const { conversation } = await started(receptionist.token, { channel: 'sms', participants: [pt(patient)], body: 'First' });
+    const first = await reply(receptionist.token, conversation.id, 'To the old number');
+    expect(first.body.deliveries).toMatchObject([{ address: oldPhone, status: 'queued' }]);
+
+    expect((await call('PATCH', `/v1/patients/${patient.id}`, { token: p.admin.token, body: { phone: newPhone } })).status).toBe(200);
+    const block = await call('POST', '/v1/blocks', { token: receptionist.token, body: { type: 'phone', value: newPhone } });
+    expect(block.status).toBe(201);
+    const second = await reply(receptionist.token, conversation.id, 'To the new number');
+    expect(second.status).toBe(201);
+    expect(second.body.deliveries).toMatchObject([{ address: newPhone, status: 'blocked' }]);
+    expect(second.body.warnings).toMatchObject([{ code: 'recipient_blocked' }]);
+
+    // Unblocked, the next reply (which now expects the new number) reaches it.
+    expect((await call('DELETE', `/v1/blocks/${block.body.id}`, { token: receptionist.token })).status).toBe(204);
+    const third = await reply(receptionist.token, conversation.id, 'Now it reaches you');
+    expect(third.body.deliveries).toMatchObject([{ address: newPhone, status: 'queued' }]);
+    await eventually('the third reply sent', () => outbox('sms', newPhone), (sent) => sent.length === 1);
+    expect((await outbox('sms', newPhone)).map((m) => m.body)).toEqual(['Now it reaches you']);
+    expect((await outbox('sms', oldPhone)).map((m) => m.body)).not.toContain('To the new number');
   });
 });
 

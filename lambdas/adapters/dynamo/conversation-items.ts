@@ -34,6 +34,7 @@ export const conversationFrom = (item: Item): ConversationRecord => ({
   createdAt: item['createdAt'] as string,
   lastMessageAt: item['lastMessageAt'] as string,
   lastDirection: item['lastDirection'] as ConversationRecord['lastDirection'],
+  ...(Array.isArray(item['lookups']) ? { lookups: item['lookups'] as string[] } : {}),
 });
 
 export const conversationItem = (practiceId: string, c: ConversationRecord): Item => ({

@@ -30,7 +30,7 @@ function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
     Update: {
       TableName: tableName,
       Key: keys.conversation(practiceId, c.id),
-      UpdateExpression: 'SET lastMessageAt = :at, lastDirection = :dir, participants = :participants',
+      UpdateExpression: `SET lastMessageAt = :at, lastDirection = :dir, participants = :participants${c.lookups ? ', lookups = :lookups' : ' REMOVE lookups'}`,
       // Activity only moves forward, and nothing joins a conversation being deleted. A send that
       // tolerates concurrent sends also holds only while nobody joined since its read; when a newer
       // message got there first, it is written late (see lateItems). A racing writer that fails
@@ -40,6 +40,7 @@ function conversationWrite(practiceId: string, plan: SendPlan): TransactItem {
         ':at': c.lastMessageAt,
         ':dir': c.lastDirection,
         ':participants': c.participants,
+        ...(c.lookups ? { ':lookups': c.lookups } : {}),
         ...(tolerant ? { ':read': plan.readParticipants } : {}),
       },
       ...(tolerant ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),

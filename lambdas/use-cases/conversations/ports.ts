@@ -30,6 +30,12 @@ export interface ConversationRecord {
   createdAt: string;
   lastMessageAt: string;
   lastDirection: 'inbound' | 'outbound' | 'internal';
+  /**
+   * The addresses the last send checked for blocks (`type:value`, at most a few): the next reply
+   * checks them with its first round of reads, before it knows the participants' addresses; an
+   * address the reply uses that is not among them is checked in a second round (blocks still win).
+   */
+  lookups?: string[];
 }
 
 /** `read` and `bounced` come from delivery receipts (use-cases/inbound/receipts.ts). */

@@ -9,7 +9,7 @@ import { callerParty, isParty, loadConversation, selfParty } from './facts.js';
 import { newMessage } from './new-message.js';
 import { replyStateParties, replyStates } from './participants.js';
 import { readForSend } from './send-reads.js';
-import type { ConversationDeps, DraftRef } from './ports.js';
+import type { ConversationDeps, ConversationRecord, DraftRef } from './ports.js';
 import { messageView, visibleTo } from './views.js';
 
 export interface ReplyInput {
@@ -18,6 +18,9 @@ export interface ReplyInput {
   bodyFormat?: BodyFormat | undefined;
   attachmentIds?: string[] | undefined;
 }
+
+/** The conversation as read, without the addresses its last send kept (this send keeps its own). */
+const withoutLookups = ({ lookups: _, ...c }: ConversationRecord): ConversationRecord => c;
 
 /**
  * Many writers on one conversation: a reply conditions only on what must not have changed (the
@@ -45,6 +48,8 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
       staffIds: c.channel === 'portal' ? ids('staff') : [],
       contactIds: ids('contact'),
       alongside: () => deps.conversations.statesOf(caller.practiceId, c.id, replyStateParties(participants, author)),
+      // The addresses the last send used: their block check joins the first round.
+      expectedLookups: c.lookups,
     });
     const facts = read.facts;
     const verdict = replyVerdict({ caller, kind: c.kind, channel: c.channel, participants: c.participants, patients: facts });
@@ -61,7 +66,7 @@ export async function reply(deps: ConversationDeps, caller: Caller, id: string, 
     const answer = { ...messageView(caller)(message), ...visibleTo(caller).warnings(warnings) };
     await deps.attachments.markAttached(caller.practiceId, attachmentIds, c.id, message.id);
     await deps.conversations.send(caller.practiceId, {
-      conversation: { ...c, participants, lastMessageAt: at, lastDirection: direction },
+      conversation: { ...withoutLookups(c), participants, lastMessageAt: at, lastDirection: direction, ...(read.lookups ? { lookups: read.lookups } : {}) },
       isNew: false,
       message,
       // Every state in a small conversation; the author's in a large one (the stream writes the others).

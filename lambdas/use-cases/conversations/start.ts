@@ -100,6 +100,8 @@ export async function startConversation(deps: ConversationDeps, caller: Caller, 
     createdAt: at,
     lastMessageAt: at,
     lastDirection: direction,
+    // The addresses this send checked for blocks: a reply checks them with its first reads.
+    ...(read.lookups ? { lookups: read.lookups } : {}),
   };
   const staffIds = otherParties.filter((p) => p.type === 'staff').map((p) => p.id);
   const { deliveries, warnings } = await planDeliveries(deps, caller.practiceId, input.channel, me, recipients, staffIds, [], read.known);

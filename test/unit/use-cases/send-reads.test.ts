@@ -101,6 +101,49 @@ describe('A send reads in two rounds', () => {
   });
 });
 
+describe('A reply checks the addresses its conversation last used with its first reads', () => {
+  it('the same addresses: the block check joins the first round, and no second round is read', async () => {
+    const t = traced(f);
+    f.conversations.seed({ ...conversation, lookups: ['phone:+12025550100'] });
+    await reply(f.deps, caller('receptionist', { id: 'receptionist-1' }), 'conv-1', { body: 'See you Tuesday.' });
+    expect(t.rounds().map((r) => [...r].sort())).toEqual([['blocks.blockedAmong', 'chat.groupIdsOf', 'conversations.statesOf', 'directory.getPatients', 'directory.getSettings']]);
+    expect(f.conversations.sent[0]!.conversation.lookups).toEqual(['phone:+12025550100']);
+    expect(f.conversations.sent[0]!.message.deliveries.map((d) => d.status)).toEqual(['queued']);
+  });
+
+  it('a blocked address it expected is blocked (answered with the warning)', async () => {
+    f.blocked.add('phone:+12025550100');
+    f.conversations.seed({ ...conversation, lookups: ['phone:+12025550100'] });
+    const answer = await reply(f.deps, caller('receptionist', { id: 'receptionist-1' }), 'conv-1', { body: 'See you Tuesday.' });
+    expect(f.conversations.sent[0]!.message.deliveries.map((d) => d.status)).toEqual(['blocked']);
+    expect((answer as { warnings?: { code: string }[] }).warnings?.map((w) => w.code)).toEqual(['recipient_blocked']);
+  });
+
+  it('the patient’s number changed since: the new number is checked in a second round, and its block wins', async () => {
+    const t = traced(f);
+    f.blocked.add('phone:+12025550100');
+    f.conversations.seed({ ...conversation, lookups: ['phone:+12025550999'] });
+    await reply(f.deps, caller('receptionist', { id: 'receptionist-1' }), 'conv-1', { body: 'See you Tuesday.' });
+    expect(t.rounds().map((r) => [...r].sort())).toEqual([
+      ['blocks.blockedAmong', 'chat.groupIdsOf', 'conversations.statesOf', 'directory.getPatients', 'directory.getSettings'],
+      ['blocks.blockedAmong'],
+    ]);
+    expect(f.conversations.sent[0]!.message.deliveries.map((d) => d.status)).toEqual(['blocked']);
+    // The conversation keeps the addresses this send used.
+    expect(f.conversations.sent[0]!.conversation.lookups).toEqual(['phone:+12025550100']);
+  });
+
+  it('a start keeps the addresses it checked; something that is not an address is ignored', async () => {
+    await startConversation(f.deps, caller('receptionist', { id: 'receptionist-1' }), {
+      channel: 'sms', participants: [{ type: 'patient', id: 'pat' }], body: 'Hello from the practice.',
+    });
+    expect(f.conversations.sent[0]!.conversation.lookups).toEqual(['phone:+12025550100']);
+    f.conversations.seed({ ...conversation, id: 'conv-2', lookups: ['nonsense', 'fax:123', 'phone:+12025550100'] });
+    await reply(f.deps, caller('receptionist', { id: 'receptionist-1' }), 'conv-2', { body: 'See you Tuesday.' });
+    expect(f.conversations.sent[1]!.message.deliveries.map((d) => d.status)).toEqual(['queued']);
+  });
+});
+
 describe('A block check made with the other reads', () => {
   const facts = { id: 'pat', name: 'Pat', status: 'active' as const, directMessaging: true, communityChat: true, emailNotifications: true, email: 'pat@example.com', phone: '+12025550100', whatsapp: null };
 
