@@ -199,7 +199,11 @@ export async function measureBroadcast(h: Harness, env: BroadcastEnv, recipients
   const doc = rawDocumentClient(env.dynamoEndpoint);
   try {
     const { groupId, setupMs } = await seeded(h, doc, env, recipients, phoneOffset);
-    const preview = await h.call('POST', '/v1/broadcasts/preview', { token: env.staffToken, body: { channel: 'sms', audience: { groupIds: [groupId] } } });
+    // Measured alone, like the POST: the stream poller (still reading the seeding's records), the delivery queue and the sweeper held.
+    await h.call('POST', '/dev/stream', { body: { paused: true, deliveries: true } });
+    const preview = await h
+      .call('POST', '/v1/broadcasts/preview', { token: env.staffToken, body: { channel: 'sms', audience: { groupIds: [groupId] } } })
+      .finally(() => h.call('POST', '/dev/stream', { body: { paused: false } }));
     // A preview past the function's timeout (30 s, as API Gateway's) answers 500: reported, and the broadcast is still measured.
     const previewFailed = preview.status !== 200 ? `preview answered ${preview.status} after ${Math.round(preview.ms)} ms` : undefined;
     if (!previewFailed && preview.body.recipients !== recipients) throw new Error(`preview: expected ${recipients} recipients, got ${preview.body.recipients}`);

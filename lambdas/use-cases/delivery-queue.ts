@@ -10,6 +10,12 @@ export interface DeliveryQueue {
   enqueue(refs: readonly DeliveryRef[]): Promise<void>;
   /** The received message `receipt` comes back after `seconds` (its visibility is changed). */
   delay(receipt: string, seconds: number): Promise<void>;
+  /**
+   * How many messages wait to be received (visible: neither in flight nor delayed), approximately.
+   * More than none means the consumers are behind (a large broadcast): a queued delivery past its
+   * lease is then most likely still waiting in the queue, not lost.
+   */
+  waiting?(): Promise<number>;
 }
 
 /** SQS's longest visibility timeout: 12 hours. */

@@ -1,7 +1,8 @@
 /**
  * The delivery pipeline's CloudWatch dashboard: outcomes (sent, failed, throttled,
  * outcome_unknown, stuck, released, blocked, suppressed), latency from message to provider,
- * the stream consumers' iterator age and the dead-letter queues' depth.
+ * the stream consumers' iterator age, the delivery queue's backlog (messages waiting and the age of
+ * the oldest: a large broadcast sent at the provider's rate) and the dead-letter queues' depth.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,6 +15,8 @@ export interface DeliveryDashboardProps {
   readonly stage: string;
   readonly streamConsumers: ReadonlyMap<string, IFunction>;
   readonly deadLetterQueues: ReadonlyMap<string, IQueue>;
+  /** The delivery queue: its backlog (the sweeper leaves queued deliveries alone while it has one). */
+  readonly deliveryQueue?: IQueue;
 }
 
 export class DeliveryDashboard extends Construct {
@@ -58,5 +61,16 @@ export class DeliveryDashboard extends Construct {
         width: 8,
       }),
     );
+    if (props.deliveryQueue) {
+      const q = props.deliveryQueue;
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Delivery queue backlog',
+          left: [q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period, label: 'waiting' })],
+          right: [q.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period, label: 'oldest (s)' })],
+          width: 24,
+        }),
+      );
+    }
   }
 }

@@ -121,6 +121,12 @@ export function startLocalQueue(options: LocalQueueOptions): LocalQueue {
       m.visibleAt = Date.now() + seconds * 1000;
     },
     size: () => messages.size,
+    waiting() {
+      const now = Date.now();
+      let n = 0;
+      for (const m of messages.values()) if (m.visibleAt <= now) n++;
+      return n;
+    },
     async pause() {
       paused = true;
       await Promise.allSettled([...running]);

@@ -258,6 +258,7 @@ export class ServiceStack extends Stack {
       stage: config.stage,
       streamConsumers: streamFunctions,
       deadLetterQueues,
+      deliveryQueue: this.deliveryQueue.queue,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API ($default stage)' });

@@ -59,6 +59,8 @@ describe('delivery pipeline infrastructure', () => {
     const sids = statements.map((s) => s.Sid);
     for (const sid of ['SendEmailAsConfiguredSender', 'PublishSmsToPhoneNumbers', 'ReadWhatsAppToken']) expect(sids).not.toContain(sid);
     expect(JSON.stringify(statements)).not.toMatch(/ses:|sns:Publish/);
+    // It asks the queue how many messages wait (a busy queue: queued deliveries past their lease are left alone).
+    expect(JSON.stringify(statements)).toContain('sqs:GetQueueAttributes');
   });
 
   it('the table has the sparse leases index the sweeper reads', () => {
@@ -109,7 +111,7 @@ describe('delivery pipeline infrastructure', () => {
   it('a dashboard for the pipeline: outcomes, throttles, outcome_unknown, latency, iterator age and dead letters', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Alarm[];
     const body = JSON.stringify(dashboards.map((d) => d.Properties.DashboardBody));
-    for (const name of ['DeliverySent', 'DeliveryFailed', 'DeliveryThrottled', 'DeliveryOutcomeUnknown', 'DeliveryStuck', 'DeliveryLatency', 'IteratorAge', 'ApproximateNumberOfMessagesVisible']) {
+    for (const name of ['DeliverySent', 'DeliveryFailed', 'DeliveryThrottled', 'DeliveryOutcomeUnknown', 'DeliveryStuck', 'DeliveryLatency', 'IteratorAge', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage']) {
       expect(body, name).toContain(name);
     }
   });

@@ -11,6 +11,8 @@ import { encodeDeliveryRef } from './delivery-message.js';
 export interface InProcessQueue {
   send(bodies: readonly string[]): void;
   changeVisibility(receipt: string, seconds: number): void;
+  /** Messages visible now (neither in flight nor delayed). */
+  waiting(): number;
 }
 
 export const LOCAL_DELIVERY_QUEUE = Symbol.for('practice-messaging.local-delivery-queue');
@@ -24,4 +26,5 @@ function queue(): InProcessQueue {
 export const localDeliveryQueue: DeliveryQueue = {
   enqueue: async (refs: readonly DeliveryRef[]) => queue().send(refs.map(encodeDeliveryRef)),
   delay: async (receipt: string, seconds: number) => queue().changeVisibility(receipt, seconds),
+  waiting: async () => queue().waiting(),
 };

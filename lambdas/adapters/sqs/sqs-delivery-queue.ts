@@ -1,9 +1,9 @@
 /**
  * The delivery queue on SQS: SendMessageBatch in tens (a batch whose entries fail throws, so the
- * producer retries; a duplicate message is harmless, the claim sends once) and
- * ChangeMessageVisibility for a delay.
+ * producer retries; a duplicate message is harmless, the claim sends once),
+ * ChangeMessageVisibility for a delay, and GetQueueAttributes for the sweeper's backlog check.
  */
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryRef } from '../../use-cases/delivery-ports.js';
 import { type DeliveryQueue, MAX_QUEUE_DELAY_SECONDS } from '../../use-cases/delivery-queue.js';
 import { encodeDeliveryRef } from './delivery-message.js';
@@ -30,5 +30,10 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   async delay(receipt: string, seconds: number): Promise<void> {
     const VisibilityTimeout = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.round(seconds)));
     await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receipt, VisibilityTimeout }));
+  }
+
+  async waiting(): Promise<number> {
+    const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    return Number(out.Attributes?.['ApproximateNumberOfMessages'] ?? 0) || 0;
   }
 }

@@ -11,7 +11,9 @@ import { flushDeliveryMetrics, sweepDeps, tallySweepDeps } from '../../wiring/de
 export const sweeper = (deps: SweepDeps, flush: () => void = () => undefined, tallies?: Parameters<typeof sweepTallies>[0]) => async () => {
   try {
     const result = await sweepDeliveries(deps);
-    if (result.found > 0) logger.warn('deliveries past their lease', { ...result });
+    if (result.redispatched + result.outcomeUnknown > 0) logger.warn('deliveries past their lease', { ...result });
+    // A busy queue (a large broadcast): expected, not a fault.
+    else if (result.waitingInQueue > 0) logger.info('queued deliveries past their lease wait in a busy queue', { ...result });
     // Broadcast counts of batches that died before counting (after sweepDeliveries ended their stuck sends).
     const counted = tallies ? await sweepTallies(tallies) : { closed: 0 };
     if (counted.closed > 0) logger.warn('broadcast tallies closed by the sweeper', { ...counted });

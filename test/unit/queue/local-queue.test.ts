@@ -42,6 +42,20 @@ describe('Local delivery queue (the in-process stand-in for SQS)', () => {
     expect(events.flatMap((e) => e.Records.map((r) => JSON.parse(r.body) as unknown))).toEqual([ref(1), ref(2)]);
   });
 
+  it('counts the messages waiting to be received (not those in flight or delayed), as the sweeper asks the adapter', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    queue = startLocalQueue({ handler: async () => async () => held, maxConcurrency: 1, batchSize: 1, visibilityTimeoutMs: 60_000, tickMs: 10 });
+    expect(await localDeliveryQueue.waiting!()).toBe(0);
+    await localDeliveryQueue.enqueue([ref(1), ref(2), ref(3)]);
+    // One is in flight (held by the consumer), two wait.
+    await until(() => queue!.waiting() === 2);
+    expect(await localDeliveryQueue.waiting!()).toBe(2);
+    release();
+    await until(() => queue!.size() === 0);
+    expect(await localDeliveryQueue.waiting!()).toBe(0);
+  });
+
   it('a batch item failure comes back after its visibility delay (ChangeMessageVisibility through the adapter)', async () => {
     const seen: number[] = [];
     queue = startLocalQueue({

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsDeliveryQueue } from '../../../lambdas/adapters/sqs/sqs-delivery-queue.js';
@@ -39,6 +39,17 @@ describe('SQS delivery queue', () => {
     expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
       { QueueUrl: URL, ReceiptHandle: 'receipt-1', VisibilityTimeout: 30 },
       { QueueUrl: URL, ReceiptHandle: 'receipt-2', VisibilityTimeout: 43_200 },
+    ]);
+  });
+
+  it('the messages waiting are GetQueueAttributes ApproximateNumberOfMessages (visible only), 0 when absent', async () => {
+    sqs.on(GetQueueAttributesCommand).resolvesOnce({ Attributes: { ApproximateNumberOfMessages: '1234' } }).resolvesOnce({});
+    const queue = new SqsDeliveryQueue(URL, new SQSClient({}));
+    expect(await queue.waiting()).toBe(1234);
+    expect(await queue.waiting()).toBe(0);
+    expect(sqs.commandCalls(GetQueueAttributesCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: URL, AttributeNames: ['ApproximateNumberOfMessages'] },
+      { QueueUrl: URL, AttributeNames: ['ApproximateNumberOfMessages'] },
     ]);
   });
 

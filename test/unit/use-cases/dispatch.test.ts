@@ -290,10 +290,10 @@ describe('Dispatch: throttling waits', () => {
 describe('Sweeper: deliveries past their lease', () => {
   it('a queued delivery whose lease ran out (its record was lost) is dispatched again and sent once', async () => {
     const d = store.add(sms(), { leaseDue: new Date(NOW - 1).toISOString() });
-    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0 });
+    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0, waitingInQueue: 0 });
     expect(store.stored(d)?.status).toBe('sent');
     expect(store.stored(d)?.leaseDue).toBeUndefined();
-    expect(await sweepDeliveries(deps)).toEqual({ found: 0, redispatched: 0, outcomeUnknown: 0 });
+    expect(await sweepDeliveries(deps)).toEqual({ found: 0, redispatched: 0, outcomeUnknown: 0, waitingInQueue: 0 });
     expect(senders.sms.sent).toHaveLength(1);
   });
 
@@ -301,7 +301,7 @@ describe('Sweeper: deliveries past their lease', () => {
     const d = store.add(sms({ broadcastId: 'b-1' }), { leaseDue: new Date(NOW - 1).toISOString() });
     const enqueued: unknown[] = [];
     const result = await sweepWith({ ...deps, queue: { enqueue: async (refs) => void enqueued.push(...refs), delay: async () => {} } });
-    expect(result).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0 });
+    expect(result).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0, waitingInQueue: 0 });
     expect(enqueued).toEqual([{ practiceId: d.practiceId, conversationId: d.conversationId, sk: d.sk }]);
     expect(senders.sms.sent).toHaveLength(0);
     expect(store.stored(d)).toMatchObject({ status: 'queued', leaseDue: new Date(NOW + LEASE_MS).toISOString() });
@@ -310,7 +310,7 @@ describe('Sweeper: deliveries past their lease', () => {
   it('a sending delivery past its lease ends failed: outcome_unknown and is not sent again', async () => {
     const sendingAt = new Date(NOW - LEASE_MS - 1).toISOString();
     const d = store.add(sms(), { status: 'sending', attempts: 1, sendingAt, leaseDue: new Date(NOW - 1).toISOString() });
-    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 0, outcomeUnknown: 1 });
+    expect(await sweepDeliveries(deps)).toEqual({ found: 1, redispatched: 0, outcomeUnknown: 1, waitingInQueue: 0 });
     expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
     expect(senders.sms.sent).toHaveLength(0);
   });
@@ -339,6 +339,22 @@ describe('Sweeper: deliveries past their lease', () => {
     expect(await sweepDeliveries(deps)).toMatchObject({ outcomeUnknown: 1 });
     expect(store.stored(d)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
     expect(senders.sms.sent).toHaveLength(1);
+  });
+
+  it('while the queue has messages waiting (a broadcast at the provider\'s rate), a queued delivery past its lease is left alone; a stuck send is still ended; once the queue has caught up, it goes back on the queue', async () => {
+    const waitingOne = store.add(sms({ sk: 'MSG#msg-1#D#1' }), { leaseDue: new Date(NOW - 1).toISOString() });
+    const stuck = store.add(sms({ sk: 'MSG#msg-1#D#2' }), { status: 'sending', attempts: 1, sendingAt: new Date(NOW - LEASE_MS - 1).toISOString(), leaseDue: new Date(NOW - 2).toISOString() });
+    const enqueued: unknown[] = [];
+    let waiting = 250;
+    const busy = { enqueue: async (refs: readonly unknown[]) => void enqueued.push(...refs), delay: async () => {}, waiting: async () => waiting };
+    expect(await sweepWith({ ...deps, queue: busy })).toEqual({ found: 2, redispatched: 0, outcomeUnknown: 1, waitingInQueue: 1 });
+    expect(enqueued).toEqual([]);
+    // Nothing written for it: the lease it had, the status it had.
+    expect(store.stored(waitingOne)).toMatchObject({ status: 'queued', leaseDue: new Date(NOW - 1).toISOString() });
+    expect(store.stored(stuck)).toMatchObject({ status: 'failed', error: 'outcome_unknown' });
+    waiting = 0;
+    expect(await sweepWith({ ...deps, queue: busy })).toEqual({ found: 1, redispatched: 1, outcomeUnknown: 0, waitingInQueue: 0 });
+    expect(enqueued).toEqual([{ practiceId: waitingOne.practiceId, conversationId: waitingOne.conversationId, sk: waitingOne.sk }]);
   });
 
   it('a broadcast delivery ended by the sweeper is counted failed on its broadcast once', async () => {
