@@ -33,7 +33,9 @@ export const SWEEP_LIMIT = 500;
 export async function sweepDeliveries(deps: SweepDeps, limit = SWEEP_LIMIT): Promise<SweepResult> {
   const metrics = deps.metrics ?? noMetrics;
   const nowMs = deps.now().getTime();
-  const [overdue, waiting] = await Promise.all([deps.store.overdue(new Date(nowMs).toISOString(), limit), deps.queue.waiting?.() ?? Promise.resolve(0)]);
+  const overdue = await deps.store.overdue(new Date(nowMs).toISOString(), limit);
+  // Asked only when something queued is overdue (most runs find nothing).
+  const waiting = overdue.some((d) => d.status === 'queued') ? ((await deps.queue.waiting?.()) ?? 0) : 0;
   const result: SweepResult = { found: overdue.length, redispatched: 0, outcomeUnknown: 0, waitingInQueue: 0 };
   const again: DeliveryRef[] = [];
   for (const d of overdue) {

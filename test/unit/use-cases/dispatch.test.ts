@@ -357,6 +357,17 @@ describe('Sweeper: deliveries past their lease', () => {
     expect(enqueued).toEqual([{ practiceId: waitingOne.practiceId, conversationId: waitingOne.conversationId, sk: waitingOne.sk }]);
   });
 
+  it('asks the queue how many messages wait only when something queued is overdue', async () => {
+    let asked = 0;
+    const counting = { enqueue: async () => {}, delay: async () => {}, waiting: async () => (asked++, 0) };
+    store.add(sms(), { leaseDue: new Date(NOW + 1000).toISOString() });
+    await sweepWith({ ...deps, queue: counting });
+    expect(asked).toBe(0);
+    clock = NOW + 2000;
+    await sweepWith({ ...deps, queue: counting });
+    expect(asked).toBe(1);
+  });
+
   it('a broadcast delivery ended by the sweeper is counted failed on its broadcast once', async () => {
     store.add(sms({ broadcastId: 'b-1' }), { status: 'sending', attempts: 1, sendingAt: new Date(NOW - LEASE_MS - 1).toISOString(), leaseDue: new Date(NOW - 1).toISOString() });
     await sweepDeliveries(deps);
