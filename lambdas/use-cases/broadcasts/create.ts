@@ -9,6 +9,7 @@ import { notFound } from '../../domain/errors.js';
 import type { MemberRef } from '../contacts/ports.js';
 import { audienceOf, audiencePages, checkAudience, type AudienceInput } from './audience.js';
 import { CHUNK, noneExcluded, type BroadcastDeps, type BroadcastRecord, type LeftOut } from './ports.js';
+import { boundedTasks } from '../bounded-tasks.js';
 import { addExcluded, newCache, resolveMembers, type ResolutionCache } from './resolve.js';
 
 export interface BroadcastInput {
@@ -87,29 +88,23 @@ export async function previewBroadcast(deps: BroadcastDeps, caller: Caller, inpu
   // Awaited by every chunk and at the end; a failure is not left unhandled meanwhile.
   listed.catch(() => undefined);
 
+  // In audience order, whichever chunk is resolved first.
   const results: { recipients: number; leftOut: LeftOut[]; excluded: ReturnType<typeof noneExcluded> }[] = [];
-  const running = new Set<Promise<void>>();
-  const resolveChunk = async (refs: MemberRef[]) => {
-    const i = results.length;
-    results.push({ recipients: 0, leftOut: [], excluded: noneExcluded() });
-    const task: Promise<void> = listed
-      .then((cache) => resolveMembers(dir, practiceId, input.channel, refs, cache))
-      .then((r) => {
-        results[i] = { recipients: r.recipients.length, leftOut: r.leftOut, excluded: r.excluded };
-      })
-      .finally(() => running.delete(task));
-    task.catch(() => undefined);
-    running.add(task);
-    if (running.size >= PREVIEW_PARALLEL) await Promise.race(running);
+  const chunks = boundedTasks(PREVIEW_PARALLEL);
+  const resolveChunk = (refs: MemberRef[]) => {
+    const i = results.push({ recipients: 0, leftOut: [], excluded: noneExcluded() }) - 1;
+    return chunks.add(async () => {
+      const r = await resolveMembers(dir, practiceId, input.channel, refs, await listed);
+      results[i] = { recipients: r.recipients.length, leftOut: r.leftOut, excluded: r.excluded };
+    });
   };
-  let pending: MemberRef[] = [];
+  const pending: MemberRef[] = [];
   for await (const page of audiencePages(dir, practiceId, audience)) {
     pending.push(...page);
     while (pending.length >= CHUNK) await resolveChunk(pending.splice(0, CHUNK));
   }
-  if (pending.length) await resolveChunk(pending);
-  pending = [];
-  await Promise.all([listed, ...running]);
+  if (pending.length) await resolveChunk(pending.splice(0));
+  await Promise.all([listed, chunks.done()]);
 
   let recipients = 0;
   let excluded = noneExcluded();

@@ -128,13 +128,13 @@ describe('Broadcast preview: blocks listed instead of read by key', () => {
     expect(onePage.unavailable.slice(0, 2).map((u) => u.id)).toEqual(['p140', 'p0']);
   });
 
-  it('a failing read fails the preview (no answer from a partial audience)', async () => {
+  it.each([1, 2])('a failing read fails the preview, whichever chunk it is (read %i: no answer from a partial audience)', async (failing) => {
     dir.groupsById.set('all', { id: 'all', memberCount: 150, chat: null, members: ids().map((id) => ({ type: 'patient' as const, id })) });
     dir.memberPage = 10;
     const patients = dir.patients.bind(dir);
     let n = 0;
     dir.patients = async (...args) => {
-      if (++n === 2) throw new Error('throttled');
+      if (++n === failing) throw new Error('throttled');
       return patients(...args);
     };
     await expect(bc.previewBroadcast(deps, staff, { channel: 'sms', audience: { groupIds: ['all'] } })).rejects.toThrow('throttled');
