@@ -2,8 +2,9 @@
  * Reads by key, coalesced per request: inside a request scope (lambdas/request-scope.ts) every
  * key asked for in the same turn of the event loop — reads a use case starts together with
  * Promise.all, through whichever adapters — goes to DynamoDB in one BatchGetItem (per 100 keys),
- * each key once (a GetItem when only one key was asked for). A read waits at most one turn (setImmediate) for others to join. Outside a
- * request scope (stream consumers, scripts) each call is its own GetItem or BatchGetItem.
+ * each key once (a GetItem when only one key was asked for). A read waits at most one turn
+ * (setImmediate) for others to join. Outside a request scope (stream consumers, scripts) each call
+ * is its own GetItem or BatchGetItem.
  * Eventually consistent, like the reads it replaces.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -31,7 +32,10 @@ function pendingBatch(cache: Map<string, unknown>): Pending {
     if (cache.get(PENDING) === batch) cache.delete(PENDING);
     const wanted = [...batch.keys.values()];
     // Nothing joined: one key is a GetItem (cheaper than a BatchGetItem of one, same units).
-    const items = wanted.length === 1 ? [(await dynamo.send(new GetCommand({ TableName: tableName, Key: wanted[0] }))).Item].filter((i): i is Item => i !== undefined) : await batchGetAll(wanted);
+    const items =
+      wanted.length === 1
+        ? [(await dynamo.send(new GetCommand({ TableName: tableName, Key: wanted[0] }))).Item].filter((i): i is Item => i !== undefined)
+        : await batchGetAll(wanted);
     return new Map(items.map((i) => [id(i as Key), i]));
   });
   return batch;
