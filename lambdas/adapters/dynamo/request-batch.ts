@@ -1,15 +1,17 @@
 /**
  * Reads by key, coalesced per request: inside a request scope (lambdas/request-scope.ts) every
  * key asked for in the same turn of the event loop — reads a use case starts together with
- * Promise.all, through whichever adapters — goes to DynamoDB in one BatchGetItem (per 100 keys),
- * each key once (a GetItem when only one key was asked for). A read waits at most one turn
+ * Promise.all, through whichever adapters — goes to DynamoDB in one BatchGetItem (per 100 keys,
+ * a few of those at once: a large conversation's reads do not queue up one after another), each
+ * key once (a GetItem when only one key was asked for). A read waits at most one turn
  * (setImmediate) for others to join. Outside a request scope (stream consumers, scripts) each call
  * is its own GetItem or BatchGetItem.
  * Eventually consistent, like the reads it replaces.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requestCache } from '../../request-scope.js';
-import { batchGetAll, dynamo, tableName } from './client.js';
+import { batchGet } from './batch-io.js';
+import { dynamo, tableName } from './client.js';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -35,7 +37,7 @@ function pendingBatch(cache: Map<string, unknown>): Pending {
     const items =
       wanted.length === 1
         ? [(await dynamo.send(new GetCommand({ TableName: tableName, Key: wanted[0] }))).Item].filter((i): i is Item => i !== undefined)
-        : await batchGetAll(wanted);
+        : await batchGet(wanted);
     return new Map(items.map((i) => [id(i as Key), i]));
   });
   return batch;
@@ -45,7 +47,7 @@ function pendingBatch(cache: Map<string, unknown>): Pending {
 export async function getItems(keyList: readonly Key[]): Promise<Item[]> {
   if (keyList.length === 0) return [];
   const cache = requestCache();
-  if (!cache) return batchGetAll(keyList);
+  if (!cache) return batchGet(keyList);
   const batch = pendingBatch(cache);
   for (const k of keyList) batch.keys.set(id(k), k);
   const found = await (batch.found as Promise<Map<string, Item>>);
