@@ -11,6 +11,8 @@ import type { DirectoryRepository } from '../../use-cases/directory-ports.js';
 import { batchGet } from './batch-io.js';
 import { tableName } from './client.js';
 import { contactFrom, setOf } from './contact-items.js';
+import { patientFrom } from './directory-reader.js';
+import { OPT_OUT_REASONS } from './suppression-items.js';
 import { keys } from './keys.js';
 import { queryPages, queryUpTo } from './query.js';
 
@@ -19,25 +21,11 @@ type Item = Record<string, unknown>;
 /** Group members read per Query. */
 const MEMBER_PAGE = 5_000;
 
-/** What `patientFrom` and the resolution read of a patient item (and of the item listing its groups). */
+/** What `patientFrom` (directory-reader.ts) and the resolution read of a patient item (and of the item listing its groups). */
 const PATIENT_PROJECTION = 'pk, sk, #type, id, #name, email, phone, whatsapp, #status, chat, createdAt, updatedAt, groupIds';
 const PATIENT_NAMES = { '#type': 'type', '#name': 'name', '#status': 'status' };
 
-/** Suppression reasons that mean the number opted out (STOP), as the inbound and dispatcher write them. */
-const OPT_OUT_REASONS = new Set(['opt_out', 'opted_out']);
-
-const patientFrom = (i: Item, groupIds: string[]): AudiencePatient => ({
-  id: i['id'] as string,
-  name: i['name'] as string,
-  email: (i['email'] as string | undefined) ?? null,
-  phone: (i['phone'] as string | undefined) ?? null,
-  whatsapp: (i['whatsapp'] as string | undefined) ?? null,
-  status: i['status'] as AudiencePatient['status'],
-  chat: (i['chat'] as AudiencePatient['chat'] | undefined) ?? null,
-  createdAt: i['createdAt'] as string,
-  updatedAt: i['updatedAt'] as string,
-  groupIds,
-});
+const audiencePatientFrom = (i: Item, groupIds: string[]): AudiencePatient => ({ ...patientFrom(i), groupIds });
 
 /**
  * Every item of one gsi1 partition (paged Queries, only `projection`), made into `into`'s
@@ -106,7 +94,7 @@ export class DynamoAudienceDirectory implements AudienceDirectory {
       { projection: PATIENT_PROJECTION, names: PATIENT_NAMES, parallel: 4 },
     );
     const groupsOf = new Map(items.filter((i) => i['sk'] === 'GROUPS').map((i) => [i['pk'] as string, setOf(i['groupIds'])]));
-    return items.filter((i) => i['type'] === 'Patient').map((i) => patientFrom(i, groupsOf.get(i['pk'] as string) ?? []));
+    return items.filter((i) => i['type'] === 'Patient').map((i) => audiencePatientFrom(i, groupsOf.get(i['pk'] as string) ?? []));
   }
 
   groupChats(practiceId: string, limit: number): Promise<Map<string, PartialChatSettings> | null> {

@@ -23,7 +23,7 @@ import { batchGet } from './batch-io.js';
 import { dynamo, tableName } from './client.js';
 import { keys } from './keys.js';
 import { DynamoSuppressionRepository } from './suppression-repository.js';
-import type { SuppressionReason } from '../../use-cases/inbound/ports.js';
+import { channelOfAddress, reasonOf } from './suppression-items.js';
 import { ulid } from 'ulid';
 
 const suppressions = new DynamoSuppressionRepository();
@@ -207,10 +207,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
   async suppress(practiceId: string, type: 'email' | 'phone', value: string, reason: string, at: string): Promise<void> {
     await suppressions.suppress(practiceId, {
       id: ulid(Date.parse(at) || Date.now()),
-      channel: type === 'email' ? 'email' : 'sms',
+      channel: channelOfAddress(type),
       addressType: type,
       address: value,
-      reason: (reason === 'opted_out' ? 'opt_out' : reason) as SuppressionReason,
+      reason: reasonOf(reason),
       at,
     });
   }

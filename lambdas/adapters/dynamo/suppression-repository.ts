@@ -15,13 +15,8 @@ import type {
 } from '../../use-cases/inbound/ports.js';
 import { dynamo, isConditionFailure, tableName } from './client.js';
 import { keys } from './keys.js';
-import { channelOfAddress, searchAddress } from './suppression-items.js';
+import { channelOfAddress, PROVIDER_OPT_OUT, reasonOf, searchAddress } from './suppression-items.js';
 import { queryPage } from './query.js';
-
-/** The dispatcher records a provider-side opt-out as `opted_out`: the same as a keyword opt-out here. */
-const PROVIDER_OPT_OUT = 'opted_out';
-
-const reasonOf = (raw: unknown): SuppressionReason => (raw === PROVIDER_OPT_OUT ? 'opt_out' : (raw as SuppressionReason));
 
 const recordFrom = (item: Record<string, unknown>): SuppressionRecord => ({
   id: (item['id'] as string | undefined) ?? '',
