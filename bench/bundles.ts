@@ -28,8 +28,8 @@ export interface BundleSize {
   bytes: number;
   /** The largest contributors (npm package or "own code"), bytes in the output. */
   largest: { what: string; bytes: number }[];
-  /** Whether zod-to-openapi, the SQS client or every zod locale made it into the bundle. */
-  contains: { zodToOpenApi: boolean; sqsClient: boolean; allOfZod: boolean };
+  /** Whether classic zod (not zod/mini), the SQS client or every zod locale made it into the bundle. */
+  contains: { classicZod: boolean; sqsClient: boolean; allOfZod: boolean };
 }
 
 export interface Bundles {
@@ -88,7 +88,7 @@ async function bundle(dir: string, e: { name: string; kind: string; entry: strin
     bytes: statSync(outfile).size,
     largest: contributors(result.metafile),
     contains: {
-      zodToOpenApi: inputs.some((p) => p.includes('node_modules/@asteasolutions/zod-to-openapi/')),
+      classicZod: inputs.some((p) => p.includes('node_modules/zod/v4/classic/')),
       sqsClient: inputs.some((p) => p.includes('node_modules/@aws-sdk/client-sqs/')),
       allOfZod: inputs.some((p) => p.includes('node_modules/zod/v4/locales/he.js')),
     },

@@ -325,7 +325,7 @@ function bundleSection(b: Bundles): string[] {
     '### (c) Lambda bundle sizes next to the bare handler',
     '',
     table(
-      ['Function', 'Kind', 'Entry', 'KiB', '÷ bare', '≤ 1.5× bare', 'largest parts (KiB)', 'zod-to-openapi / SQS client / all of zod'],
+      ['Function', 'Kind', 'Entry', 'KiB', '÷ bare', '≤ 1.5× bare', 'largest parts (KiB)', 'classic zod / SQS client / all of zod'],
       [b.bare, ...b.functions].map((f) => [
         f.name,
         f.kind,
@@ -334,7 +334,7 @@ function bundleSection(b: Bundles): string[] {
         ratio(f.bytes, b.bare.bytes),
         f === b.bare ? '—' : f.bytes <= limit ? 'yes' : `no (+${num((f.bytes - limit) / 1024, 0)} KiB)`,
         f.largest.map((l) => `${l.what} ${num(l.bytes / 1024, 0)}`).join(', '),
-        [f.contains.zodToOpenApi, f.contains.sqsClient, f.contains.allOfZod].map((x) => (x ? 'yes' : 'no')).join(' / '),
+        [f.contains.classicZod, f.contains.sqsClient, f.contains.allOfZod].map((x) => (x ? 'yes' : 'no')).join(' / '),
       ]),
     ),
     '',

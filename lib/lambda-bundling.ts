@@ -2,7 +2,7 @@
  * How every function is bundled (esbuild through CDK's NodejsFunction): one ES module for
  * Node 22, minified, everything bundled (AWS SDK included), the `createRequire` banner for the
  * CommonJS dependencies. `__LAMBDA_BUNDLE__` tells the code it runs from a bundle (the OpenAPI
- * document is the generated file; zod's `.openapi()` is a no-op). The benchmark builds the same
+ * document is the generated file, docs/openapi.json). The benchmark builds the same
  * way (bench/bundles.ts), the bare floor handler included.
  *
  * `alias`: the SDK clients' default credential provider (`@aws-sdk/credential-provider-node`, the

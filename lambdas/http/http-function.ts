@@ -13,7 +13,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.js';
 import { DomainError, routeNotFound, unsupportedMediaType, type FieldError } from '../domain/errors.js';
 import { logger } from '../logger.js';
@@ -26,7 +26,7 @@ import { pathParamNames, routeKey, type PathParams, type RouteSpec } from './rou
 import { openCursor, sealCursor, type CursorBinding, type CursorKeySource } from './sealed-cursor.js';
 import { isAcceptableText, isJsonMediaType, parseJsonBody, refuseUnexpectedBody, validate } from './validation.js';
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 /** What a route implementation receives, typed from its record. */
 export interface RouteContext<R extends RouteSpec> {
@@ -42,7 +42,7 @@ export interface RouteContext<R extends RouteSpec> {
 }
 
 /** The success body, as the record's schema takes it (nothing for 204: whatever it returns is dropped). */
-export type RouteResult<R extends RouteSpec> = R['success']['schema'] extends z.ZodType ? z.input<R['success']['schema']> : unknown;
+export type RouteResult<R extends RouteSpec> = R['success']['schema'] extends z.ZodMiniType ? z.input<R['success']['schema']> : unknown;
 
 /**
  * A route whose body checks need something read first (a phone is read with the practice's

@@ -4,7 +4,7 @@
  * server, the handler dispatch and the OpenAPI document are all derived from these records
  * (lambdas/http/routes/). Nothing about a route is written anywhere else.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorKind } from '../domain/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -43,13 +43,13 @@ export interface RouteSpec {
   summary: string;
   tag: ApiTag;
   /** Strict request body schema; absent when the route takes no body. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** Query string schema; absent when the route reads no query. */
-  query?: z.ZodType;
+  query?: z.ZodMiniType;
   /** Success status and schema; no schema for 204. */
   success: {
     status: SuccessStatus;
-    schema?: z.ZodType;
+    schema?: z.ZodMiniType;
     description?: string;
     /** A non-JSON answer (a webhook's TwiML, a handshake's challenge): the implementation returns the body as a string. Default JSON. */
     contentType?: 'text/plain' | 'text/xml';

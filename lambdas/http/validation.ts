@@ -3,7 +3,7 @@
  * are strict objects, and an unrecognised key is reported at its own path. The text rules of
  * the contract apply to every string of every body and query here, once, not per schema.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { validationFailed, type FieldError } from '../domain/errors.js';
 
 export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
@@ -49,7 +49,7 @@ export function textErrors(input: unknown, path: readonly (string | number)[] = 
  * Parses `input` with `schema`. `extra` runs on the raw input whatever zod said, so checks that
  * need context (a phone read with the practice's region) are listed beside zod's own.
  */
-export function validate<S extends z.ZodType>(
+export function validate<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   extra?: (raw: Record<string, unknown>) => FieldError[],

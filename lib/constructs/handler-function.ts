@@ -144,7 +144,7 @@ export class HandlerFunction extends Construct {
         target: LAMBDA_BUNDLING.target,
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         // A Lambda bundle serves the OpenAPI document generated at build time (docs/openapi.json):
-        // `.openapi()` metadata is dropped and zod-to-openapi is not bundled (lambdas/http/schemas/zod.ts).
+        // the generator is not bundled (lambdas/handlers/http/meta.ts).
         define: { ...LAMBDA_BUNDLING.define },
         banner: LAMBDA_BUNDLING.banner,
         // The environment-only credential provider in place of the SDK's Node chain (lib/lambda-bundling.ts).

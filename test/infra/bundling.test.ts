@@ -68,7 +68,7 @@ describe('function bundles', () => {
     let checked = 0;
     for (const [fn, dir] of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      // zod-to-openapi: the document is generated at build time (docs/openapi.json), `.openapi()` is a no-op in a bundle.
+      // zod-to-openapi (no longer a dependency): the document is generated at build time (docs/openapi.json).
       expect(code.includes('please specify the OpenAPI type manually'), `${fn}: zod-to-openapi`).toBe(false);
       // `import { z } from 'zod'` pulls in the whole namespace, every locale with it; `import * as z` keeps what is used.
       expect(code.includes('אובייקט'), `${fn}: all of zod (its locales)`).toBe(false);
@@ -97,25 +97,24 @@ describe('function bundles', () => {
     }
   });
 
-  it('carries classic zod only in the HTTP functions (their route schemas feed the OpenAPI document); the others validate with zod/mini', () => {
-    // lambdas/config.ts, the stream items, the delivery queue message and the webhook payloads are on
-    // `zod/mini`: classic zod (~90 KiB) would otherwise ship in every stream, queue and SNS consumer.
+  it('carries no classic zod: route schemas, config, stream items, queue messages and webhook payloads are all zod/mini', () => {
+    // Classic zod (~95 KiB, a third of an HTTP function's import) would otherwise ship in every
+    // function; the OpenAPI document is generated from the mini schemas at build time.
     const classicZod = (code: string) => code.includes('"ZodObject"'); // a classic constructor name (mini: ZodMiniObject, core: $ZodObject)
+    const mini = (code: string) => code.includes('"ZodMiniObject"');
     const pascal = (group: string) => group.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
     const httpFunction = new RegExp(`/(${Object.keys(functionEntries).map(pascal).join('|')})HandlerFunction`); // lib/stacks/service-stack.ts ids
-    const consumers: string[] = [];
+    const checked: string[] = [];
     let http = 0;
     for (const [fn, dir] of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      if (httpFunction.test(fn) && ++http) expect(classicZod(code), `${fn}: the marker moved? its route schemas are classic zod`).toBe(true);
-      else {
-        expect(classicZod(code), `${fn}: classic zod`).toBe(false);
-        consumers.push(fn);
-      }
+      if (httpFunction.test(fn) && ++http) expect(mini(code), `${fn}: the marker moved? its route schemas are zod/mini`).toBe(true);
+      expect(classicZod(code), `${fn}: classic zod`).toBe(false);
+      checked.push(fn);
     }
     expect(http).toBe(Object.keys(functionEntries).length);
-    for (const name of ['BlockVisibility', 'BroadcastFanout', 'ParticipantFanout', 'Dispatcher', 'DeliveryQueue', 'Sweeper', 'SmsInbound']) {
-      expect(consumers.some((fn) => fn.includes(name)), `${name} checked: ${consumers.join(', ')}`).toBe(true);
+    for (const name of ['BlockVisibility', 'BroadcastFanout', 'ParticipantFanout', 'Dispatcher', 'DeliveryQueue', 'Sweeper', 'SmsInbound', 'ConversationsHandler']) {
+      expect(checked.some((fn) => fn.includes(name)), `${name} checked: ${checked.join(', ')}`).toBe(true);
     }
   });
 
@@ -147,7 +146,7 @@ describe('function bundles', () => {
     }
   });
 
-  it('bundled HTTP functions load on Node (their schemas built with the bundle\'s no-op .openapi()), and meta serves the generated document', async () => {
+  it('bundled HTTP functions load on Node (their zod/mini route schemas built at import), and meta serves the generated document', async () => {
     process.env['TABLE_NAME'] ??= 'bundling-test';
     // A few, not all: each import blocks the worker for a while on a busy machine.
     const sample = [...bundles].filter(([fn]) => /Meta|Directory|Conversations/i.test(fn));

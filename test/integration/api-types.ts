@@ -878,181 +878,157 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            /** @description Stable machine-readable error code */
-            code: string;
-            detail: string;
-            errors?: {
-                path: string;
-                message: string;
+        AddMembers: {
+            patientIds?: string[];
+            contactIds?: string[];
+        };
+        AddMembersResult: {
+            /** @description Members that were not in the group yet */
+            added: number;
+            group: components["schemas"]["Group"];
+        };
+        Attachment: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "ready" | "rejected";
+            fileName: string;
+            contentType: string;
+            size: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            reason?: string;
+            /** @description A presigned GET, valid 5 minutes; only when ready */
+            downloadUrl?: string;
+            /**
+             * Format: date-time
+             * @description When downloadUrl stops working
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            expiresAt?: string;
+        };
+        AttachmentCompleted: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description ready: it can be attached; rejected: the object was deleted (see reason); pending: the malware scan has not answered yet, complete again later
+             * @enum {string}
+             */
+            status: "ready" | "rejected" | "pending";
+            /** @description The real size of the object */
+            size: number;
+            contentType: string;
+            /** @description not_uploaded, too_large, empty, content_does_not_match_type, content_is_not_text, malware_found; scan_pending while pending */
+            reason?: string;
+        };
+        AttachmentUpload: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /** @constant */
+            status: "pending";
+            /** @description An S3 presigned POST: key, content type and size (1..10,485,760 bytes) are fixed by its policy */
+            upload: {
+                /** @description POST a multipart/form-data form here: every field below, then the file as the last field, `file` */
+                url: string;
+                fields: {
+                    [key: string]: string;
+                };
+            };
+            /**
+             * Format: date-time
+             * @description The upload must start before this (5 minutes)
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            expiresAt: string;
+        };
+        Block: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /** @enum {string} */
+            type: "email" | "phone";
+            value: string;
+            reason: string | null;
+            hideExisting: boolean;
+            patient?: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+            contact?: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+            blockedBy: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            blockedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+            /** @enum {string} */
+            status: "active" | "unblocked";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            unblockedAt?: string;
+            unblockedBy?: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+        };
+        BlockContacts: {
+            contactIds: string[];
+            reason?: string;
+        };
+        BlockContactsResult: {
+            items: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                contactId: string;
+                /** @enum {string} */
+                status: "blocked" | "already_blocked" | "not_found";
+                blockIds: string[];
             }[];
-        } & {
-            [key: string]: unknown;
-        };
-        Health: {
-            /** @enum {boolean} */
-            ok: true;
-        };
-        GatewayMessage: {
-            message: string;
-        };
-        OpenApiDocument: {
-            openapi: string;
-        } & {
-            [key: string]: unknown;
-        };
-        PracticeSettings: {
-            name: string | null;
-            /**
-             * @description ISO 3166 alpha-2
-             * @example US
-             */
-            defaultRegion: string;
-            /** @example America/New_York */
-            timeZone: string;
-            /** @description The practice chat default, read-only here: change it with PATCH /v1/settings/chat */
-            chatDefault: {
-                directMessaging: boolean;
-                communityChat: boolean;
-                emailNotifications?: boolean;
-            };
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string | null;
-        };
-        UpdatePracticeSettings: {
-            name?: string;
-            defaultRegion?: string;
-            timeZone?: string;
-        };
-        Staff: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            name: string;
-            email: string | null;
-            phone: string | null;
-            /** @enum {string} */
-            role: "admin" | "receptionist" | "provider" | "biller";
-            /** @description Shown to staff only: absent when a patient reads the staff list or a staff member */
-            permissions?: ("send_messages" | "manage_contacts")[];
-            /**
-             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
-             * @enum {string}
-             */
-            status: "active" | "inactive";
-            /** @description Their own setting for the "you have a new message" emails of portal messages (PATCH /v1/me); absent: never set, so true. Shown to staff only */
-            emailNotifications?: boolean;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string;
-        };
-        CreateStaff: {
-            name: string;
-            /**
-             * Format: email
-             * @description Trimmed and lower-cased
-             */
-            email?: string;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            phone?: string;
-            /** @enum {string} */
-            role: "admin" | "receptionist" | "provider" | "biller";
-            permissions: ("send_messages" | "manage_contacts")[];
-        };
-        StaffPage: {
-            items: components["schemas"]["Staff"][];
-            nextCursor: string | null;
-        };
-        UpdateStaff: {
-            name?: string;
-            /**
-             * Format: email
-             * @description Trimmed and lower-cased
-             */
-            email?: string | null;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            phone?: string | null;
-            permissions?: ("send_messages" | "manage_contacts")[];
-            /**
-             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
-             * @enum {string}
-             */
-            status?: "active" | "inactive";
-        };
-        UpdateMe: {
-            /** @description false: no "you have a new message" email for portal messages */
-            emailNotifications: boolean;
-        };
-        Patient: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            name: string;
-            email: string | null;
-            phone: string | null;
-            whatsapp: string | null;
-            /** @enum {string} */
-            status: "active" | "inactive";
-            /** @description The patient's own setting; null when none */
-            chat: {
-                directMessaging: boolean;
-                communityChat: boolean;
-                /** @description Left out: from the groups, else the practice default */
-                emailNotifications?: boolean;
-            } | null;
-            /** @description The values in force and where each comes from (patient, group or practice) */
-            effectiveChat: {
-                directMessaging: {
-                    value: boolean;
-                    /** @enum {string} */
-                    source: "patient" | "group" | "practice";
-                };
-                communityChat: {
-                    value: boolean;
-                    /** @enum {string} */
-                    source: "patient" | "group" | "practice";
-                };
-                emailNotifications: {
-                    value: boolean;
-                    /** @enum {string} */
-                    source: "patient" | "group" | "practice";
-                };
-            };
-            /** @description The blocked-contacts reminder for staff, empty when none; absent when a patient reads their own record */
-            blockedContacts?: components["schemas"]["BlockedContact"][];
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string;
         };
         BlockedContact: {
             /**
@@ -1064,81 +1040,339 @@ export interface components {
             type: "email" | "phone";
             value: string;
         };
-        CreatePatient: {
-            name: string;
+        BlockEvent: {
             /**
-             * Format: email
-             * @description Trimmed and lower-cased
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
              */
-            email?: string;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            phone?: string;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            whatsapp?: string;
+            id: string;
             /** @enum {string} */
-            status: "active" | "inactive";
-            chat?: {
-                directMessaging: boolean;
-                communityChat: boolean;
-                /** @description Left out: from the groups, else the practice default */
-                emailNotifications?: boolean;
+            action: "blocked" | "updated" | "unblocked";
+            by: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            at: string;
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
             };
         };
-        PatientPage: {
-            items: components["schemas"]["Patient"][];
-            nextCursor: string | null;
+        BlockFromConversations: {
+            conversationIds: string[];
+            reason?: string;
+            hideExisting?: boolean;
+            dryRun?: boolean;
         };
-        UpdatePatient: {
-            name?: string;
-            /**
-             * Format: email
-             * @description Trimmed and lower-cased
-             */
-            email?: string | null;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            phone?: string | null;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            whatsapp?: string | null;
-            /** @enum {string} */
-            status?: "active" | "inactive";
-            chat?: {
-                directMessaging: boolean;
-                communityChat: boolean;
-                /** @description Left out: from the groups, else the practice default */
-                emailNotifications?: boolean;
-            } | null;
-        };
-        StartedConversation: {
-            conversation: components["schemas"]["Conversation"];
-            message: components["schemas"]["Message"];
-            warnings?: {
+        BlockFromConversationsResult: {
+            dryRun: boolean;
+            items: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                conversationId: string;
                 /** @enum {string} */
-                code: "recipient_blocked";
-                recipient: {
-                    /** @enum {string} */
-                    type: "patient" | "staff" | "contact";
+                type: "email" | "phone";
+                value: string;
+                patient: {
                     /**
                      * @description Opaque id (a ULID)
                      * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
                      */
                     id: string;
-                };
+                    name: string | null;
+                } | null;
                 /** @enum {string} */
-                channel: "portal" | "email" | "sms" | "whatsapp" | "call";
-                address: string;
+                status: "would_block" | "blocked" | "already_blocked";
+                blockId: string | null;
             }[];
+        };
+        BlockHistory: {
+            items: components["schemas"]["BlockEvent"][];
+            nextCursor: string | null;
+        };
+        BlockOutcomes: {
+            blocks: components["schemas"]["Block"][];
+            alreadyBlocked: {
+                /** @enum {string} */
+                type: "email" | "phone";
+                value: string;
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                existingBlockId: string;
+            }[];
+        };
+        BlockPage: {
+            items: components["schemas"]["Block"][];
+            nextCursor: string | null;
+        };
+        BlockPatientMethods: {
+            contactMethods: ("email" | "phone" | "whatsapp")[];
+            reason?: string;
+            hideExisting?: boolean;
+        };
+        BlockStats: {
+            from: string;
+            to: string;
+            /** @description Blocks per day with any; days (and from, to) are the practice's, in its settings' timeZone */
+            blocked: {
+                date: string;
+                count: number;
+            }[];
+            totalBlocked: number;
+            unblocked: number;
+            /** @description unblocked / blocked within the range (0 when none blocked) */
+            unblockRate: number;
+            /** @description Inbound messages from blocked addresses kept in quarantine */
+            quarantined: number;
+        };
+        Broadcast: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
+             * @enum {string}
+             */
+            status: "preparing" | "sending" | "done";
+            /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp";
+            /** @description null while preparing */
+            recipients: number | null;
+            /** @description null while preparing */
+            excluded: components["schemas"]["BroadcastExcluded"] | null;
+            counts: {
+                queued: number;
+                sent: number;
+                delivered: number;
+                failed: number;
+                blocked: number;
+                suppressed: number;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+        };
+        BroadcastAccepted: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
+             * @enum {string}
+             */
+            status: "preparing" | "sending" | "done";
+        };
+        BroadcastAudience: {
+            patientIds?: string[];
+            contactIds?: string[];
+            /** @description Every member of each group (up to 100,000 people in all; each counted by the group's member count) */
+            groupIds?: string[];
+        };
+        BroadcastExcluded: {
+            /** @description Actively blocked addresses */
+            blocked: number;
+            /** @description Patients whose chat is disabled (their own setting, their groups', or the practice default) */
+            chatDisabled: number;
+            /** @description People the channel cannot reach (no email or phone on file) */
+            noAddress: number;
+            /** @description Numbers that opted out (STOP): a suppression with reason opt_out (SMS and WhatsApp) */
+            optedOut: number;
+            /** @description Archived contacts in the audience: left out, not sent to */
+            archived: number;
+        };
+        BroadcastPreview: {
+            recipients: number;
+            excluded: components["schemas"]["BroadcastExcluded"];
+            /** @description Up to 100 of those left out, the first found (named people before group members); shown as "Chat is unavailable for <name>" when chat_disabled */
+            unavailable: {
+                /** @enum {string} */
+                type: "patient" | "contact";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                reason: "chat_disabled" | "blocked" | "no_address" | "opted_out" | "archived";
+            }[];
+        };
+        BulkConversations: {
+            /** @description 1-100 conversation ids; each is changed on its own */
+            ids: string[];
+            /** @enum {string} */
+            action: "archive" | "unarchive" | "read" | "unread" | "star" | "unstar";
+        };
+        /** @description One result per id, in the order given */
+        BulkResults: {
+            results: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                ok: boolean;
+                /** @description Why this one failed: not_found for a conversation the caller cannot see */
+                code?: string;
+            }[];
+        };
+        CallLogInput: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            patientId: string;
+            /**
+             * Format: date-time
+             * @description When the call happened: at most 5 minutes in the future
+             */
+            occurredAt: string;
+            durationSeconds: number;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            summary: string;
+        };
+        ChannelSettings: {
+            /**
+             * @description E.164; outbound SMS goes from the first
+             * @example [
+             *       "+15555550100"
+             *     ]
+             */
+            smsNumbers: string[];
+            /** @description WhatsApp Cloud API phone-number ids; outbound WhatsApp goes from the first */
+            whatsappPhoneNumberIds: string[];
+            /**
+             * @description Lower-cased; outbound email carries a Reply-To of the form <local>+<token>@<domain> built on the first
+             * @example [
+             *       "replies@clinic.example.com"
+             *     ]
+             */
+            inboundEmailAddresses: string[];
+        };
+        Contact: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            name: string;
+            email: string | null;
+            /** @description E.164 */
+            primaryPhone: string | null;
+            /** @description E.164 */
+            secondaryPhone: string | null;
+            category: string | null;
+            groupIds: string[];
+            /** @enum {string} */
+            status: "active" | "archived" | "blocked";
+            blockReason: string | null;
+            blockedAt: string | null;
+            /** @description Active blocks of the contact's addresses (GET /v1/blocks/{id}); an address that was already blocked keeps its existing block */
+            blockIds: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description An event of a block of the contact's addresses */
+        ContactBlockEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ContactBlockEvent";
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            blockId: string;
+            /** @enum {string} */
+            action: "blocked" | "updated" | "unblocked";
+            by: {
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+                name: string | null;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            at: string;
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            };
+        };
+        ContactHistory: {
+            items: components["schemas"]["ContactHistoryItem"][];
+            nextCursor: string | null;
+        };
+        /** @description A message (kind "message") or a block event (kind "block_event") */
+        ContactHistoryItem: components["schemas"]["ContactMessage"] | components["schemas"]["ContactBlockEvent"];
+        /** @description A message sent to the contact (a broadcast, say) */
+        ContactMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ContactMessage";
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            messageId: string;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId: string;
+            /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp" | "call";
+            /** @enum {string} */
+            direction: "inbound" | "outbound" | "internal";
+            body: string;
+            /**
+             * Format: date-time
+             * @description When the message was sent
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            at: string;
+        };
+        ContactPage: {
+            items: components["schemas"]["Contact"][];
+            nextCursor: string | null;
         };
         Conversation: {
             /**
@@ -1195,6 +1429,242 @@ export interface components {
                 /** @description The error code a reply would get */
                 reason?: string;
             };
+        };
+        ConversationPage: {
+            items: components["schemas"]["Conversation"][];
+            nextCursor: string | null;
+        };
+        Correspondence: {
+            items: components["schemas"]["Message"][];
+            nextCursor: string | null;
+            blockedContacts: components["schemas"]["BlockedContact"][];
+        };
+        CreateAttachment: {
+            /** @example lab-results.pdf */
+            fileName: string;
+            /**
+             * @description The media type; images (image/jpeg, image/png, image/gif, image/webp, image/heic), application/pdf, DOCX, XLSX, PPTX, ODT, text/plain, text/csv, application/rtf. Anything else: 415 unsupported_media_type
+             * @example application/pdf
+             */
+            contentType: string;
+            /** @description Bytes; at most 10485760 (10 MB), more: 413 attachment_too_large */
+            size: number;
+        };
+        CreateBlock: {
+            /** @enum {string} */
+            type: "email" | "phone";
+            /** @description An email, or a phone in any spelling (read with the practice's defaultRegion) */
+            value: string;
+            reason?: string;
+            hideExisting?: boolean;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            patientId?: string;
+        };
+        CreateBroadcast: {
+            /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp";
+            /** @description Required for portal and email */
+            subject?: string;
+            /** @description 1-10,000 characters; at least 10 on portal and email */
+            body: string;
+            audience: components["schemas"]["BroadcastAudience"];
+        };
+        CreateContact: {
+            name: string;
+            /**
+             * Format: email
+             * @description Trimmed and lower-cased
+             */
+            email?: string;
+            /**
+             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
+             * @example +44 7700 900123
+             */
+            primaryPhone?: string;
+            /**
+             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
+             * @example +44 7700 900123
+             */
+            secondaryPhone?: string;
+            /** @description Free text, e.g. "lead" or "vendor"; filters match it case-insensitively */
+            category?: string;
+            /** @description Existing groups (404 for an unknown one) */
+            groupIds?: string[];
+            /**
+             * @description Default active. "blocked" blocks every address of the contact at once
+             * @enum {string}
+             */
+            status?: "active" | "archived" | "blocked";
+            /** @description Only with status "blocked"; becomes the reason of each block */
+            blockReason?: string;
+        };
+        /** @description Any subset of the fields of a new conversation or a reply */
+        CreateDraft: {
+            /**
+             * @description Send as a reply to this conversation; without it the draft starts a new one
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId?: string;
+            /** @enum {string} */
+            channel?: "portal" | "email" | "sms" | "whatsapp";
+            subject?: string;
+            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
+            participants?: components["schemas"]["Participant"][];
+            /** @description Up to 50,000 characters (an html draft's markup; a text body sends only up to 10,000); the length rules of the channel apply at send time */
+            body?: string;
+            /**
+             * @description Stored as given; html is sanitised when the draft is sent
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
+            attachmentIds?: string[];
+        };
+        CreateGroup: {
+            name: string;
+        };
+        CreatePatient: {
+            name: string;
+            /**
+             * Format: email
+             * @description Trimmed and lower-cased
+             */
+            email?: string;
+            /**
+             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
+             * @example +44 7700 900123
+             */
+            phone?: string;
+            /**
+             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
+             * @example +44 7700 900123
+             */
+            whatsapp?: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            chat?: {
+                directMessaging: boolean;
+                communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
+                emailNotifications?: boolean;
+            };
+        };
+        CreateStaff: {
+            name: string;
+            /**
+             * Format: email
+             * @description Trimmed and lower-cased
+             */
+            email?: string;
+            /**
+             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
+             * @example +44 7700 900123
+             */
+            phone?: string;
+            /** @enum {string} */
+            role: "admin" | "receptionist" | "provider" | "biller";
+            permissions: ("send_messages" | "manage_contacts")[];
+        };
+        /** @description A draft of its author (staff or patient), seen by nobody else; absent fields were not saved */
+        Draft: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            conversationId?: string;
+            /** @enum {string} */
+            channel?: "portal" | "email" | "sms" | "whatsapp";
+            subject?: string;
+            participants?: ({
+                /** @enum {string} */
+                type: "patient" | "staff";
+                /**
+                 * @description Opaque id (a ULID)
+                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                 */
+                id: string;
+            } | {
+                /** @constant */
+                type: "role";
+                role: string;
+            })[];
+            body?: string;
+            /** @enum {string} */
+            bodyFormat?: "text" | "html";
+            attachmentIds?: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+        };
+        DraftPage: {
+            items: components["schemas"]["Draft"][];
+            nextCursor: string | null;
+        };
+        /** @description A draft without conversationId is sent as a new conversation (answered as POST /v1/conversations: conversation and message); one with conversationId as a reply (answered as POST /v1/conversations/{id}/messages: the message) */
+        DraftSent: components["schemas"]["StartedConversation"] | components["schemas"]["Message"];
+        GatewayMessage: {
+            message: string;
+        };
+        Group: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            name: string;
+            /** @description The group's own chat settings for its members; null when none */
+            chat: {
+                directMessaging?: boolean;
+                communityChat?: boolean;
+                emailNotifications?: boolean;
+            } | null;
+            memberCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+        };
+        GroupMember: {
+            /** @enum {string} */
+            type: "patient" | "contact";
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            name: string | null;
+        };
+        GroupMemberPage: {
+            items: components["schemas"]["GroupMember"][];
+            nextCursor: string | null;
+        };
+        GroupPage: {
+            items: components["schemas"]["Group"][];
+            nextCursor: string | null;
+        };
+        Health: {
+            /** @constant */
+            ok: true;
         };
         Message: {
             /**
@@ -1263,7 +1733,7 @@ export interface components {
                 durationSeconds: number;
             };
             warnings?: {
-                /** @enum {string} */
+                /** @constant */
                 code: "recipient_blocked";
                 recipient: {
                     /** @enum {string} */
@@ -1289,83 +1759,9 @@ export interface components {
             contentType: string;
             size: number;
         };
-        StartConversation: {
-            /**
-             * @description direct (default) or community (staff only)
-             * @enum {string}
-             */
-            kind?: "direct" | "community";
-            /** @enum {string} */
-            channel: "portal" | "email" | "sms" | "whatsapp";
-            /** @description Required for portal and email */
-            subject?: string;
-            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
-            participants: components["schemas"]["Participant"][];
-            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
-            body: string;
-            /**
-             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
-             * @enum {string}
-             */
-            bodyFormat?: "text" | "html";
-            /** @description Your own ready attachments (at most 100) */
-            attachmentIds?: string[];
-        };
-        Participant: {
-            /** @enum {string} */
-            type: "patient" | "staff";
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-        } | {
-            /** @enum {string} */
-            type: "role";
-            /** @enum {string} */
-            role: "admin" | "receptionist" | "provider" | "biller";
-        };
-        ConversationPage: {
-            items: components["schemas"]["Conversation"][];
-            nextCursor: string | null;
-        };
-        /** @description One result per id, in the order given */
-        BulkResults: {
-            results: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                ok: boolean;
-                /** @description Why this one failed: not_found for a conversation the caller cannot see */
-                code?: string;
-            }[];
-        };
-        BulkConversations: {
-            /** @description 1-100 conversation ids; each is changed on its own */
-            ids: string[];
-            /** @enum {string} */
-            action: "archive" | "unarchive" | "read" | "unread" | "star" | "unstar";
-        };
-        PatchConversation: {
-            archived?: boolean;
-            starred?: boolean;
-        };
         MessagePage: {
             items: components["schemas"]["Message"][];
             nextCursor: string | null;
-        };
-        Reply: {
-            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
-            body: string;
-            /**
-             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
-             * @enum {string}
-             */
-            bodyFormat?: "text" | "html";
-            /** @description Your own ready attachments (at most 100) */
-            attachmentIds?: string[];
         };
         Note: {
             /**
@@ -1406,300 +1802,30 @@ export interface components {
             items: components["schemas"]["Note"][];
             nextCursor: string | null;
         };
-        CallLogInput: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            patientId: string;
-            /**
-             * Format: date-time
-             * @description When the call happened: at most 5 minutes in the future
-             */
-            occurredAt: string;
-            durationSeconds: number;
+        OpenApiDocument: {
+            openapi: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Participant: {
             /** @enum {string} */
-            direction: "inbound" | "outbound";
-            summary: string;
-        };
-        Correspondence: {
-            items: components["schemas"]["Message"][];
-            nextCursor: string | null;
-            blockedContacts: components["schemas"]["BlockedContact"][];
-        };
-        /** @description A draft of its author (staff or patient), seen by nobody else; absent fields were not saved */
-        Draft: {
+            type: "patient" | "staff";
             /**
              * @description Opaque id (a ULID)
              * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
              */
             id: string;
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            conversationId?: string;
+        } | {
+            /** @constant */
+            type: "role";
             /** @enum {string} */
-            channel?: "portal" | "email" | "sms" | "whatsapp";
-            subject?: string;
-            participants?: ({
-                /** @enum {string} */
-                type: "patient" | "staff";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-            } | {
-                /** @enum {string} */
-                type: "role";
-                role: string;
-            })[];
-            body?: string;
-            /** @enum {string} */
-            bodyFormat?: "text" | "html";
-            attachmentIds?: string[];
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string;
+            role: "admin" | "receptionist" | "provider" | "biller";
         };
-        /** @description Any subset of the fields of a new conversation or a reply */
-        CreateDraft: {
-            /**
-             * @description Send as a reply to this conversation; without it the draft starts a new one
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            conversationId?: string;
-            /** @enum {string} */
-            channel?: "portal" | "email" | "sms" | "whatsapp";
-            subject?: string;
-            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
-            participants?: components["schemas"]["Participant"][];
-            /** @description Up to 50,000 characters (an html draft's markup; a text body sends only up to 10,000); the length rules of the channel apply at send time */
-            body?: string;
-            /**
-             * @description Stored as given; html is sanitised when the draft is sent
-             * @enum {string}
-             */
-            bodyFormat?: "text" | "html";
-            attachmentIds?: string[];
+        PatchConversation: {
+            archived?: boolean;
+            starred?: boolean;
         };
-        DraftPage: {
-            items: components["schemas"]["Draft"][];
-            nextCursor: string | null;
-        };
-        /** @description Fields given replace the saved ones; null removes a field; absent fields are kept */
-        UpdateDraft: {
-            /**
-             * @description Send as a reply to this conversation; without it the draft starts a new one
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            conversationId?: string | null;
-            /** @enum {string|null} */
-            channel?: "portal" | "email" | "sms" | "whatsapp" | null;
-            subject?: string | null;
-            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
-            participants?: components["schemas"]["Participant"][] | null;
-            /** @description Up to 50,000 characters (an html draft's markup; a text body sends only up to 10,000); the length rules of the channel apply at send time */
-            body?: string | null;
-            /**
-             * @description Stored as given; html is sanitised when the draft is sent
-             * @enum {string|null}
-             */
-            bodyFormat?: "text" | "html" | null;
-            attachmentIds?: string[] | null;
-        };
-        /** @description A draft without conversationId is sent as a new conversation (answered as POST /v1/conversations: conversation and message); one with conversationId as a reply (answered as POST /v1/conversations/{id}/messages: the message) */
-        DraftSent: components["schemas"]["StartedConversation"] | components["schemas"]["Message"];
-        Block: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /** @enum {string} */
-            type: "email" | "phone";
-            value: string;
-            reason: string | null;
-            hideExisting: boolean;
-            patient?: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-            contact?: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-            blockedBy: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            blockedAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string;
-            /** @enum {string} */
-            status: "active" | "unblocked";
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            unblockedAt?: string;
-            unblockedBy?: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-        };
-        CreateBlock: {
-            /** @enum {string} */
-            type: "email" | "phone";
-            /** @description An email, or a phone in any spelling (read with the practice's defaultRegion) */
-            value: string;
-            reason?: string;
-            hideExisting?: boolean;
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            patientId?: string;
-        };
-        BlockPage: {
-            items: components["schemas"]["Block"][];
-            nextCursor: string | null;
-        };
-        BlockStats: {
-            from: string;
-            to: string;
-            /** @description Blocks per day with any; days (and from, to) are the practice's, in its settings' timeZone */
-            blocked: {
-                date: string;
-                count: number;
-            }[];
-            totalBlocked: number;
-            unblocked: number;
-            /** @description unblocked / blocked within the range (0 when none blocked) */
-            unblockRate: number;
-            /** @description Inbound messages from blocked addresses kept in quarantine */
-            quarantined: number;
-        };
-        BlockFromConversationsResult: {
-            dryRun: boolean;
-            items: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                conversationId: string;
-                /** @enum {string} */
-                type: "email" | "phone";
-                value: string;
-                patient: {
-                    /**
-                     * @description Opaque id (a ULID)
-                     * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                     */
-                    id: string;
-                    name: string | null;
-                } | null;
-                /** @enum {string} */
-                status: "would_block" | "blocked" | "already_blocked";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                blockId: string | null;
-            }[];
-        };
-        BlockFromConversations: {
-            conversationIds: string[];
-            reason?: string;
-            hideExisting?: boolean;
-            dryRun?: boolean;
-        };
-        UpdateBlock: {
-            reason?: string;
-            hideExisting?: boolean;
-        };
-        BlockHistory: {
-            items: components["schemas"]["BlockEvent"][];
-            nextCursor: string | null;
-        };
-        BlockEvent: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /** @enum {string} */
-            action: "blocked" | "updated" | "unblocked";
-            by: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            at: string;
-            changes: {
-                [key: string]: {
-                    from?: unknown;
-                    to?: unknown;
-                };
-            };
-        };
-        BlockOutcomes: {
-            blocks: components["schemas"]["Block"][];
-            alreadyBlocked: {
-                /** @enum {string} */
-                type: "email" | "phone";
-                value: string;
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                existingBlockId: string;
-            }[];
-        };
-        BlockPatientMethods: {
-            contactMethods: ("email" | "phone" | "whatsapp")[];
-            reason?: string;
-            hideExisting?: boolean;
-        };
-        Contact: {
+        Patient: {
             /**
              * @description Opaque id (a ULID)
              * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
@@ -1707,190 +1833,37 @@ export interface components {
             id: string;
             name: string;
             email: string | null;
-            /** @description E.164 */
-            primaryPhone: string | null;
-            /** @description E.164 */
-            secondaryPhone: string | null;
-            category: string | null;
-            groupIds: string[];
+            phone: string | null;
+            whatsapp: string | null;
             /** @enum {string} */
-            status: "active" | "archived" | "blocked";
-            blockReason: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            blockedAt: string | null;
-            /** @description Active blocks of the contact's addresses (GET /v1/blocks/{id}); an address that was already blocked keeps its existing block */
-            blockIds: string[];
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            updatedAt: string;
-        };
-        CreateContact: {
-            name: string;
-            /**
-             * Format: email
-             * @description Trimmed and lower-cased
-             */
-            email?: string;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            primaryPhone?: string;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            secondaryPhone?: string;
-            /** @description Free text, e.g. "lead" or "vendor"; filters match it case-insensitively */
-            category?: string;
-            /** @description Existing groups (404 for an unknown one) */
-            groupIds?: string[];
-            /**
-             * @description Default active. "blocked" blocks every address of the contact at once
-             * @enum {string}
-             */
-            status?: "active" | "archived" | "blocked";
-            /** @description Only with status "blocked"; becomes the reason of each block */
-            blockReason?: string;
-        };
-        ContactPage: {
-            items: components["schemas"]["Contact"][];
-            nextCursor: string | null;
-        };
-        BlockContactsResult: {
-            items: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                contactId: string;
-                /** @enum {string} */
-                status: "blocked" | "already_blocked" | "not_found";
-                blockIds: string[];
-            }[];
-        };
-        BlockContacts: {
-            contactIds: string[];
-            reason?: string;
-        };
-        UpdateContact: {
-            name?: string;
-            /**
-             * Format: email
-             * @description Trimmed and lower-cased
-             */
-            email?: string | null;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            primaryPhone?: string | null;
-            /**
-             * @description Any spelling; stored in E.164. Numbers without a country code are read with the practice's defaultRegion.
-             * @example +44 7700 900123
-             */
-            secondaryPhone?: string | null;
-            /** @description Free text, e.g. "lead" or "vendor"; filters match it case-insensitively */
-            category?: string | null;
-            /**
-             * @description Not for a blocked contact (409 contact_blocked): block and unblock have their own routes
-             * @enum {string}
-             */
-            status?: "active" | "archived";
-        };
-        ContactHistory: {
-            items: components["schemas"]["ContactHistoryItem"][];
-            nextCursor: string | null;
-        };
-        /** @description A message (kind "message") or a block event (kind "block_event") */
-        ContactHistoryItem: components["schemas"]["ContactMessage"] | components["schemas"]["ContactBlockEvent"];
-        /** @description A message sent to the contact (a broadcast, say) */
-        ContactMessage: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            kind: "message";
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            messageId: string;
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            conversationId: string;
-            /** @enum {string} */
-            channel: "portal" | "email" | "sms" | "whatsapp" | "call";
-            /** @enum {string} */
-            direction: "inbound" | "outbound" | "internal";
-            body: string;
-            /**
-             * Format: date-time
-             * @description When the message was sent
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            at: string;
-        };
-        /** @description An event of a block of the contact's addresses */
-        ContactBlockEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            kind: "block_event";
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            blockId: string;
-            /** @enum {string} */
-            action: "blocked" | "updated" | "unblocked";
-            by: {
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string | null;
-            };
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            at: string;
-            changes: {
-                [key: string]: {
-                    from?: unknown;
-                    to?: unknown;
-                };
-            };
-        };
-        Group: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            name: string;
-            /** @description The group's own chat settings for its members; null when none */
+            status: "active" | "inactive";
+            /** @description The patient's own setting; null when none */
             chat: {
-                directMessaging?: boolean;
-                communityChat?: boolean;
+                directMessaging: boolean;
+                communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
                 emailNotifications?: boolean;
             } | null;
-            memberCount: number;
+            /** @description The values in force and where each comes from (patient, group or practice) */
+            effectiveChat: {
+                directMessaging: {
+                    value: boolean;
+                    /** @enum {string} */
+                    source: "patient" | "group" | "practice";
+                };
+                communityChat: {
+                    value: boolean;
+                    /** @enum {string} */
+                    source: "patient" | "group" | "practice";
+                };
+                emailNotifications: {
+                    value: boolean;
+                    /** @enum {string} */
+                    source: "patient" | "group" | "practice";
+                };
+            };
+            /** @description The blocked-contacts reminder for staff, empty when none; absent when a patient reads their own record */
+            blockedContacts?: components["schemas"]["BlockedContact"][];
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:00.000Z
@@ -1902,41 +1875,9 @@ export interface components {
              */
             updatedAt: string;
         };
-        CreateGroup: {
-            name: string;
-        };
-        GroupPage: {
-            items: components["schemas"]["Group"][];
+        PatientPage: {
+            items: components["schemas"]["Patient"][];
             nextCursor: string | null;
-        };
-        AddMembersResult: {
-            /** @description Members that were not in the group yet */
-            added: number;
-            group: components["schemas"]["Group"];
-        };
-        AddMembers: {
-            patientIds?: string[];
-            contactIds?: string[];
-        };
-        GroupMemberPage: {
-            items: components["schemas"]["GroupMember"][];
-            nextCursor: string | null;
-        };
-        GroupMember: {
-            /** @enum {string} */
-            type: "patient" | "contact";
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            name: string | null;
-        };
-        /** @description null removes the group's own value (members fall back to the practice default) */
-        UpdateGroupChat: {
-            directMessaging?: boolean | null;
-            communityChat?: boolean | null;
-            emailNotifications?: boolean | null;
         };
         PracticeChat: {
             /** @description What a patient created now gets when neither they nor their groups say otherwise */
@@ -1957,232 +1898,43 @@ export interface components {
                  */
                 at: string;
             }[];
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
             updatedAt: string | null;
         };
-        UpdatePracticeChat: {
-            directMessaging: boolean;
-            communityChat: boolean;
-            /** @description Left out: the current default is kept */
-            emailNotifications?: boolean;
+        PracticeSettings: {
+            name: string | null;
             /**
-             * @description "new": patients created from now on; "all": every patient without a setting of their own
-             * @enum {string}
+             * @description ISO 3166 alpha-2
+             * @example US
              */
-            applyTo: "new" | "all";
-        };
-        BroadcastPreview: {
-            recipients: number;
-            excluded: components["schemas"]["BroadcastExcluded"];
-            /** @description Up to 100 of those left out, the first found (named people before group members); shown as "Chat is unavailable for <name>" when chat_disabled */
-            unavailable: {
-                /** @enum {string} */
-                type: "patient" | "contact";
-                /**
-                 * @description Opaque id (a ULID)
-                 * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-                 */
-                id: string;
-                name: string;
-                /** @enum {string} */
-                reason: "chat_disabled" | "blocked" | "no_address" | "opted_out" | "archived";
-            }[];
-        };
-        BroadcastExcluded: {
-            /** @description Actively blocked addresses */
-            blocked: number;
-            /** @description Patients whose chat is disabled (their own setting, their groups', or the practice default) */
-            chatDisabled: number;
-            /** @description People the channel cannot reach (no email or phone on file) */
-            noAddress: number;
-            /** @description Numbers that opted out (STOP): a suppression with reason opt_out (SMS and WhatsApp) */
-            optedOut: number;
-            /** @description Archived contacts in the audience: left out, not sent to */
-            archived: number;
+            defaultRegion: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /** @description The practice chat default, read-only here: change it with PATCH /v1/settings/chat */
+            chatDefault: {
+                directMessaging: boolean;
+                communityChat: boolean;
+                emailNotifications?: boolean;
+            };
+            updatedAt: string | null;
         };
         PreviewBroadcast: {
             /** @enum {string} */
             channel: "portal" | "email" | "sms" | "whatsapp";
             audience: components["schemas"]["BroadcastAudience"];
         };
-        BroadcastAudience: {
-            patientIds?: string[];
-            contactIds?: string[];
-            /** @description Every member of each group (up to 100,000 people in all; each counted by the group's member count) */
-            groupIds?: string[];
-        };
-        BroadcastAccepted: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /**
-             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
-             * @enum {string}
-             */
-            status: "preparing" | "sending" | "done";
-        };
-        CreateBroadcast: {
-            /** @enum {string} */
-            channel: "portal" | "email" | "sms" | "whatsapp";
-            /** @description Required for portal and email */
-            subject?: string;
-            /** @description 1-10,000 characters; at least 10 on portal and email */
-            body: string;
-            audience: components["schemas"]["BroadcastAudience"];
-        };
-        Broadcast: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /**
-             * @description `preparing` while the audience is resolved in the background, `sending` until every delivery has settled, then `done`
-             * @enum {string}
-             */
-            status: "preparing" | "sending" | "done";
-            /** @enum {string} */
-            channel: "portal" | "email" | "sms" | "whatsapp";
-            /** @description null while preparing */
-            recipients: number | null;
-            excluded: components["schemas"]["BroadcastExcluded"] & (Record<string, never> | null);
-            counts: {
-                queued: number;
-                sent: number;
-                delivered: number;
-                failed: number;
-                blocked: number;
-                suppressed: number;
-            };
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-        };
-        ChannelSettings: {
-            /**
-             * @description E.164; outbound SMS goes from the first
-             * @example [
-             *       "+15555550100"
-             *     ]
-             */
-            smsNumbers: string[];
-            /** @description WhatsApp Cloud API phone-number ids; outbound WhatsApp goes from the first */
-            whatsappPhoneNumberIds: string[];
-            /**
-             * @description Lower-cased; outbound email carries a Reply-To of the form <local>+<token>@<domain> built on the first
-             * @example [
-             *       "replies@clinic.example.com"
-             *     ]
-             */
-            inboundEmailAddresses: string[];
-        };
-        /** @description Each list given replaces the current one. A number, phone-number id or address held by another practice → 409 channel_address_taken (nothing is changed). */
-        UpdateChannelSettings: {
-            smsNumbers?: string[];
-            whatsappPhoneNumberIds?: string[];
-            inboundEmailAddresses?: string[];
-        };
-        /**
-         * @description An empty TwiML answer
-         * @example <?xml version="1.0" encoding="UTF-8"?><Response/>
-         */
-        TwiML: string;
-        /**
-         * @description The hub.challenge echoed
-         * @example 1158201444
-         */
-        WebhookChallenge: string;
-        WebhookReceived: {
-            /** @enum {boolean} */
-            ok: true;
-        };
-        AttachmentUpload: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /** @enum {string} */
-            status: "pending";
-            /** @description An S3 presigned POST: key, content type and size (1..10,485,760 bytes) are fixed by its policy */
-            upload: {
-                /** @description POST a multipart/form-data form here: every field below, then the file as the last field, `file` */
-                url: string;
-                fields: {
-                    [key: string]: string;
-                };
-            };
-            /**
-             * Format: date-time
-             * @description The upload must start before this (5 minutes)
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            expiresAt: string;
-        };
-        CreateAttachment: {
-            /** @example lab-results.pdf */
-            fileName: string;
-            /**
-             * @description The media type; images (image/jpeg, image/png, image/gif, image/webp, image/heic), application/pdf, DOCX, XLSX, PPTX, ODT, text/plain, text/csv, application/rtf. Anything else: 415 unsupported_media_type
-             * @example application/pdf
-             */
-            contentType: string;
-            /** @description Bytes; at most 10485760 (10 MB), more: 413 attachment_too_large */
-            size: number;
-        };
-        AttachmentCompleted: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /**
-             * @description ready: it can be attached; rejected: the object was deleted (see reason); pending: the malware scan has not answered yet, complete again later
-             * @enum {string}
-             */
-            status: "ready" | "rejected" | "pending";
-            /** @description The real size of the object */
-            size: number;
-            contentType: string;
-            /** @description not_uploaded, too_large, empty, content_does_not_match_type, content_is_not_text, malware_found; scan_pending while pending */
-            reason?: string;
-        };
-        Attachment: {
-            /**
-             * @description Opaque id (a ULID)
-             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
-             */
-            id: string;
-            /** @enum {string} */
-            status: "pending" | "ready" | "rejected";
-            fileName: string;
-            contentType: string;
-            size: number;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            createdAt: string;
-            reason?: string;
-            /** @description A presigned GET, valid 5 minutes; only when ready */
-            downloadUrl?: string;
-            /**
-             * Format: date-time
-             * @description When downloadUrl stops working
-             * @example 2026-11-22T10:15:00.000Z
-             */
-            expiresAt?: string;
-        };
-        QuarantinePage: {
-            items: components["schemas"]["QuarantinedMessage"][];
-            nextCursor: string | null;
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            /** @description Stable machine-readable error code */
+            code: string;
+            detail: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
         };
         QuarantinedMessage: {
             /**
@@ -2212,9 +1964,97 @@ export interface components {
                 size: number | null;
             }[];
         };
-        SuppressionPage: {
-            items: components["schemas"]["Suppression"][];
+        QuarantinePage: {
+            items: components["schemas"]["QuarantinedMessage"][];
             nextCursor: string | null;
+        };
+        Reply: {
+            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
+            body: string;
+            /**
+             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
+            /** @description Your own ready attachments (at most 100) */
+            attachmentIds?: string[];
+        };
+        Staff: {
+            /**
+             * @description Opaque id (a ULID)
+             * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+             */
+            id: string;
+            name: string;
+            email: string | null;
+            phone: string | null;
+            /** @enum {string} */
+            role: "admin" | "receptionist" | "provider" | "biller";
+            /** @description Shown to staff only: absent when a patient reads the staff list or a staff member */
+            permissions?: ("send_messages" | "manage_contacts")[];
+            /**
+             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /** @description Their own setting for the "you have a new message" emails of portal messages (PATCH /v1/me); absent: never set, so true. Shown to staff only */
+            emailNotifications?: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            updatedAt: string;
+        };
+        StaffPage: {
+            items: components["schemas"]["Staff"][];
+            nextCursor: string | null;
+        };
+        StartConversation: {
+            /**
+             * @description direct (default) or community (staff only)
+             * @enum {string}
+             */
+            kind?: "direct" | "community";
+            /** @enum {string} */
+            channel: "portal" | "email" | "sms" | "whatsapp";
+            /** @description Required for portal and email */
+            subject?: string;
+            /** @description People, or roles (every active staff member with that role when the conversation starts); at most 500 people, you included */
+            participants: components["schemas"]["Participant"][];
+            /** @description text: 1-10,000 characters; at least 10 on portal and email, not counting surrounding whitespace. html: at most 50,000 characters of markup whose text (after sanitising) follows the same rules; markup that sanitises to no text is refused */
+            body: string;
+            /**
+             * @description text (default), or html: sanitised against an allow-list (paragraphs, line breaks, bold, italic, underline, strike, lists, links with http, https or mailto, block quotes, headings, code); everything else is removed. The message then has html (the sanitised markup) and body (its text)
+             * @enum {string}
+             */
+            bodyFormat?: "text" | "html";
+            /** @description Your own ready attachments (at most 100) */
+            attachmentIds?: string[];
+        };
+        StartedConversation: {
+            conversation: components["schemas"]["Conversation"];
+            message: components["schemas"]["Message"];
+            warnings?: {
+                /** @constant */
+                code: "recipient_blocked";
+                recipient: {
+                    /** @enum {string} */
+                    type: "patient" | "staff" | "contact";
+                    /**
+                     * @description Opaque id (a ULID)
+                     * @example 01JD3R9V6N8Q2Y4W5X7Z0A1B2C
+                     */
+                    id: string;
+                };
+                /** @enum {string} */
+                channel: "portal" | "email" | "sms" | "whatsapp" | "call";
+                address: string;
+            }[];
         };
         Suppression: {
             /**
@@ -2235,6 +2075,107 @@ export interface components {
              * @example 2026-11-22T10:15:00.000Z
              */
             at: string;
+        };
+        SuppressionPage: {
+            items: components["schemas"]["Suppression"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @description An empty TwiML answer
+         * @example <?xml version="1.0" encoding="UTF-8"?><Response/>
+         */
+        TwiML: string;
+        UpdateBlock: {
+            reason?: string;
+            hideExisting?: boolean;
+        };
+        /** @description Each list given replaces the current one. A number, phone-number id or address held by another practice → 409 channel_address_taken (nothing is changed). */
+        UpdateChannelSettings: {
+            smsNumbers?: string[];
+            whatsappPhoneNumberIds?: string[];
+            inboundEmailAddresses?: string[];
+        };
+        UpdateContact: {
+            name?: string;
+            email?: string | null;
+            primaryPhone?: string | null;
+            secondaryPhone?: string | null;
+            category?: string | null;
+            /**
+             * @description Not for a blocked contact (409 contact_blocked): block and unblock have their own routes
+             * @enum {string}
+             */
+            status?: "active" | "archived";
+        };
+        /** @description Fields given replace the saved ones; null removes a field; absent fields are kept */
+        UpdateDraft: {
+            conversationId?: string | null;
+            channel?: ("portal" | "email" | "sms" | "whatsapp") | null;
+            subject?: string | null;
+            participants?: components["schemas"]["Participant"][] | null;
+            body?: string | null;
+            bodyFormat?: ("text" | "html") | null;
+            attachmentIds?: string[] | null;
+        };
+        /** @description null removes the group's own value (members fall back to the practice default) */
+        UpdateGroupChat: {
+            directMessaging?: boolean | null;
+            communityChat?: boolean | null;
+            emailNotifications?: boolean | null;
+        };
+        UpdateMe: {
+            /** @description false: no "you have a new message" email for portal messages */
+            emailNotifications: boolean;
+        };
+        UpdatePatient: {
+            name?: string;
+            email?: string | null;
+            phone?: string | null;
+            whatsapp?: string | null;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            chat?: {
+                directMessaging: boolean;
+                communityChat: boolean;
+                /** @description Left out: from the groups, else the practice default */
+                emailNotifications?: boolean;
+            } | null;
+        };
+        UpdatePracticeChat: {
+            directMessaging: boolean;
+            communityChat: boolean;
+            /** @description Left out: the current default is kept */
+            emailNotifications?: boolean;
+            /**
+             * @description "new": patients created from now on; "all": every patient without a setting of their own
+             * @enum {string}
+             */
+            applyTo: "new" | "all";
+        };
+        UpdatePracticeSettings: {
+            name?: string;
+            defaultRegion?: string;
+            timeZone?: string;
+        };
+        UpdateStaff: {
+            name?: string;
+            email?: string | null;
+            phone?: string | null;
+            permissions?: ("send_messages" | "manage_contacts")[];
+            /**
+             * @description active (the default) or inactive: an inactive member of staff cannot call the API (403 unknown_caller) and is not in the staff list patients see
+             * @enum {string}
+             */
+            status?: "active" | "inactive";
+        };
+        /**
+         * @description The hub.challenge echoed
+         * @example 1158201444
+         */
+        WebhookChallenge: string;
+        WebhookReceived: {
+            /** @constant */
+            ok: true;
         };
     };
     responses: never;
@@ -2448,8 +2389,8 @@ export interface operations {
     };
     listStaff: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -2850,8 +2791,8 @@ export interface operations {
     };
     listPatients: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Prefix of a name word, email or phone */
@@ -3167,8 +3108,8 @@ export interface operations {
     };
     listConversations: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Opaque id (a ULID) */
@@ -3702,8 +3643,8 @@ export interface operations {
     };
     listMessages: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -4044,8 +3985,8 @@ export interface operations {
     };
     listPatientNotes: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -4205,8 +4146,8 @@ export interface operations {
     };
     getPatientCorrespondence: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Admins only: include messages hidden by a block with hideExisting */
@@ -4278,8 +4219,8 @@ export interface operations {
     };
     listDrafts: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -4740,8 +4681,8 @@ export interface operations {
     };
     listBlocks: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 type?: "email" | "phone";
@@ -5291,8 +5232,8 @@ export interface operations {
     };
     getBlockHistory: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -5454,8 +5395,8 @@ export interface operations {
     };
     listContacts: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 status?: "active" | "archived" | "blocked";
@@ -5937,8 +5878,8 @@ export interface operations {
     };
     getContactHistory: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -6008,8 +5949,8 @@ export interface operations {
     };
     listGroups: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -6234,8 +6175,8 @@ export interface operations {
     };
     listGroupMembers: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
             };
@@ -7439,8 +7380,8 @@ export interface operations {
     };
     listQuarantine: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 /** @description Only messages stopped by this block */
@@ -7514,8 +7455,8 @@ export interface operations {
     };
     listSuppressions: {
         parameters: {
-            query?: {
-                limit?: number;
+            query: {
+                limit: number;
                 /** @description The nextCursor of the previous page, for the same caller and list, within 24 hours */
                 cursor?: string;
                 channel?: "email" | "sms" | "whatsapp";

@@ -3,8 +3,8 @@
  *
  * A Lambda bundle (built with `__LAMBDA_BUNDLE__` defined, lib/constructs/handler-function.ts)
  * serves the document generated at build time, docs/openapi.json (`npm run openapi`; a unit
- * test fails while it differs from the code), so neither zod-to-openapi nor the other route
- * records ship in this function. Run from source (local runtime, tests) it generates the
+ * test fails while it differs from the code), so neither the document's generator nor the other
+ * route records ship in this function. Run from source (local runtime, tests) it generates the
  * document from the route records, so it always matches the code being run.
  */
 import { httpFunction } from '../../http/http-function.js';

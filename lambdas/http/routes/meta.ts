@@ -2,8 +2,8 @@
 import { route } from '../route-record.js';
 import * as z from '../schemas/zod.js';
 
-const Health = z.object({ ok: z.literal(true) }).openapi('Health');
-const OpenApiDocument = z.object({ openapi: z.string() }).catchall(z.unknown()).openapi('OpenApiDocument');
+const Health = z.doc(z.object({ ok: z.literal(true) }), { id: 'Health' });
+const OpenApiDocument = z.doc(z.catchall(z.object({ openapi: z.string() }), z.unknown()), { id: 'OpenApiDocument' });
 
 export const metaRoutes = {
   getHealth: route({

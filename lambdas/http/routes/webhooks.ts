@@ -6,18 +6,16 @@
 import { route } from '../route-record.js';
 import * as z from '../schemas/zod.js';
 
-const TwiML = z.string().openapi('TwiML', { description: 'An empty TwiML answer', example: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
-const Challenge = z.string().openapi('WebhookChallenge', { description: 'The hub.challenge echoed', example: '1158201444' });
+const TwiML = z.doc(z.string(), { id: 'TwiML', description: 'An empty TwiML answer', example: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
+const Challenge = z.doc(z.string(), { id: 'WebhookChallenge', description: 'The hub.challenge echoed', example: '1158201444' });
 
-const Received = z.object({ ok: z.literal(true) }).openapi('WebhookReceived');
+const Received = z.doc(z.object({ ok: z.literal(true) }), { id: 'WebhookReceived' });
 
-const HandshakeQuery = z
-  .object({
-    'hub.mode': z.string().max(64).optional(),
-    'hub.verify_token': z.string().max(256).optional(),
-    'hub.challenge': z.string().max(256).optional(),
-  })
-  .openapi('WhatsAppHandshakeQuery');
+const HandshakeQuery = z.doc(z.object({
+    'hub.mode': z.optional(z.string().check(z.maxLength(64))),
+    'hub.verify_token': z.optional(z.string().check(z.maxLength(256))),
+    'hub.challenge': z.optional(z.string().check(z.maxLength(256))),
+  }), { id: 'WhatsAppHandshakeQuery' });
 
 export const webhookRoutes = {
   receiveSesNotification: route({
