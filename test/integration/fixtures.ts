@@ -18,7 +18,18 @@ export async function succeeded(what: string, res: ApiResponse | Promise<ApiResp
 export const errorPaths = (res: ApiResponse): string[] => (res.body?.errors ?? []).map((e: { path: string }) => e.path);
 
 /** A fresh US number per test, so outbox counts of parallel tests never mix. */
-export const freshPhone = () => `+1202555${String(1000 + Math.floor(Math.random() * 9000))}`;
+/**
+ * A phone number no other test of the run uses. The local outbox is shared by every test file, so a
+ * number two tests send to is counted by both: 9,000 random numbers (+1 202 555 1000-9999) met about
+ * once a run. Now a sequence per process from a random start in 8 million numbers (+1 202 200 0000 to
+ * +1 202 999 9999, the 555 exchange left to the tests' fixed numbers).
+ */
+let phoneSeq = Math.floor(Math.random() * 8_000_000);
+export const freshPhone = () => {
+  let local = 2_000_000 + (phoneSeq++ % 8_000_000);
+  if (Math.floor(local / 10_000) === 555) local += 10_000;
+  return `+1202${local}`;
+};
 
 /** Waits (bounded) until the clock has moved past `iso`, so the next write is strictly later. */
 export async function after(iso: string) {
