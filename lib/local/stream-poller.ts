@@ -1,8 +1,10 @@
 /**
  * The local stand-in for Lambda's DynamoDB stream event sources: reads DynamoDB Local's stream
  * (DescribeStream / GetShardIterator / GetRecords), applies each consumer's filter patterns from
- * lib/stream-consumers.ts and calls the same handler with the same event shape. Failed records
- * (partial batch response, or a thrown handler) are retried with backoff, then set aside.
+ * lib/stream-consumers.ts and calls the same handler with the same event shape. Each consumer
+ * reads on its own (its own shard iterators), as each has its own event source mapping on AWS.
+ * Failed records (partial batch response, or a thrown handler) are retried with backoff, then
+ * set aside.
  */
 import {
   DescribeStreamCommand,
@@ -53,30 +55,36 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
   if (!streamArn) throw new Error('The local table has no stream');
   const interval = options.intervalMs ?? 100;
   const maxAttempts = options.maxAttempts ?? 4;
-  const iterators = new Map<string, string>();
-  const finished = new Set<string>();
   const dead: { consumer: string; eventID: string }[] = [];
   let running = true;
   let paused = false;
-  let acknowledge: (() => void) | undefined;
-  let first = true;
 
-  async function discover() {
-    const out = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of out.StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId as string;
-      if (iterators.has(id) || finished.has(id)) continue;
-      // Shards present at start are read from now on; shards that appear later from their start.
-      const it = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: first ? 'LATEST' : 'TRIM_HORIZON' }),
-      );
-      if (it.ShardIterator) iterators.set(id, it.ShardIterator);
+  /**
+   * One consumer's reader: its own shard iterators, like one Lambda event source mapping. Each
+   * consumer reads the stream on its own, so a slow one (the broadcast fan-out writing chunks)
+   * does not hold back the others (the dispatcher), as on AWS.
+   */
+  async function reader({ consumer, handler }: PollerOptions['consumers'][number]) {
+    const iterators = new Map<string, string>();
+    const finished = new Set<string>();
+    let first = true;
+    const state = { idle: false };
+
+    async function discover() {
+      const out = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      for (const shard of out.StreamDescription?.Shards ?? []) {
+        const id = shard.ShardId as string;
+        if (iterators.has(id) || finished.has(id)) continue;
+        // Shards present at start are read from now on; shards that appear later from their start.
+        const it = await streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: first ? 'LATEST' : 'TRIM_HORIZON' }),
+        );
+        if (it.ShardIterator) iterators.set(id, it.ShardIterator);
+      }
+      first = false;
     }
-    first = false;
-  }
 
-  async function deliver(records: _Record[]) {
-    for (const { consumer, handler } of options.consumers) {
+    async function deliver(records: _Record[]) {
       const matched = records.filter((r) => consumer.filters.some((f) => matchesFilter(f, r)));
       for (let i = 0; i < matched.length; i += consumer.batchSize) {
         let batch = matched.slice(i, i + consumer.batchSize).map((r) => ({ ...r, eventSourceARN: streamArn }));
@@ -98,52 +106,55 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
         }
       }
     }
+
+    await discover();
+    let lastDiscovery = Date.now();
+    const loop = (async () => {
+      while (running) {
+        state.idle = paused;
+        if (paused) {
+          await new Promise((r) => setTimeout(r, interval));
+          continue;
+        }
+        try {
+          if (Date.now() - lastDiscovery > 2000) {
+            await discover();
+            lastDiscovery = Date.now();
+          }
+          for (const [shardId, iterator] of [...iterators]) {
+            const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+            if (out.Records && out.Records.length > 0) await deliver(out.Records);
+            if (out.NextShardIterator) iterators.set(shardId, out.NextShardIterator);
+            else {
+              iterators.delete(shardId);
+              finished.add(shardId);
+            }
+          }
+        } catch {
+          // The emulator is going away (stop) or hiccupped: try again on the next tick.
+        }
+        await new Promise((r) => setTimeout(r, interval));
+      }
+    })();
+    return { loop, state };
   }
 
-  await discover();
-  let lastDiscovery = Date.now();
-  const loop = (async () => {
-    while (running) {
-      if (paused) {
-        acknowledge?.();
-        acknowledge = undefined;
-        await new Promise((r) => setTimeout(r, interval));
-        continue;
-      }
-      try {
-        if (Date.now() - lastDiscovery > 2000) {
-          await discover();
-          lastDiscovery = Date.now();
-        }
-        for (const [shardId, iterator] of [...iterators]) {
-          const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-          if (out.Records && out.Records.length > 0) await deliver(out.Records);
-          if (out.NextShardIterator) iterators.set(shardId, out.NextShardIterator);
-          else {
-            iterators.delete(shardId);
-            finished.add(shardId);
-          }
-        }
-      } catch {
-        // The emulator is going away (stop) or hiccupped: try again on the next tick.
-      }
-      await new Promise((r) => setTimeout(r, interval));
-    }
-  })();
+  const readers = await Promise.all(options.consumers.map(reader));
 
   return {
     async stop() {
       running = false;
-      await loop;
+      await Promise.all(readers.map((r) => r.loop));
       ddb.destroy();
       streams.destroy();
     },
     deadLetters: () => [...dead],
-    pause: () =>
-      new Promise<void>((resolve) => {
-        paused = true;
-        acknowledge = resolve;
-      }),
+    async pause() {
+      paused = true;
+      // Every reader has finished what it was reading and seen the switch.
+      for (const r of readers) r.state.idle = false;
+      while (running && readers.some((r) => !r.state.idle)) await new Promise((r) => setTimeout(r, interval / 4));
+    },
     resume: () => {
       paused = false;
     },
