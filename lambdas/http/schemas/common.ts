@@ -3,14 +3,20 @@ import * as z from './zod.js';
 export const Id = z.doc(z.string().check(z.minLength(1), z.maxLength(128)), { description: 'Opaque id (a ULID)', example: '01JD3R9V6N8Q2Y4W5X7Z0A1B2C' });
 export const Timestamp = z.doc(z.string(), { format: 'date-time', example: '2026-11-22T10:15:00.000Z' });
 
-export const Problem = z.doc(z.catchall(z.object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().check(z.int()),
-    code: z.doc(z.string(), { description: 'Stable machine-readable error code' }),
-    detail: z.string(),
-    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-  }), z.unknown()), { id: 'Problem' });
+export const Problem = z.doc(
+  z.catchall(
+    z.object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().check(z.int()),
+      code: z.doc(z.string(), { description: 'Stable machine-readable error code' }),
+      detail: z.string(),
+      errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+    }),
+    z.unknown(),
+  ),
+  { id: 'Problem' },
+);
 
 /**
  * `?limit=` (1-100, default 25) and `?cursor=` (opaque). A string that cannot be a cursor at all
@@ -19,11 +25,21 @@ export const Problem = z.doc(z.catchall(z.object({
  */
 export const PageQuery = {
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.doc(z.optional(z.string().check(z.minLength(64, 'Not a cursor from this list'), z.maxLength(2048, 'Not a cursor from this list'), z.regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor from this list'))), { description: 'The nextCursor of the previous page, for the same caller and list, within 24 hours' }),
+  cursor: z.doc(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(64, 'Not a cursor from this list'),
+          z.maxLength(2048, 'Not a cursor from this list'),
+          z.regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor from this list'),
+        ),
+    ),
+    { description: 'The nextCursor of the previous page, for the same caller and list, within 24 hours' },
+  ),
 };
 
-export const pageOf = <T extends z.ZodMiniType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+export const pageOf = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
 /** Addresses are plain strings in the schema; the use case normalises and checks them. */
 export const EmailField = z.doc(z.string().check(z.maxLength(254)), { format: 'email', description: 'Trimmed and lower-cased' });

@@ -21,12 +21,13 @@ const MessageBodyInput = z.doc(z.string(), {
 });
 
 /** A person, or a role standing for its active staff members ("all front office staff"). */
-export const Participant = z.doc(z.union([
-    z.strictObject({ type: z.enum(['patient', 'staff']), id: Id }),
-    z.strictObject({ type: z.literal('role'), role: z.enum(staffRoles) }),
-  ]), { id: 'Participant' });
+export const Participant = z.doc(
+  z.union([z.strictObject({ type: z.enum(['patient', 'staff']), id: Id }), z.strictObject({ type: z.literal('role'), role: z.enum(staffRoles) })]),
+  { id: 'Participant' },
+);
 
-export const StartConversation = z.doc(z.strictObject({
+export const StartConversation = z.doc(
+  z.strictObject({
     kind: z.doc(z.optional(z.enum(['direct', 'community'])), { description: 'direct (default) or community (staff only)' }),
     channel: ComposeChannel,
     subject: z.doc(z.optional(z.string().check(z.maxLength(300))), { description: 'Required for portal and email' }),
@@ -36,22 +37,31 @@ export const StartConversation = z.doc(z.strictObject({
     body: MessageBodyInput,
     bodyFormat: z.optional(BodyFormat),
     attachmentIds: z.doc(z.optional(z.array(Id).check(z.maxLength(MAX_ATTACHMENTS_PER_MESSAGE))), { description: 'Your own ready attachments (at most 100)' }),
-  }), { id: 'StartConversation' });
+  }),
+  { id: 'StartConversation' },
+);
 
-export const Reply = z.doc(z.strictObject({
+export const Reply = z.doc(
+  z.strictObject({
     body: MessageBodyInput,
     bodyFormat: z.optional(BodyFormat),
     attachmentIds: z.doc(z.optional(z.array(Id).check(z.maxLength(MAX_ATTACHMENTS_PER_MESSAGE))), { description: 'Your own ready attachments (at most 100)' }),
-  }), { id: 'Reply' });
+  }),
+  { id: 'Reply' },
+);
 
 export const PatchConversation = z.doc(z.strictObject({ archived: z.optional(z.boolean()), starred: z.optional(z.boolean()) }), { id: 'PatchConversation' });
 
-export const BulkConversations = z.doc(z.strictObject({
+export const BulkConversations = z.doc(
+  z.strictObject({
     ids: z.doc(z.array(Id).check(z.minLength(1), z.maxLength(100)), { description: '1-100 conversation ids; each is changed on its own' }),
     action: z.enum(['archive', 'unarchive', 'read', 'unread', 'star', 'unstar']),
-  }), { id: 'BulkConversations' });
+  }),
+  { id: 'BulkConversations' },
+);
 
-export const BulkResults = z.doc(z.object({
+export const BulkResults = z.doc(
+  z.object({
     results: z.array(
       z.object({
         id: Id,
@@ -59,17 +69,22 @@ export const BulkResults = z.doc(z.object({
         code: z.doc(z.optional(z.string()), { description: 'Why this one failed: not_found for a conversation the caller cannot see' }),
       }),
     ),
-  }), { id: 'BulkResults', description: 'One result per id, in the order given' });
+  }),
+  { id: 'BulkResults', description: 'One result per id, in the order given' },
+);
 
 export const NoteInput = z.doc(z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)) }), { id: 'NoteInput' });
 
-export const CallLogInput = z.doc(z.strictObject({
+export const CallLogInput = z.doc(
+  z.strictObject({
     patientId: Id,
     occurredAt: z.doc(z.iso.datetime({ offset: true }), { description: 'When the call happened: at most 5 minutes in the future' }),
     durationSeconds: z.number().check(z.int(), z.gte(0), z.lte(86_400)),
     direction: z.enum(['inbound', 'outbound']),
     summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
-  }), { id: 'CallLogInput' });
+  }),
+  { id: 'CallLogInput' },
+);
 
 export const InboxQuery = z.strictObject({
   ...PageQuery,
@@ -77,14 +92,37 @@ export const InboxQuery = z.strictObject({
   status: z.optional(z.enum(['unread', 'read', 'replied', 'archived'])),
   channel: z.optional(Channel),
   direction: z.optional(z.enum(['inbound', 'outbound'])),
-  starred: z.optional(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))),
-  q: z.doc(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), { description: 'Subject and participant names (case-insensitive); without status it finds archived conversations too' }),
-  includeHidden: z.doc(z.optional(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))), { description: 'Admins only: include conversations hidden by a block with hideExisting' }),
+  starred: z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((v) => v === 'true'),
+    ),
+  ),
+  q: z.doc(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
+    description: 'Subject and participant names (case-insensitive); without status it finds archived conversations too',
+  }),
+  includeHidden: z.doc(
+    z.optional(
+      z.pipe(
+        z.enum(['true', 'false']),
+        z.transform((v) => v === 'true'),
+      ),
+    ),
+    { description: 'Admins only: include conversations hidden by a block with hideExisting' },
+  ),
 });
 
 export const CorrespondenceQuery = z.strictObject({
   ...PageQuery,
-  includeHidden: z.doc(z.optional(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))), { description: 'Admins only: include messages hidden by a block with hideExisting' }),
+  includeHidden: z.doc(
+    z.optional(
+      z.pipe(
+        z.enum(['true', 'false']),
+        z.transform((v) => v === 'true'),
+      ),
+    ),
+    { description: 'Admins only: include messages hidden by a block with hideExisting' },
+  ),
 });
 
 export const PageOnlyQuery = z.strictObject({ ...PageQuery });
@@ -100,7 +138,8 @@ const Delivery = z.object({
 
 const Warning = z.object({ code: z.literal('recipient_blocked'), recipient: PartyRef, channel: Channel, address: z.string() });
 
-export const Message = z.doc(z.object({
+export const Message = z.doc(
+  z.object({
     id: Id,
     conversationId: Id,
     channel: Channel,
@@ -114,9 +153,12 @@ export const Message = z.doc(z.object({
     deliveries: z.array(Delivery),
     call: z.optional(z.object({ occurredAt: Timestamp, durationSeconds: z.number() })),
     warnings: z.optional(z.array(Warning)),
-  }), { id: 'Message' });
+  }),
+  { id: 'Message' },
+);
 
-export const Conversation = z.doc(z.object({
+export const Conversation = z.doc(
+  z.object({
     id: Id,
     kind: z.enum(['direct', 'community', 'broadcast', 'call_log']),
     channel: Channel,
@@ -128,8 +170,13 @@ export const Conversation = z.doc(z.object({
     lastDirection: z.enum(['inbound', 'outbound', 'internal']),
     status: z.doc(z.enum(['unread', 'read', 'replied', 'archived']), { description: "The caller's own status" }),
     starred: z.doc(z.boolean(), { description: "The caller's own star" }),
-    replyPolicy: z.doc(z.optional(z.object({ canReply: z.boolean(), reason: z.doc(z.optional(z.string()), { description: 'The error code a reply would get' }) })), { description: 'Present on single-conversation answers' }),
-  }), { id: 'Conversation' });
+    replyPolicy: z.doc(
+      z.optional(z.object({ canReply: z.boolean(), reason: z.doc(z.optional(z.string()), { description: 'The error code a reply would get' }) })),
+      { description: 'Present on single-conversation answers' },
+    ),
+  }),
+  { id: 'Conversation' },
+);
 
 export const Started = z.doc(z.object({ conversation: Conversation, message: Message, warnings: z.optional(z.array(Warning)) }), { id: 'StartedConversation' });
 
@@ -138,4 +185,6 @@ export const Note = z.doc(z.object({ id: Id, patientId: Id, conversationId: Id, 
 export const ConversationPage = z.doc(pageOf(Conversation), { id: 'ConversationPage' });
 export const MessagePage = z.doc(pageOf(Message), { id: 'MessagePage' });
 export const NotePage = z.doc(pageOf(Note), { id: 'NotePage' });
-export const Correspondence = z.doc(z.object({ items: z.array(Message), nextCursor: z.nullable(z.string()), blockedContacts: z.array(BlockedContact) }), { id: 'Correspondence' });
+export const Correspondence = z.doc(z.object({ items: z.array(Message), nextCursor: z.nullable(z.string()), blockedContacts: z.array(BlockedContact) }), {
+  id: 'Correspondence',
+});
