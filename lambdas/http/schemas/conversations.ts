@@ -86,43 +86,31 @@ export const CallLogInput = z.doc(
   { id: 'CallLogInput' },
 );
 
+/** A yes/no query parameter: `true` or `false`, read as a boolean. */
+const queryFlag = () =>
+  z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((v) => v === 'true'),
+    ),
+  );
+
 export const InboxQuery = z.strictObject({
   ...PageQuery,
   patientId: z.optional(Id),
   status: z.optional(z.enum(['unread', 'read', 'replied', 'archived'])),
   channel: z.optional(Channel),
   direction: z.optional(z.enum(['inbound', 'outbound'])),
-  starred: z.optional(
-    z.pipe(
-      z.enum(['true', 'false']),
-      z.transform((v) => v === 'true'),
-    ),
-  ),
+  starred: queryFlag(),
   q: z.doc(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
     description: 'Subject and participant names (case-insensitive); without status it finds archived conversations too',
   }),
-  includeHidden: z.doc(
-    z.optional(
-      z.pipe(
-        z.enum(['true', 'false']),
-        z.transform((v) => v === 'true'),
-      ),
-    ),
-    { description: 'Admins only: include conversations hidden by a block with hideExisting' },
-  ),
+  includeHidden: z.doc(queryFlag(), { description: 'Admins only: include conversations hidden by a block with hideExisting' }),
 });
 
 export const CorrespondenceQuery = z.strictObject({
   ...PageQuery,
-  includeHidden: z.doc(
-    z.optional(
-      z.pipe(
-        z.enum(['true', 'false']),
-        z.transform((v) => v === 'true'),
-      ),
-    ),
-    { description: 'Admins only: include messages hidden by a block with hideExisting' },
-  ),
+  includeHidden: z.doc(queryFlag(), { description: 'Admins only: include messages hidden by a block with hideExisting' }),
 });
 
 export const PageOnlyQuery = z.strictObject({ ...PageQuery });
