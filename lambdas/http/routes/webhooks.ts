@@ -11,11 +11,14 @@ const Challenge = z.doc(z.string(), { id: 'WebhookChallenge', description: 'The 
 
 const Received = z.doc(z.object({ ok: z.literal(true) }), { id: 'WebhookReceived' });
 
-const HandshakeQuery = z.doc(z.object({
+const HandshakeQuery = z.doc(
+  z.object({
     'hub.mode': z.optional(z.string().check(z.maxLength(64))),
     'hub.verify_token': z.optional(z.string().check(z.maxLength(256))),
     'hub.challenge': z.optional(z.string().check(z.maxLength(256))),
-  }), { id: 'WhatsAppHandshakeQuery' });
+  }),
+  { id: 'WhatsAppHandshakeQuery' },
+);
 
 export const webhookRoutes = {
   receiveSesNotification: route({
