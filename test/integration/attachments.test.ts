@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, call, eventually, expectProblem, newPractice, outbox } from './api-client.js';
-import { freshPhone, succeeded } from './fixtures.js';
+import { freshEmail, freshPhone, succeeded } from './fixtures.js';
 import { messages, pt, reply, st, start, started } from './conversation-helpers.js';
 
 const MAX = 10_485_760;
@@ -65,7 +65,7 @@ let email: string;
 beforeAll(async () => {
   p = await newPractice();
   receptionist = await p.staff('receptionist');
-  email = `files.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+  email = freshEmail('files');
   patient = await p.patient({ email });
   otherPatient = await p.patient();
 });
@@ -167,7 +167,7 @@ describe('Attachments: upload, check, attach, download', () => {
 describe('Attachments: delivery', () => {
   it('an email with two files reaches the outbox with both; a portal notification email carries none', async () => {
     // A patient of its own: the first test's portal notification to the shared patient may still be on its way (newest first in the outbox).
-    const email = `results.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+    const email = freshEmail('results');
     const patient = await p.patient({ email });
     const pdf = await uploaded(receptionist.token, 'results.pdf', 'application/pdf', PDF);
     const png = await uploaded(receptionist.token, 'x-ray.png', 'image/png', PNG);

@@ -31,6 +31,9 @@ export const freshPhone = () => {
   return `+1202${local}`;
 };
 
+/** An email address no other test uses (the outbox is shared by every test file): `prefix.<time>.<random>@example.com`. */
+export const freshEmail = (prefix: string) => `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+
 /** Waits (bounded) until the clock has moved past `iso`, so the next write is strictly later. */
 export async function after(iso: string) {
   const deadline = Date.now() + 2_000;

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Actor, call, eventually, expectProblem, newPractice, outbox } from './api-client.js';
-import { freshPhone, succeeded } from './fixtures.js';
+import { freshEmail, freshPhone, succeeded } from './fixtures.js';
 import { messages, pt, reply, start, started } from './conversation-helpers.js';
 import { violations, xssCases } from '../fixtures/xss-cases.js';
 
@@ -42,7 +42,7 @@ let p: Awaited<ReturnType<typeof newPractice>>;
 beforeAll(async () => {
   p = await newPractice();
   receptionist = await p.staff('receptionist');
-  email = `rich.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+  email = freshEmail('rich');
   patient = await p.patient({ email });
 });
 
@@ -124,7 +124,7 @@ describe('Rich text', () => {
   });
 
   it("a rich portal message's notification email carries none of its content, in neither part", async () => {
-    const notifyEmail = `rich.notify.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+    const notifyEmail = freshEmail('rich.notify');
     const portalPatient = await p.patient({ email: notifyEmail });
     const secret = 'Biopsy result: benign';
     const { message } = await started(receptionist.token, {
@@ -178,7 +178,7 @@ describe('Rich text', () => {
   });
 
   it('the OWASP filter-evasion cases leave nothing outside the allow-list in the stored or the sent HTML', { timeout: 180_000 }, async () => {
-    const xssEmail = `xss.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+    const xssEmail = freshEmail('xss');
     const target = await p.patient({ email: xssEmail });
     // Raw control characters (NUL) never reach the sanitiser: the API refuses them in any text.
     const rawControls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
